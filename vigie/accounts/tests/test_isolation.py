@@ -1,0 +1,192 @@
+"""Tenant isolation, tested on every URL of the project — including URLs added after this test was written.
+
+A member of organisation A requests every URL pattern, with GET and with POST:
+1. under organisation B's id (``/organisations/<B>/…``): the membership check must refuse;
+2. under A's own id but with B's object ids, alone or mixed with A's own ids: the scoped lookups must refuse.
+Every answer must be 403, 404 or 405, and no page A may see shows anything of B.
+
+Objects of B get primary keys from ``B_PK`` up, so that no id of B can be mistaken for one of A's objects.
+When you add a model that belongs to an organisation, give it an ``OrgQuerySet`` manager and create one row
+of it for each organisation in ``two_tenants`` below: its ids are then tried on every URL.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from vigie.accounts.models import Invitation, Membership, Organisation, Role
+from vigie.accounts.scoping import OrgQuerySet
+from vigie.breaches.models import Breach, EventKind, ObligationState, TimelineEvent
+
+B_PK = 900_000
+B_MARKER = "Zyx-secret-B"
+STRING_VALUES = ("notify_cnil", "cnil-initial", "letter", "pdf", "x")
+
+
+@dataclass
+class Route:
+    regex: str
+    converters: dict[str, str]  # parameter name → converter kind ("int", "str", "slug", "path", "uuid")
+    name: str
+
+
+def _walk(patterns: list, prefix: str = "", converters: dict[str, str] | None = None, ns: str = "") -> Iterator[Route]:
+    converters = dict(converters or {})
+    for entry in patterns:
+        pattern = entry.pattern
+        route = str(pattern)
+        here = dict(converters)
+        for key, conv in getattr(pattern, "converters", {}).items():
+            here[key] = type(conv).__name__.replace("Converter", "").lower()
+        if isinstance(entry, URLResolver):
+            namespace = f"{ns}{entry.namespace}:" if entry.namespace else ns
+            yield from _walk(entry.url_patterns, prefix + route, here, namespace)
+        elif isinstance(entry, URLPattern):
+            yield Route(prefix + route, here, f"{ns}{entry.name or ''}")
+
+
+def _fill(route: str, values: dict[str, object]) -> str:
+    url = route
+    for key, value in values.items():
+        url = _replace_param(url, key, str(value))
+    return "/" + url.lstrip("^").rstrip("$").lstrip("/")
+
+
+def _replace_param(route: str, key: str, value: str) -> str:
+    import re
+
+    return re.sub(r"<(?:\w+:)?" + re.escape(key) + r">", value, route)
+
+
+def _org_pks(org: Organisation) -> set[int]:
+    """Primary keys of every row that belongs to ``org``, across every model with an organisation queryset."""
+    pks: set[int] = set()
+    for model in apps.get_models():
+        queryset = model._default_manager.all()
+        if isinstance(queryset, OrgQuerySet):
+            pks.update(queryset.for_org(org).values_list("pk", flat=True))
+    pks.update(Membership.objects.filter(organisation=org).values_list("pk", flat=True))
+    pks.update(Invitation.objects.filter(organisation=org).values_list("pk", flat=True))
+    return pks
+
+
+def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> None:  # type: ignore[no-untyped-def]
+    def pk(offset: int) -> dict[str, int]:
+        return {} if pk_base is None else {"pk": pk_base + offset}
+
+    breach = Breach.objects.create(
+        **pk(1),
+        organisation=org,
+        reference=f"{marker}-1",
+        title=f"Rançongiciel {marker}",
+        became_aware_at=timezone.now() - timedelta(hours=5),
+        breach_types=["confidentiality", "availability"],
+        origin="ransomware",
+        malicious=True,
+        data_categories=["identity", "health"],
+        persons_count=1200,
+        description=f"Description {marker}",
+    )
+    ObligationState.objects.create(**pk(2), breach=breach, obligation="notify_cnil", reference=f"CNIL-{marker}")
+    TimelineEvent.objects.create(**pk(3), breach=breach, kind=EventKind.NOTE, author=user, summary=f"Note {marker}")
+    Invitation.objects.create(**pk(4), organisation=org, email=f"invite-{marker.lower()}@example.fr", role=Role.MEMBER)
+
+
+@pytest.fixture
+def two_tenants(make_org, make_member):  # type: ignore[no-untyped-def]
+    org_a = make_org("Cabinet Alpha")
+    user_a = make_member(org_a, Role.OWNER)
+    _populate(org_a, pk_base=None, marker="Alpha", user=user_a)
+
+    org_b = Organisation.objects.create(pk=B_PK, name=f"Laboratoire {B_MARKER}", kind="laboratoire")
+    user_b = make_member(org_b, Role.OWNER, email=f"owner-{B_MARKER.lower()}@example.fr")
+    _populate(org_b, pk_base=B_PK, marker=B_MARKER, user=user_b)
+    return org_a, user_a, org_b
+
+
+def _check(client: Client, url: str, failures: list[str], *, refuse: bool) -> None:
+    for method in ("get", "post"):
+        response = getattr(client, method)(url, follow=False)
+        body = response.content.decode(errors="replace") if not getattr(response, "streaming", False) else ""
+        if refuse and response.status_code not in (403, 404, 405):
+            failures.append(f"{method.upper()} {url} → {response.status_code}")
+        if B_MARKER.lower() in body.lower():
+            failures.append(f"{method.upper()} {url} shows data of organisation B")
+
+
+def test_no_url_lets_a_member_of_a_reach_organisation_b(client: Client, two_tenants, signed_in) -> None:  # type: ignore[no-untyped-def]
+    org_a, user_a, org_b = two_tenants
+    signed_in(client, user_a)
+    a_values = sorted(_org_pks(org_a) | {org_a.pk})
+    b_values = sorted(_org_pks(org_b))
+    assert b_values and min(b_values) >= B_PK and max(a_values) < B_PK
+
+    routes = list(_walk(get_resolver().url_patterns))
+    org_routes = [r for r in routes if "org_id" in r.converters]
+    assert org_routes, "no organisation URL found: has the URL layout changed?"
+    failures: list[str] = []
+    tried = 0
+    for route in routes:
+        if "org_id" not in route.converters:
+            if not route.converters:  # a page without parameters: it may be open, but never shows B
+                _check(client, _fill(route.regex, {}), failures, refuse=False)
+                tried += 1
+            continue
+        params = [key for key in route.converters if key != "org_id"]
+
+        def value_sets(pool: list[int], *, params: list[str] = params, route: Route = route) -> list[list[object]]:
+            return [list(pool) if route.converters[key] == "int" else list(STRING_VALUES) for key in params]
+
+        # 1. Organisation B's id in the path, any object ids.
+        for combo in itertools.islice(itertools.product(*value_sets(b_values + a_values)), 40):
+            _check(
+                client,
+                _fill(route.regex, {"org_id": org_b.pk, **dict(zip(params, combo, strict=True))}),
+                failures,
+                refuse=True,
+            )
+            tried += 1
+        # 2. A's own id in the path, at least one of B's object ids.
+        if not any(route.converters[key] == "int" for key in params):
+            _check(
+                client,
+                _fill(
+                    route.regex,
+                    {"org_id": org_a.pk, **{k: v[0] for k, v in zip(params, value_sets([]), strict=True)}},
+                ),
+                failures,
+                refuse=False,
+            )
+            tried += 1
+            continue
+        for combo in itertools.product(*value_sets(a_values + b_values)):
+            if not any(isinstance(value, int) and value >= B_PK for value in combo):
+                continue
+            _check(
+                client,
+                _fill(route.regex, {"org_id": org_a.pk, **dict(zip(params, combo, strict=True))}),
+                failures,
+                refuse=True,
+            )
+            tried += 1
+    assert tried > len(org_routes)
+    assert not failures, "Organisation B reachable from A:\n" + "\n".join(failures)
+
+
+def test_organisation_pages_of_a_member_never_list_other_tenants(client: Client, two_tenants, signed_in) -> None:  # type: ignore[no-untyped-def]
+    org_a, user_a, _ = two_tenants
+    signed_in(client, user_a)
+    failures: list[str] = []
+    for route in _walk(get_resolver().url_patterns):
+        if set(route.converters) == {"org_id"}:
+            _check(client, _fill(route.regex, {"org_id": org_a.pk}), failures, refuse=False)
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BreachesConfig(AppConfig):
+    name = "vigie.breaches"
+    label = "breaches"
+    verbose_name = _("Breaches")

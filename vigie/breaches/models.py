@@ -1,0 +1,408 @@
+"""Breaches, the state of their obligations, and the journal of everything that happened to them.
+
+The facts of a breach are stored as plain columns (so that the register can filter and count them) and turned
+into the decision core's input in exactly one place, :meth:`Breach.to_facts`. The assessment is stored as the
+core's JSON result, so that what was decided stays on record even when the reasoning evolves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigie.accounts.models import Organisation
+from vigie.accounts.scoping import OrgQuerySet
+
+
+class BreachType(models.TextChoices):
+    CONFIDENTIALITY = "confidentiality", _("Confidentiality (disclosure or access)")
+    INTEGRITY = "integrity", _("Integrity (alteration)")
+    AVAILABILITY = "availability", _("Availability (loss or destruction, even temporary)")
+
+
+class Origin(models.TextChoices):
+    RANSOMWARE = "ransomware", _("Ransomware")
+    MALWARE = "malware", _("Other malware")
+    HACKING = "hacking", _("Intrusion into the information system")
+    CREDENTIAL_STUFFING = "credential_stuffing", _("Stolen or guessed passwords")
+    PHISHING = "phishing", _("Phishing")
+    SOCIAL_ENGINEERING = "social_engineering", _("Impersonation (social engineering)")
+    INSIDER_MISUSE = "insider_misuse", _("Misuse by a member of staff")
+    LOST_DEVICE = "lost_device", _("Lost computer, phone or storage device")
+    STOLEN_DEVICE = "stolen_device", _("Stolen computer, phone or storage device")
+    LOST_PAPER = "lost_paper", _("Lost paper documents")
+    STOLEN_PAPER = "stolen_paper", _("Stolen paper documents")
+    MISDIRECTED_EMAIL = "misdirected_email", _("E-mail sent to the wrong recipient")
+    MISDIRECTED_POST = "misdirected_post", _("Letter sent to the wrong recipient")
+    WRONG_RECIPIENT_OTHER = "wrong_recipient_other", _("Data given to the wrong person")
+    ACCIDENTAL_PUBLICATION = "accidental_publication", _("Accidental publication")
+    IMPROPER_DISPOSAL = "improper_disposal", _("Documents or devices thrown away without destruction")
+    SYSTEM_FAILURE = "system_failure", _("System failure or outage")
+    PROCESSOR_INCIDENT = "processor_incident", _("Incident at a processor (software vendor, host…)")
+    OTHER = "other", _("Other")
+
+
+class DataCategory(models.TextChoices):
+    IDENTITY = "identity", _("Identity (name, sex)")
+    CONTACT = "contact", _("Contact details")
+    BIRTH_DATE = "birth_date", _("Date of birth")
+    NATIONAL_ID = "national_id", _("Social security number (NIR) or INS")
+    OFFICIAL_ID = "official_id", _("Identity documents")
+    FINANCIAL = "financial", _("Financial or banking data")
+    PAYMENT_CARD = "payment_card", _("Payment card data")
+    CREDENTIALS = "credentials", _("Login credentials")
+    LOCATION = "location", _("Location data")
+    COMMUNICATIONS = "communications", _("Content of communications")
+    PROFESSIONAL = "professional", _("Professional life")
+    BEHAVIOURAL = "behavioural", _("Habits and behaviour")
+    SOCIAL_WELFARE = "social_welfare", _("Social welfare situation")
+    HEALTH = "health", _("Health data")
+    GENETIC = "genetic", _("Genetic data")
+    BIOMETRIC = "biometric", _("Biometric data")
+    SEXUAL_LIFE = "sexual_life", _("Sex life or sexual orientation")
+    RACIAL_ETHNIC = "racial_ethnic", _("Racial or ethnic origin")
+    POLITICAL_RELIGIOUS = "political_religious", _("Political opinions, religious or philosophical beliefs")
+    CRIMINAL = "criminal", _("Criminal convictions and offences")
+    OTHER = "other", _("Other data")
+
+
+class Protection(models.TextChoices):
+    NONE = "none", _("None: the data was readable")
+    ENCRYPTED = "encrypted", _("Strong encryption, key not compromised")
+    ENCRYPTED_KEY_COMPROMISED = "encrypted_key_compromised", _("Encrypted, but the key may be compromised")
+    PSEUDONYMISED = "pseudonymised", _("Pseudonymised")
+    HASHED_SALTED = "hashed_salted", _("Hashed with a salt (passwords)")
+    HASHED_WEAK = "hashed_weak", _("Weakly hashed")
+
+
+class Identifiability(models.TextChoices):
+    DIRECT = "direct", _("Directly (name, social security number…)")
+    INDIRECT = "indirect", _("Indirectly, by cross-checking")
+    DIFFICULT = "difficult", _("With difficulty")
+    NEGLIGIBLE = "negligible", _("Practically not")
+
+
+class PersonCategory(models.TextChoices):
+    PATIENTS = "patients", _("Patients")
+    MINORS = "minors", _("Minors")
+    EMPLOYEES = "employees", _("Staff")
+    CLIENTS = "clients", _("Customers")
+    VULNERABLE = "vulnerable", _("Vulnerable persons")
+    HEALTH_PROFESSIONALS = "health_professionals", _("Health professionals")
+    OTHER = "other", _("Other")
+
+
+class Exfiltration(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    LIKELY = "likely", _("Likely")
+    EXCLUDED = "excluded", _("Excluded (complete logs show nothing left)")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Recipient(models.TextChoices):
+    UNKNOWN = "unknown", _("Unknown")
+    MALICIOUS = "malicious", _("Malicious")
+    UNTRUSTED = "untrusted", _("Not trusted")
+    TRUSTED = "trusted", _("Trusted (bound by secrecy, reliable)")
+
+
+class ActingAs(models.TextChoices):
+    CONTROLLER = "controller", _("Controller")
+    PROCESSOR = "processor", _("Processor on behalf of a client")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Being declared")
+    ASSESSED = "assessed", _("Assessed")
+    CLOSED = "closed", _("Closed")
+
+
+class BreachQuerySet(OrgQuerySet["Breach"]):
+    def open(self) -> BreachQuerySet:
+        return self.exclude(status=Status.CLOSED)
+
+
+class Breach(models.Model):
+    """A personal-data breach of one organisation, from its declaration to its closure (art. 33(5) register)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="breaches")
+    reference = models.CharField(_("reference"), max_length=20, help_text=_("Number in the breach register."))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+
+    # When: the 72-hour clock starts at awareness, not at the incident (EDPB 9/2022 §2.1).
+    became_aware_at = models.DateTimeField(_("became aware at"))
+    awareness_note = models.TextField(_("how you became aware"), blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ongoing = models.BooleanField(_("still ongoing"), null=True, blank=True)
+
+    # Nature.
+    breach_types = models.JSONField(_("types of breach"), default=list, blank=True)
+    origin = models.CharField(_("origin"), max_length=32, choices=Origin.choices, blank=True)
+    malicious = models.BooleanField(_("malicious act"), null=True, blank=True)
+    acting_as = models.CharField(_("acting as"), max_length=16, choices=ActingAs.choices, default=ActingAs.CONTROLLER)
+
+    # Data and persons.
+    data_categories = models.JSONField(_("categories of data"), default=list, blank=True)
+    protection = models.CharField(_("protection of the data"), max_length=32, choices=Protection.choices, blank=True)
+    identifiability = models.CharField(
+        _("ease of identification"), max_length=16, choices=Identifiability.choices, blank=True
+    )
+    persons_count = models.PositiveIntegerField(_("number of persons concerned"), null=True, blank=True)
+    persons_count_is_estimate = models.BooleanField(_("the number is an estimate"), null=True, blank=True)
+    person_categories = models.JSONField(_("categories of persons"), default=list, blank=True)
+    records_count = models.PositiveIntegerField(_("number of records concerned"), null=True, blank=True)
+
+    # Confidentiality.
+    exfiltration = models.CharField(_("data taken out"), max_length=16, choices=Exfiltration.choices, blank=True)
+    published = models.BooleanField(_("data made public"), null=True, blank=True)
+    recipient = models.CharField(_("recipient of the data"), max_length=16, choices=Recipient.choices, blank=True)
+    recovered_or_deleted = models.BooleanField(_("data recovered or deleted"), null=True, blank=True)
+
+    # Availability.
+    backup = models.BooleanField(_("a backup exists"), null=True, blank=True)
+    restored_within_hours = models.FloatField(_("restored within (hours)"), null=True, blank=True)
+    permanent_loss = models.BooleanField(_("data permanently lost"), null=True, blank=True)
+    impact_on_care = models.BooleanField(_("care disrupted"), null=True, blank=True)
+
+    # Mitigation (GDPR art. 34(3)(b) and (c)).
+    high_risk_neutralised = models.BooleanField(_("high risk neutralised by later measures"), null=True, blank=True)
+    individual_contact_disproportionate = models.BooleanField(
+        _("informing each person would take disproportionate effort"), null=True, blank=True
+    )
+
+    # Narrative, for the register and the documents (art. 33(3)).
+    description = models.TextField(_("what happened"), blank=True)
+    consequences = models.TextField(_("likely consequences"), blank=True)
+    measures_taken = models.TextField(_("measures taken"), blank=True)
+    measures_planned = models.TextField(_("measures planned"), blank=True)
+    processor_name = models.CharField(_("processor involved"), max_length=200, blank=True)
+
+    # Decision: the core's result as computed, and the DPO's overruling if any (both kept).
+    assessment = models.JSONField(_("assessment"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    override_notify_authority = models.BooleanField(null=True, blank=True)
+    override_notify_data_subjects = models.BooleanField(null=True, blank=True)
+    override_justification = models.TextField(_("justification of the overruling"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+
+    intake_step = models.CharField(max_length=32, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BreachQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+        ordering = ["-became_aware_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="breach_reference_unique_per_org")
+        ]
+        indexes = [models.Index(fields=["organisation", "became_aware_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        if self.became_aware_at and self.became_aware_at > timezone.now():
+            raise ValidationError({"became_aware_at": _("The moment you became aware cannot be in the future.")})
+        if self.occurred_at and self.became_aware_at and self.occurred_at > self.became_aware_at:
+            raise ValidationError({"occurred_at": _("The breach cannot have occurred after you became aware of it.")})
+
+    def to_facts(self) -> dict[str, Any]:
+        """The breach as the decision core's input (``breach-facts.schema.json``): the single place where ORM
+        rows become core facts. Unknown facts are left out, so that the core takes the prudent reading."""
+        org = self.organisation
+        controller: dict[str, Any] = {"kind": org.kind, "role": self.acting_as}
+        controller["cyber_insurance"] = org.cyber_insurance
+        controller["nis2_entity"] = org.nis2_entity
+
+        def present(pairs: dict[str, Any]) -> dict[str, Any]:
+            return {key: value for key, value in pairs.items() if value not in (None, "", [])}
+
+        facts: dict[str, Any] = {
+            "became_aware_at": _iso(self.became_aware_at),
+            "controller": controller,
+            "nature": present(
+                {
+                    "types": list(self.breach_types),
+                    "origin": self.origin,
+                    "malicious": self.malicious,
+                    "ongoing": self.ongoing,
+                }
+            ),
+            "data": present(
+                {
+                    "categories": list(self.data_categories),
+                    "protection": self.protection,
+                    "identifiability": self.identifiability,
+                }
+            ),
+            "persons": present(
+                {
+                    "count": self.persons_count,
+                    "count_is_estimate": self.persons_count_is_estimate,
+                    "categories": list(self.person_categories),
+                }
+            ),
+        }
+        if self.occurred_at:
+            facts["occurred_at"] = _iso(self.occurred_at)
+        optional = {
+            "confidentiality": present(
+                {
+                    "exfiltration": self.exfiltration,
+                    "published": self.published,
+                    "recipient": self.recipient,
+                    "recovered_or_deleted": self.recovered_or_deleted,
+                }
+            ),
+            "availability": present(
+                {
+                    "backup": self.backup,
+                    "restored_within_hours": self.restored_within_hours,
+                    "permanent_loss": self.permanent_loss,
+                    "impact_on_care": self.impact_on_care,
+                }
+            ),
+            "mitigation": present(
+                {
+                    "high_risk_neutralised": self.high_risk_neutralised,
+                    "individual_contact_disproportionate": self.individual_contact_disproportionate,
+                }
+            ),
+        }
+        facts.update({key: value for key, value in optional.items() if value})
+        return facts
+
+    # --- Decision as it stands (the DPO's overruling wins, the computed result stays on record) ---------------
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None
+
+    @property
+    def notify_authority(self) -> bool | None:
+        if self.override_notify_authority is not None:
+            return self.override_notify_authority
+        return None if self.assessment is None else bool(self.assessment["notify_authority"])
+
+    @property
+    def notify_data_subjects(self) -> bool | None:
+        if self.override_notify_data_subjects is not None:
+            return self.override_notify_data_subjects
+        return None if self.assessment is None else bool(self.assessment["notify_data_subjects"])
+
+    @property
+    def cnil_deadline(self) -> datetime | None:
+        """72 hours of absolute time after awareness (GDPR art. 33(1))."""
+        from datetime import UTC, timedelta
+
+        if not self.became_aware_at:
+            return None
+        return self.became_aware_at.astimezone(UTC) + timedelta(hours=72)
+
+
+def _iso(moment: datetime) -> str:
+    return timezone.localtime(moment).isoformat()
+
+
+class ObligationStateQuerySet(OrgQuerySet["ObligationState"]):
+    org_path = "breach__organisation"
+
+
+class ObligationState(models.Model):
+    """What has been done about one obligation of a breach (the obligation itself comes from the assessment)."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="obligation_states")
+    obligation = models.CharField(max_length=32)  # the core's stable id: notify_cnil, inform_persons…
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reference = models.CharField(
+        _("reference"), max_length=200, blank=True, help_text=_("E.g. the CNIL receipt number.")
+    )
+    note = models.TextField(_("note"), blank=True)
+    delay_reasons = models.TextField(_("reasons for the delay"), blank=True)
+
+    objects = ObligationStateQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["breach", "obligation"], name="one_state_per_obligation")]
+
+    def __str__(self) -> str:
+        return f"{self.breach.reference} {self.obligation}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail sent before a deadline; the unique key makes the reminder task idempotent."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="reminders_sent")
+    obligation = models.CharField(max_length=32)
+    hours_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["breach", "obligation", "hours_before"], name="one_reminder_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.breach_id} {self.obligation} T-{self.hours_before} h"
+
+
+class EventKind(models.TextChoices):
+    DECLARED = "declared", _("Breach declared")
+    FACTS_CHANGED = "facts_changed", _("Facts changed")
+    ASSESSED = "assessed", _("Assessed")
+    OVERRULED = "overruled", _("Decision overruled")
+    OBLIGATION_DONE = "obligation_done", _("Obligation done")
+    OBLIGATION_REOPENED = "obligation_reopened", _("Obligation reopened")
+    DOCUMENT_GENERATED = "document_generated", _("Document generated")
+    NOTE = "note", _("Note added")
+    REMINDER_SENT = "reminder_sent", _("Reminder sent")
+    CLOSED = "closed", _("Breach closed")
+    REOPENED = "reopened", _("Breach reopened")
+
+
+class TimelineEventQuerySet(OrgQuerySet["TimelineEvent"]):
+    org_path = "breach__organisation"
+
+
+class TimelineEvent(models.Model):
+    """One entry of a breach's journal. Append-only: an entry is never changed or deleted once written."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("Timeline events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Timeline events are append-only.")

@@ -1,0 +1,94 @@
+"""Fixtures shared by every app's tests: small factories, and clients signed in with a second factor."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vigie.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+
+_counter = itertools.count(1)
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(email: str | None = None, *, password: str = PASSWORD, with_device: bool = True, **extra: Any) -> User:
+        user = User.objects.create_user(email or f"user{next(_counter)}@example.fr", password, **extra)
+        if with_device:
+            TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_org(db: None) -> Callable[..., Organisation]:
+    def make(name: str | None = None, **extra: Any) -> Organisation:
+        extra.setdefault("kind", OrganisationKind.CABINET_MEDICAL)
+        extra.setdefault("profession", "medecins")
+        extra.setdefault("dpo_email", "dpo@example.fr")
+        return Organisation.objects.create(name=name or f"Cabinet n° {next(_counter)}", **extra)
+
+    return make
+
+
+@pytest.fixture
+def make_member(make_user: Callable[..., User]) -> Callable[..., User]:
+    def make(org: Organisation, role: str = Role.OWNER, **user_extra: Any) -> User:
+        user = make_user(**user_extra)
+        Membership.objects.create(user=user, organisation=org, role=role)
+        return user
+
+    return make
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign ``user`` in on ``client`` with a verified second factor, as after a real TOTP check."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in() -> Callable[[Client, User], Client]:
+    return sign_in
+
+
+@pytest.fixture
+def org(make_org: Callable[..., Organisation]) -> Organisation:
+    return make_org("Cabinet du Dr Martin")
+
+
+@pytest.fixture
+def owner(org: Organisation, make_member: Callable[..., User]) -> User:
+    return make_member(org, Role.OWNER, full_name="Claire Martin")
+
+
+@pytest.fixture
+def owner_client(client: Client, owner: User) -> Client:
+    return sign_in(client, owner)
+
+
+@pytest.fixture
+def htmx_headers() -> dict[str, str]:
+    return {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def an_hour_ago() -> Any:
+    return timezone.now() - timedelta(hours=1)

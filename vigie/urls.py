@@ -1,0 +1,11 @@
+"""Root URL configuration. Paths in French, route names in English; organisation data lives under
+``organisations/<org_id>/`` and every such view is wrapped in ``vigie.accounts.scoping.org_view``."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("langue/", set_language, name="set_language"),
+    path("", include("vigie.accounts.urls")),
+    path("organisations/<int:org_id>/violations/", include("vigie.breaches.urls")),
+]
