@@ -198,7 +198,9 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    # Preload is on so that the deployment checklist is clean; set SECURE_HSTS_PRELOAD=false for a domain
+    # whose other sub-domains are not all served over HTTPS.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Strict Content-Security-Policy: no inline script or style, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
