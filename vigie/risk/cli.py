@@ -1,0 +1,113 @@
+"""``vigie assess FACTS.json [--now ISO-8601] [--format json|text]`` (contract: assessment-result.md).
+
+Deliberately free of Django: ``vigie/cli.py`` hands ``assess`` over to ``main`` before loading settings, and
+``python -m vigie.risk assess …`` works from a bare checkout. Invalid input exits with status 2 and one
+``path: message`` line per problem on standard error, with nothing on standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, NoReturn
+
+from .decision import assess
+from .facts import FactsError, Problem, parse_datetime, parse_facts
+from .text import render
+
+INVALID = 2
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _Invalid([Problem("arguments", message)])
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="vigie assess",
+        description="Évaluer une violation de données personnelles : risque, gravité ENISA, formalités et délais.",
+    )
+    parser.add_argument(
+        "facts", metavar="FACTS.json", help="faits de la violation (fichier JSON, ou - pour l'entrée standard)"
+    )
+    parser.add_argument(
+        "--now", metavar="ISO-8601", help="instant de référence des décomptes, avec fuseau (par défaut : maintenant)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("json", "text"),
+        help="json (défaut hors terminal) ou text (défaut dans un terminal)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``vigie assess``; returns the exit status (0, or 2 for invalid input)."""
+    try:
+        args = _parser().parse_args(argv)
+        now = _now(args.now)
+        facts = parse_facts(_load(args.facts))
+    except SystemExit as done:  # --help
+        return done.code if isinstance(done.code, int) else 0
+    except (_Invalid, FactsError) as invalid:
+        _report(invalid.problems)
+        return INVALID
+
+    result = assess(facts, now=now)
+    fmt = args.format or ("text" if sys.stdout.isatty() else "json")
+    if fmt == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render(result))
+    return 0
+
+
+def _now(value: str | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        return parse_datetime(value)
+    except ValueError as error:
+        raise _Invalid([Problem("--now", str(error))]) from None
+
+
+def _load(source: str) -> Mapping[str, Any]:
+    """The decoded JSON of ``source`` (a path, or ``-`` for standard input)."""
+    name = "<stdin>" if source == "-" else source
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise _Invalid([Problem(name, f"cannot read the file: {reason}")]) from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        problem = f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+        raise _Invalid([Problem(name, problem)]) from None
+    except ValueError as error:
+        raise _Invalid([Problem(name, f"invalid JSON: {error}")]) from None
+    if not isinstance(data, dict):
+        raise _Invalid([Problem("", f"expected a JSON object, got {type(data).__name__}")])
+    return data
+
+
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _report(problems: list[Problem]) -> None:
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
