@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "vigie.accounts",
     "vigie.audit",
     "vigie.breaches",
+    "vigie.documents",
+    "vigie.campaigns",
+    "vigie.compliance",
 ]
 
 MIDDLEWARE = [

@@ -8,4 +8,8 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("", include("vigie.accounts.urls")),
     path("organisations/<int:org_id>/violations/", include("vigie.breaches.urls")),
+    path("organisations/<int:org_id>/", include("vigie.documents.urls")),
+    path("organisations/<int:org_id>/", include("vigie.campaigns.urls")),
+    path("organisations/<int:org_id>/conformite/", include("vigie.compliance.urls")),
+    path("public/", include("vigie.compliance.urls_public")),
 ]
