@@ -7,7 +7,8 @@ core's JSON result, so that what was decided stays on record even when the reaso
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -127,6 +128,84 @@ class BreachQuerySet(OrgQuerySet["Breach"]):
     def open(self) -> BreachQuerySet:
         return self.exclude(status=Status.CLOSED)
 
+    def closed(self) -> BreachQuerySet:
+        return self.filter(status=Status.CLOSED)
+
+    def assessed(self) -> BreachQuerySet:
+        return self.exclude(assessment=None)
+
+
+# The facts the intake may change (everything the core reads, plus the narrative for the register).
+FACT_FIELDS = (
+    "title",
+    "became_aware_at",
+    "awareness_note",
+    "occurred_at",
+    "ended_at",
+    "ongoing",
+    "breach_types",
+    "origin",
+    "malicious",
+    "acting_as",
+    "data_categories",
+    "protection",
+    "identifiability",
+    "persons_count",
+    "persons_count_is_estimate",
+    "person_categories",
+    "records_count",
+    "exfiltration",
+    "published",
+    "recipient",
+    "recovered_or_deleted",
+    "backup",
+    "restored_within_hours",
+    "permanent_loss",
+    "impact_on_care",
+    "high_risk_neutralised",
+    "individual_contact_disproportionate",
+    "description",
+    "consequences",
+    "measures_taken",
+    "measures_planned",
+    "processor_name",
+)
+
+# The least the core needs to decide: without these, ``to_facts()`` cannot satisfy the schema.
+MINIMUM_FACTS = ("became_aware_at", "breach_types", "origin", "data_categories", "persons_count")
+
+# Obligation states the DPO may settle; anything else is shown but not tracked.
+OPEN_STATUSES = ("required", "recommended")
+
+
+@dataclass
+class ObligationRow:
+    """One obligation as shown and tracked: the core's verdict, the DPO's overruling, and what was done."""
+
+    id: str
+    title: str
+    status: str  # required | recommended | not_applicable
+    due: datetime | None
+    basis: str
+    why: str
+    state: ObligationState | None = None
+    overruled: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.state is not None and self.state.done_at is not None
+
+    @property
+    def applies(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.applies and not self.done
+
+    def overdue(self, now: datetime) -> bool:
+        return self.is_open and self.due is not None and now > self.due
+
 
 class Breach(models.Model):
     """A personal-data breach of one organisation, from its declaration to its closure (art. 33(5) register)."""
@@ -222,6 +301,14 @@ class Breach(models.Model):
         if self.occurred_at and self.became_aware_at and self.occurred_at > self.became_aware_at:
             raise ValidationError({"occurred_at": _("The breach cannot have occurred after you became aware of it.")})
 
+    def missing_facts(self) -> list[str]:
+        """The minimum facts still unknown, as field names (see ``MINIMUM_FACTS``)."""
+        return [name for name in MINIMUM_FACTS if getattr(self, name) in (None, "", [])]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
     def to_facts(self) -> dict[str, Any]:
         """The breach as the decision core's input (``breach-facts.schema.json``): the single place where ORM
         rows become core facts. Unknown facts are left out, so that the core takes the prudent reading."""
@@ -309,11 +396,44 @@ class Breach(models.Model):
     @property
     def cnil_deadline(self) -> datetime | None:
         """72 hours of absolute time after awareness (GDPR art. 33(1))."""
-        from datetime import UTC, timedelta
-
         if not self.became_aware_at:
             return None
         return self.became_aware_at.astimezone(UTC) + timedelta(hours=72)
+
+    def obligation_rows(self) -> list[ObligationRow]:
+        """The assessment's obligations as they stand: the DPO's overruling applied, with what was done.
+
+        An overruling turns the CNIL notification or the information of persons on or off; the computed
+        verdict stays in ``assessment`` and in the journal.
+        """
+        if not self.assessment:
+            return []
+        states = {state.obligation: state for state in self.obligation_states.all()}
+        rows = []
+        for item in self.assessment.get("obligations", []):
+            due = datetime.fromisoformat(item["due"]) if item.get("due") else None
+            row = ObligationRow(
+                id=item["id"],
+                title=item["title"],
+                status=item["status"],
+                due=due,
+                basis=item.get("basis", ""),
+                why=item.get("why", ""),
+                state=states.get(item["id"]),
+            )
+            override = {
+                "notify_cnil": self.override_notify_authority,
+                "inform_persons": self.override_notify_data_subjects,
+            }.get(row.id)
+            if override is not None and override != row.applies:
+                row.overruled = True
+                row.status = "required" if override else "not_applicable"
+                row.due = self.cnil_deadline if override and row.id == "notify_cnil" else None
+            rows.append(row)
+        return rows
+
+    def obligation(self, obligation_id: str) -> ObligationRow | None:
+        return next((row for row in self.obligation_rows() if row.id == obligation_id), None)
 
 
 def _iso(moment: datetime) -> str:
@@ -345,6 +465,10 @@ class ObligationState(models.Model):
     def __str__(self) -> str:
         return f"{self.breach.reference} {self.obligation}"
 
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
 
 class ReminderSent(models.Model):
     """One reminder e-mail sent before a deadline; the unique key makes the reminder task idempotent."""
@@ -352,11 +476,15 @@ class ReminderSent(models.Model):
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="reminders_sent")
     obligation = models.CharField(max_length=32)
     hours_before = models.PositiveSmallIntegerField()
+    # The deadline reminded of: when the facts move a deadline, its reminders are due again.
+    due = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["breach", "obligation", "hours_before"], name="one_reminder_per_step")
+            models.UniqueConstraint(
+                fields=["breach", "obligation", "due", "hours_before"], name="one_reminder_per_step"
+            )
         ]
 
     def __str__(self) -> str:
@@ -400,7 +528,8 @@ class TimelineEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        # ``_state.adding`` rather than ``pk``: a new entry may be given its primary key (fixtures, imports).
+        if not self._state.adding:
             raise ValidationError("Timeline events are append-only.")
         super().save(*args, **kwargs)
 

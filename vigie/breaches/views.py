@@ -1,0 +1,227 @@
+"""Breach pages: the list, declaring, the guided intake, the decision with its obligations, the journal.
+
+htmx asks for named partials of the same templates (``request.htmx.target`` names the element to fill);
+every page also works as plain HTML forms with POST/redirect/GET.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
+
+from vigie.accounts.models import Role
+from vigie.accounts.scoping import org_view
+from vigie.audit.services import record
+
+from . import intake, services
+from .forms import CloseForm, DeclareForm, NoteForm, ObligationDoneForm, OverruleForm
+from .models import Breach, ObligationRow
+
+TABS = {"decision": "decision", "faits": "facts", "chronologie": "timeline"}
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty: a form of optional fields is still submitted), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def _breach(request: HttpRequest, pk: int) -> Breach:
+    return get_object_or_404(Breach.objects.for_org(request.org).select_related("organisation"), pk=pk)  # type: ignore[attr-defined]
+
+
+def _url(name: str, breach: Breach, *args: Any, query: str = "") -> str:
+    url = reverse(f"breaches:{name}", args=[breach.organisation_id, breach.pk, *args])
+    return f"{url}?{query}" if query else url
+
+
+def _after_post(request: HttpRequest, url: str, *, target: str | None = None) -> HttpResponse:
+    """PRG for plain forms; for htmx, fill ``target`` from ``url`` (HX-Location) or load the page (HX-Redirect)."""
+    if request.htmx:  # type: ignore[attr-defined]
+        if target:
+            return HttpResponseLocation(url, target=f"#{target}")
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
+
+
+def _template(request: HttpRequest, template: str, partials: set[str]) -> str:
+    """The page, or the named partial that the htmx request targets."""
+    target = request.htmx.target if request.htmx else None  # type: ignore[attr-defined]
+    return f"{template}#{target}" if target in partials else template
+
+
+def _detail_context(breach: Breach, tab: str = "decision", **extra: Any) -> dict[str, Any]:
+    rows = breach.obligation_rows()
+    context: dict[str, Any] = {
+        "breach": breach,
+        "tab": tab,
+        "tabs": [(slug, name) for slug, name in TABS.items()],
+        "now": timezone.now(),
+        "assessment": breach.assessment,
+        "rows": rows,
+        "open_rows": [row for row in rows if row.applies],
+        "other_rows": [row for row in rows if not row.applies],
+        "headline": services.decision_summary(breach) if breach.assessment else "",
+        "missing": [breach._meta.get_field(name).verbose_name for name in breach.missing_facts()],
+        "resume": intake.resume_step(breach),
+        "intake_finished": intake.is_finished(breach),
+        "note_form": NoteForm(),
+    }
+    if tab == "facts":
+        context["fact_groups"] = [(step, list(step.form_class.base_fields)) for step in intake.steps_for(breach)]
+    if tab == "timeline":
+        context["events"] = breach.events.select_related("author")
+    context.update(extra)
+    return context
+
+
+@org_view(Role.READONLY)
+def index(request: HttpRequest) -> HttpResponse:
+    breaches = Breach.objects.for_org(request.org)  # type: ignore[attr-defined]
+    return render(request, "breaches/list.html", {"open": breaches.open(), "closed": breaches.closed()})
+
+
+@org_view(Role.MEMBER)
+def new(request: HttpRequest) -> HttpResponse:
+    form = DeclareForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        breach = services.declare_breach(request.org, by=request.user, **form.cleaned_data)  # type: ignore[attr-defined]
+        return _after_post(request, _url("intake", breach, intake.resume_step(breach).slug))
+    return render(request, _template(request, "breaches/new.html", {"declare"}), {"form": form})
+
+
+@org_view(Role.MEMBER)
+def intake_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    breach = _breach(request, pk)
+    current = intake.get_step(step)
+    if current is None:
+        raise Http404
+    if not current.applies(breach):
+        return redirect(_url("intake", breach, intake.resume_step(breach).slug))
+    form = current.form_class(_posted(request), breach=breach)
+    if request.method == "POST" and form.is_valid():
+        try:
+            following = services.answer_intake_step(breach, current, by=request.user, changes=form.changes())  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if following is None:
+                return _after_post(request, _url("detail", breach))
+            return _after_post(request, _url("intake", breach, following.slug), target="intake")
+    previous = intake.previous_step(breach, current)
+    context = {
+        "breach": breach,
+        "step": current,
+        "form": form,
+        "progress": intake.progress(breach, current),
+        "previous": previous,
+        "position": intake.steps_for(breach).index(current) + 1,
+        "count": len(intake.steps_for(breach)),
+        "can_decide": not breach.missing_facts(),
+    }
+    return render(request, _template(request, "breaches/intake.html", {"intake"}), context)
+
+
+@org_view(Role.READONLY)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = _breach(request, pk)
+    tab = TABS.get(request.GET.get("onglet", ""), "decision")
+    template = _template(request, "breaches/detail.html", {"tab", "obligations"})
+    if template == "breaches/detail.html":
+        record("breach.viewed", request=request, organisation=request.org, obj=breach)  # type: ignore[attr-defined]
+    return render(request, template, _detail_context(breach, tab))
+
+
+@org_view(Role.READONLY)
+def obligations(request: HttpRequest, pk: int) -> HttpResponse:
+    """The obligations and their countdowns alone, for htmx to refresh in place."""
+    breach = _breach(request, pk)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect(_url("detail", breach))
+    return render(request, "breaches/detail.html#obligations", _detail_context(breach))
+
+
+def _row(breach: Breach, obligation: str) -> ObligationRow:
+    row = breach.obligation(obligation)
+    if row is None:
+        raise Http404
+    return row
+
+
+@org_view(Role.DPO)
+def obligation_done(request: HttpRequest, pk: int, obligation: str) -> HttpResponse:
+    breach = _breach(request, pk)
+    row = _row(breach, obligation)
+    form = ObligationDoneForm(_posted(request), breach=breach, row=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_obligation_done(breach, row.id, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_post(request, _url("detail", breach), target="obligations")
+    context = {
+        "breach": breach,
+        "row": row,
+        "form": form,
+        "late": row.id == "notify_cnil" and row.overdue(timezone.now()),
+    }
+    template = "breaches/obligation.html#form" if request.htmx else "breaches/obligation.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@org_view(Role.DPO)
+@require_POST
+def obligation_reopen(request: HttpRequest, pk: int, obligation: str) -> HttpResponse:
+    breach = _breach(request, pk)
+    row = _row(breach, obligation)
+    services.reopen_obligation(breach, row.id, by=request.user)  # type: ignore[arg-type]
+    return _after_post(request, _url("detail", breach), target="obligations")
+
+
+@org_view(Role.DPO)
+def overrule(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = _breach(request, pk)
+    if breach.assessment is None:
+        return redirect(_url("detail", breach))
+    form = OverruleForm(_posted(request), breach=breach)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.overrule_decision(breach, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_post(request, _url("detail", breach))
+    return render(request, _template(request, "breaches/overrule.html", {"overrule"}), {"breach": breach, "form": form})
+
+
+@org_view(Role.MEMBER)
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = _breach(request, pk)
+    form = NoteForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.add_note(breach, by=request.user, text=form.cleaned_data["text"])  # type: ignore[arg-type]
+        return _after_post(request, _url("detail", breach, query="onglet=chronologie"), target="tab")
+    if request.method != "POST":
+        return redirect(_url("detail", breach, query="onglet=chronologie"))
+    context = _detail_context(breach, "timeline", note_form=form)
+    return render(request, _template(request, "breaches/detail.html", {"tab"}), context)
+
+
+@org_view(Role.DPO)
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    breach = _breach(request, pk)
+    form = CloseForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if breach.is_closed:
+            services.reopen_breach(breach, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+        else:
+            services.close_breach(breach, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+        return _after_post(request, _url("detail", breach))
+    return render(request, _template(request, "breaches/close.html", {"close"}), {"breach": breach, "form": form})
