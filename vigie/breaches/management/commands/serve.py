@@ -1,0 +1,57 @@
+"""``vigie serve``: the web server and, beside it, a task worker — everything Vigie needs on one machine."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+WORKER_STOP_TIMEOUT = 10  # seconds a worker gets to finish its task before it is killed
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """``vigie worker`` in a child process, with this interpreter and this environment (settings, database)."""
+    return subprocess.Popen([sys.executable, "-m", "vigie.cli", "worker"])  # noqa: S603 - fixed arguments
+
+
+class Command(BaseCommand):
+    help = (
+        "Lance Vigie sur cette machine : le serveur web (celui de Django, qui sert aussi les fichiers statiques) "
+        "et un exécuteur de tâches à côté. Pour la production, préférez gunicorn et « vigie worker »."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1", help="Adresse d'écoute (défaut : %(default)s).")
+        parser.add_argument("--port", type=int, default=8000, help="Port d'écoute (défaut : %(default)s).")
+        parser.add_argument("--no-worker", action="store_true", help="Ne pas lancer d'exécuteur de tâches.")
+
+    def handle(self, *, host: str, port: int, no_worker: bool, **options: Any) -> None:
+        immediate = settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend"
+        # Stopped by a service manager (SIGTERM), leave through ``finally`` too, so that the worker is stopped.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        worker = None if no_worker or immediate else start_worker()
+        display_host = f"[{host}]" if ":" in host else host
+        self.stdout.write(self.style.SUCCESS(f"Vigie est prêt : http://{display_host}:{port}/"))
+        if immediate:
+            self.stdout.write("Les tâches s'exécutent immédiatement, sans exécuteur séparé.")
+        try:
+            # No reloader: it would run this command twice, and so start two workers.
+            call_command(
+                "runserver", f"{display_host}:{port}", use_ipv6=":" in host, use_reloader=False, use_threading=True
+            )
+        except KeyboardInterrupt:
+            self.stdout.write("\nArrêt de Vigie.")
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=WORKER_STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()

@@ -1,0 +1,184 @@
+"""The operational commands: ``breach list``, ``demo``, ``worker``, ``serve``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import timedelta
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
+
+from vigie.accounts.models import Membership, Organisation, User
+from vigie.breaches.management.commands import demo, serve
+from vigie.breaches.models import Breach, ObligationState, TimelineEvent
+from vigie.core.tasks import ping
+
+from .test_register import add_breach, paris
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+# --- breach list ---------------------------------------------------------------------------------------------
+
+
+def test_breach_list_json_gives_the_fields_scripts_rely_on(org: Organisation) -> None:
+    aware = paris(2024, 3, 4, 9, 5)
+    breach = add_breach(org, title="Rançongiciel", aware=aware, notified_at=aware + timedelta(hours=5), receipt="R")
+    (item,) = json.loads(run("breach", "list", "--json"))
+    assert item == {
+        "id": breach.pk,
+        "organisation": org.pk,
+        "reference": breach.reference,
+        "title": "Rançongiciel",
+        "became_aware_at": "2024-03-04T09:05:00+01:00",
+        "status": "assessed",
+        "risk": "high",
+        "notify_authority": True,
+        "cnil_notified_at": "2024-03-04T14:05:00+01:00",
+    }
+
+
+def test_breach_list_filters_by_organisation(org: Organisation, make_org: Any) -> None:
+    other = make_org("Laboratoire")
+    add_breach(org, title="Ici")
+    add_breach(other, title="Ailleurs", risk=None)
+    assert [item["title"] for item in json.loads(run("breach", "list", "--org", str(other.pk), "--json"))] == [
+        "Ailleurs"
+    ]
+    with pytest.raises(CommandError, match="Aucune organisation"):
+        run("breach", "list", "--org", "999999")
+
+
+def test_breach_list_prints_an_aligned_table(org: Organisation) -> None:
+    add_breach(org, title="Premier", reference="2024-001", aware=paris(2024, 1, 1, 8, 0))
+    add_breach(org, title="Second", reference="2024-0002", aware=paris(2024, 2, 1, 8, 0))
+    header, *lines = run("breach", "list").splitlines()
+    assert "Référence" in header and "Titre" in header
+    assert {line.index("Second" if "Second" in line else "Premier") for line in lines} == {header.index("Titre")}
+
+
+def test_breach_list_without_breaches_says_so(db: None) -> None:
+    assert run("breach", "list").strip() == "Aucune violation."
+    assert json.loads(run("breach", "list", "--json")) == []
+
+
+# --- demo ----------------------------------------------------------------------------------------------------
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        model.objects.count()
+        for model in (User, Organisation, Membership, Breach, ObligationState, TimelineEvent, TOTPDevice, StaticToken)
+    )
+
+
+def test_demo_is_idempotent(db: None) -> None:
+    first = run("demo")
+    after_first = counts()
+    second = run("demo")
+    assert counts() == after_first
+    assert "demo@vigie.test" in first and demo.PASSWORD in first and "http://127.0.0.1:8000/" in first
+    assert "rien n'a été ajouté" in second
+
+
+def test_demo_seeds_a_practice_and_a_lab_with_breaches_over_two_years(db: None) -> None:
+    run("demo")
+    lab = Organisation.objects.get(name=demo.LAB)
+    gp = Organisation.objects.get(name=demo.GP)
+    assert (lab.kind, lab.city, lab.cyber_insurance) == ("laboratoire", "Vannes", True)
+    assert (gp.kind, gp.profession, gp.city) == ("cabinet_medical", "medecins", "Lyon")
+    user = User.objects.get(email=demo.EMAIL)
+    assert user.check_password(demo.PASSWORD)
+    assert set(Membership.objects.filter(user=user).values_list("role", flat=True)) == {"owner"}
+    breaches = list(Breach.objects.all())
+    assert len(breaches) == len(demo.STORIES) >= 7
+    assert all(b.assessment for b in breaches)  # every story has the minimum facts
+    running = Breach.objects.get(title="Rançongiciel sur le poste du secrétariat")
+    assert running.cnil_deadline > running.became_aware_at and not running.obligation_states.exists()
+    late = ObligationState.objects.get(breach__title="Accès non autorisé au portail patients", obligation="notify_cnil")
+    assert late.delay_reasons and late.done_at > late.breach.cnil_deadline
+    ransom = ObligationState.objects.get(
+        breach__title__startswith="Rançongiciel sur le serveur", obligation="notify_cnil"
+    )
+    assert ransom.reference and ransom.done_at <= ransom.breach.cnil_deadline
+    # Each step is journalled at the moment it happened, not when the demo ran.
+    declared = TimelineEvent.objects.get(breach=ransom.breach, kind="declared")
+    assert declared.at == ransom.breach.became_aware_at + timedelta(minutes=45)
+
+
+def test_demo_code_prints_the_current_second_factor_code(db: None) -> None:
+    with pytest.raises(CommandError):
+        run("demo", "--code")
+    run("demo")
+    device = TOTPDevice.objects.get(user__email=demo.EMAIL)
+    code = run("demo", "--code").strip()
+    # The current code, or the previous one if a 30-second step ended between the two lines.
+    assert code in {f"{totp(device.bin_key, drift=drift):06d}" for drift in (0, -1)}
+
+
+# --- worker and serve ----------------------------------------------------------------------------------------
+
+
+# A real transaction: the worker checks its connection between tasks (``close_old_connections``), and would
+# close one left inside the test's transaction.
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_worker_until_idle_runs_the_queued_tasks() -> None:
+    result = ping.enqueue()
+    assert DBTaskResult.objects.get(pk=result.id).status == "READY"
+    out = run("worker", "--until-idle", "--interval", "0")
+    assert "exécuteur de tâches démarré" in out
+    task = DBTaskResult.objects.get(pk=result.id)
+    assert task.status == "SUCCESSFUL" and task.return_value == "pong"
+
+
+def test_worker_is_not_needed_when_tasks_run_immediately(db: None) -> None:
+    assert "immédiatement" in run("worker", "--until-idle")
+
+
+class FakeWorker:
+    def __init__(self) -> None:
+        self.terminated = False
+
+    def terminate(self) -> None:
+        self.terminated = True
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_serve_runs_a_worker_beside_the_server_and_stops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    worker = FakeWorker()
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(serve, "start_worker", lambda: worker)
+
+    def runserver(name: str, addrport: str, **options: Any) -> None:
+        calls.append((name, addrport, options["use_reloader"]))
+        assert not worker.terminated  # the worker runs while the server does
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve, "call_command", runserver)
+    out = run("serve", "--port", "8123")
+    assert "Vigie est prêt : http://127.0.0.1:8123/" in out
+    assert calls == [("runserver", "127.0.0.1:8123", False)]
+    assert worker.terminated
+
+
+def test_serve_starts_the_worker_with_the_vigie_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "Popen", lambda args: started.append(args))
+    serve.start_worker()
+    assert started[0][1:] == ["-m", "vigie.cli", "worker"]
