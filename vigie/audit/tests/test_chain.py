@@ -61,3 +61,14 @@ def test_deleting_the_user_leaves_the_log_intact(three_entries, owner) -> None: 
     owner.delete()
     assert verify_chain() == []
     assert AuditEvent.objects.count() == 3
+
+
+def test_verify_command_reports_an_intact_log_and_fails_on_tampering(three_entries, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    call_command("audit", "verify")
+    assert "3 entrées vérifiées" in capsys.readouterr().out
+    AuditEvent.objects.filter(seq=1).update(action="forged")
+    with pytest.raises(CommandError):
+        call_command("audit", "verify")
+    assert "entry #1 was altered" in capsys.readouterr().err
