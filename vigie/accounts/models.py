@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -139,6 +140,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_user(self, user: User) -> MembershipQuerySet:
         return self.filter(user=user).select_related("organisation")
 
+    def owners(self) -> MembershipQuerySet:
+        return self.filter(role=Role.OWNER)
+
 
 class Membership(models.Model):
     """A user's place in an organisation. A DPO firm's staff have one per client organisation."""
@@ -177,25 +181,56 @@ class Membership(models.Model):
         return self.has_role(Role.OWNER)
 
 
-def _invitation_token() -> str:
+def hash_token(token: str) -> str:
+    """The SHA-256 of an invitation token: only this is stored, so that the database never holds a usable link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _invitation_expiry() -> timezone.datetime:
-    return timezone.now() + timedelta(days=7)
+_invitation_token = new_invitation_token  # referenced by migration 0001
+
+
+def _unusable_token_hash() -> str:
+    # The hash of a token nobody ever sees: an invitation created without going through the service that e-mails
+    # the token cannot be accepted, and the unique constraint still holds.
+    return hash_token(new_invitation_token())
+
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+def _invitation_expiry() -> datetime:
+    return timezone.now() + INVITATION_VALIDITY
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Not yet accepted and not expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_token(self, token: str) -> InvitationQuerySet:
+        return self.filter(token_hash=hash_token(token))
 
 
 class Invitation(models.Model):
-    """An e-mailed invitation to join an organisation with a role; valid seven days, usable once."""
+    """An e-mailed invitation to join an organisation with a role; valid seven days, usable once.
+
+    The link carries a random token; only its SHA-256 is stored (``token_hash``), like a password.
+    """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, default=_unusable_token_hash, editable=False)
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_invitation_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("invitation")

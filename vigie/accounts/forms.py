@@ -1,0 +1,261 @@
+"""Forms of sign-in, second factor, organisations and members. Every message a person may see is in French."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.models import Device
+
+from .models import Organisation, Role, User
+from .services import SecondFactorThrottled, check_code
+from .validators import compact, validate_finess, validate_postcode, validate_siret
+
+
+class SignInForm(AuthenticationForm):
+    """E-mail and password. The e-mail field keeps the name ``username``: django-axes counts failures by it."""
+
+    error_messages = {
+        "invalid_login": _(
+            "This e-mail address and this password do not match. After several failures, signing in is "
+            "blocked for a while."
+        ),
+        "inactive": _("This account is disabled."),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "inputmode": "email"})
+        self.fields["password"].label = _("Password")
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; people type them as they like.
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+def _throttled_message(until: Any) -> str:
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+    return ngettext(
+        "Too many wrong codes in a row. Wait %(seconds)d second before trying again.",
+        "Too many wrong codes in a row. Wait %(seconds)d seconds before trying again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app, checked against ``device`` (with throttling)."""
+
+    code = forms.CharField(
+        label=_("Six-digit code"),
+        max_length=12,
+        help_text=_("Open your authenticator app and type the code it shows for Vigie. It changes every 30 seconds."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}
+        ),
+    )
+
+    def __init__(self, device: Device, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise ValidationError(_("Type the 6 digits shown by your app, without anything else."), code="format")
+        try:
+            verified = check_code(self.device, code)
+        except SecondFactorThrottled as throttled:
+            raise ValidationError(_throttled_message(throttled.until), code="throttled") from None
+        if not verified:
+            raise ValidationError(
+                _(
+                    "This code is not right. Check that you use the code for Vigie and that your phone's clock is on time."
+                ),
+                code="wrong",
+            )
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the ten single-use recovery codes, for when the phone is not at hand."""
+
+    code = forms.CharField(
+        label=_("Recovery code"),
+        max_length=20,
+        help_text=_("One of the codes you saved when you set up the second factor, for example abcd-efgh."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "spellcheck": "false"}),
+    )
+
+    def __init__(self, device: Device | None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.device = device
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[^a-z0-9]", "", self.cleaned_data["code"].lower())
+        if self.device is None:
+            raise ValidationError(_("You have no recovery codes. Ask an owner of your organisation for help."))
+        try:
+            verified = check_code(self.device, code)
+        except SecondFactorThrottled as throttled:
+            raise ValidationError(_throttled_message(throttled.until), code="throttled") from None
+        if not verified:
+            raise ValidationError(_("This recovery code is not valid, or it has already been used."), code="wrong")
+        return code
+
+
+class OrganisationCreateForm(forms.ModelForm):
+    """The little needed to start; the rest of the legal identity is filled in later, in the settings."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "profession"]
+        labels = {"name": _("Name of the organisation"), "kind": _("Kind of organisation")}
+        help_texts = {
+            "name": _("As it should appear on the notifications, e.g. “Cabinet du Dr Martin”."),
+            "profession": _(
+                "If your profession has an Ordre, Vigie prepares the letter to its departmental council after "
+                "a serious breach."
+            ),
+        }
+
+
+class OrganisationForm(forms.ModelForm):
+    """The organisation's legal identity, as it appears on the notifications and in the register."""
+
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # Longer than the stored number, so that the spaces people type to read it are accepted, then removed.
+    siret = forms.CharField(
+        label="SIRET",
+        max_length=24,
+        required=False,
+        help_text=_("14 digits, on your Kbis or INSEE notice. Spaces are fine."),
+    )
+    finess = forms.CharField(
+        label="FINESS",
+        max_length=16,
+        required=False,
+        help_text=_("9 characters, for health and medico-social establishments. Leave empty if you have none."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "profession",
+            "siret",
+            "finess",
+            "address",
+            "postcode",
+            "city",
+            "phone",
+            "email",
+            "website",
+            "dpo_name",
+            "dpo_email",
+            "dpo_phone",
+            "cyber_insurance",
+            "nis2_entity",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "name": _("As it should appear on the notifications."),
+            "profession": OrganisationCreateForm.Meta.help_texts["profession"],
+            "address": _("Street and number; the postcode and city go below."),
+            "dpo_name": _(
+                "The data protection officer (DPO) if you have one, otherwise the person the CNIL and patients "
+                "can contact about this breach (GDPR art. 33(3)(b))."
+            ),
+            "cyber_insurance": _(
+                "Insurers usually pay for a cyber attack only if a complaint was filed with the police within 72 hours."
+            ),
+            "nis2_entity": _(
+                "Essential or important entities under the NIS2 directive must also alert ANSSI within 24 hours. "
+                "If you do not know, leave unticked."
+            ),
+        }
+
+    def clean_siret(self) -> str:
+        value = self.cleaned_data["siret"]
+        if not value:
+            return ""
+        validate_siret(value)
+        return compact(value)
+
+    def clean_finess(self) -> str:
+        value = self.cleaned_data["finess"]
+        if not value:
+            return ""
+        validate_finess(value)
+        return compact(value)
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip()
+        if value:
+            validate_postcode(value)
+        return value
+
+
+class InviteForm(forms.Form):
+    """Invite someone by e-mail to join the organisation with a role."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_("The person receives a link valid for 7 days."),
+        error_messages={"invalid": _("This is not an e-mail address; it looks like claire.martin@example.fr.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=Role.choices,
+        initial=Role.MEMBER,
+        help_text=_(
+            "Read-only: sees everything. Member: also declares and documents breaches. DPO: also takes the "
+            "decisions. Owner: also manages the organisation and its members."
+        ),
+    )
+
+    def __init__(self, org: Organisation, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.org = org
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if self.org.memberships.filter(user__email__iexact=email).exists():
+            raise ValidationError(_("This person is already a member of the organisation."), code="member")
+        return email
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class NewAccountForm(SetPasswordForm):  # type: ignore[type-arg]
+    """Create the account of an invited person: a name and a password (with the password rules)."""
+
+    full_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=150,
+        help_text=_("As your colleagues know you, e.g. “Dr Claire Martin”."),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    field_order = ["full_name", "new_password1", "new_password2"]
+
+    def __init__(self, email: str, *args: Any, **kwargs: Any) -> None:
+        # An unsaved user, so that the password rules can refuse a password too close to the e-mail or name.
+        super().__init__(User(email=email), *args, **kwargs)
+        self.fields["new_password1"].label = _("Password")
+        self.fields["new_password2"].label = _("Password again")
+
+    def clean_full_name(self) -> str:
+        name = self.cleaned_data["full_name"].strip()
+        self.user.full_name = name
+        return name

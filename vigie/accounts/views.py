@@ -1,0 +1,236 @@
+"""Organisations, their dashboard, settings and members; invitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from vigie.breaches.models import Status
+
+from . import services
+from .dashboard import open_breaches
+from .forms import InviteForm, NewAccountForm, OrganisationCreateForm, OrganisationForm, RoleForm
+from .models import ROLE_RANK, Invitation, Membership, Role, User
+from .responses import full_redirect, redirect_after_post, render_page
+from .scoping import org_view
+from .signin import with_next
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight to the organisation when there is one; a chooser when there are several (a DPO firm)."""
+    memberships = list(
+        Membership.objects.for_user(request.user)  # type: ignore[arg-type]
+        .annotate(
+            open_breaches=Count("organisation__breaches", filter=~Q(organisation__breaches__status=Status.CLOSED))
+        )
+        .order_by("organisation__name")
+    )
+    if not memberships:
+        return redirect("accounts:organisation_create")
+    if len(memberships) == 1:
+        return redirect("accounts:dashboard", memberships[0].organisation_id)
+    return render_page(request, "accounts/home.html", {"memberships": memberships})
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationCreateForm(request.POST or None)
+    if form.is_valid():
+        org = services.create_organisation(owner=request.user, by=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(
+            request, _("The organisation is created. Complete its details: they appear on the notifications.")
+        )
+        # A whole new page: the menu and the organisation switcher change too.
+        return full_redirect(request, reverse("accounts:organisation", args=[org.pk]))
+    return render_page(request, "accounts/organisation_create.html", {"form": form})
+
+
+@org_view(Role.READONLY)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    context = {
+        "open_breaches": open_breaches(org),
+        "members_count": org.memberships.count(),
+        "identity_missing": [
+            str(org._meta.get_field(name).verbose_name)
+            for name in ("siret", "address", "dpo_email")
+            if not getattr(org, name)
+        ],
+        "previous_sign_in": services.previous_sign_in(request.user),  # type: ignore[arg-type]
+    }
+    return render_page(request, "accounts/dashboard.html", context)
+
+
+@org_view(Role.OWNER)
+def organisation(request: HttpRequest) -> HttpResponse:
+    """The organisation's legal identity. Owners only."""
+    org = request.org  # type: ignore[attr-defined]
+    # The form works on its own copy, so that a refused value never shows up elsewhere on the page.
+    form = OrganisationForm(request.POST or None, instance=type(org).objects.get(pk=org.pk))
+    if form.is_valid():
+        services.update_organisation(
+            org, {name: form.cleaned_data[name] for name in form.changed_data}, by=request.user, request=request
+        )  # type: ignore[arg-type]
+        messages.success(request, _("The organisation's details are saved."))
+        return redirect_after_post(request, reverse("accounts:organisation", args=[org.pk]))
+    return render_page(request, "accounts/organisation.html", {"form": form})
+
+
+# --- Members ---------------------------------------------------------------------------------------------------
+
+
+def _members_page(
+    request: HttpRequest, *, invite_form: InviteForm | None = None, errors: dict[int, str] | None = None
+) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    can_manage = request.membership.can_manage  # type: ignore[attr-defined]
+    rank = Case(*(When(role=role, then=Value(-n)) for role, n in ROLE_RANK.items()), output_field=IntegerField())
+    memberships = list(org.memberships.select_related("user").annotate(rank=rank).order_by("rank", "user__email"))
+    for m in memberships:
+        m.error = (errors or {}).get(m.pk, "")  # type: ignore[attr-defined]
+    context: dict[str, Any] = {"memberships": memberships, "role_choices": Role.choices}
+    if can_manage:
+        context["invitations"] = org.invitations.pending().select_related("invited_by").order_by("email")
+        context["invite_form"] = invite_form or InviteForm(org)
+    return render_page(request, "accounts/members.html", context)
+
+
+@org_view(Role.READONLY)
+def members(request: HttpRequest) -> HttpResponse:
+    """Everyone sees who belongs to the organisation; owners also invite (POST here)."""
+    if request.method != "POST":
+        return _members_page(request)
+    if not request.membership.can_manage:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    org = request.org  # type: ignore[attr-defined]
+    form = InviteForm(org, request.POST)
+    if not form.is_valid():
+        return _members_page(request, invite_form=form)
+    sent = services.invite(org, by=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+    if sent.delivered:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": sent.invitation.email})
+    else:
+        messages.warning(
+            request,
+            _(
+                "The invitation e-mail to %(email)s could not be sent. Give the person this link yourself, "
+                "it is valid for 7 days: %(url)s"
+            )
+            % {"email": sent.invitation.email, "url": sent.url},
+        )
+    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+
+
+@require_POST
+@org_view(Role.OWNER)
+def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    membership = get_object_or_404(org.memberships.select_related("user"), pk=membership_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, errors={membership.pk: _("Choose one of the roles.")})
+    try:
+        services.change_role(membership, form.cleaned_data["role"], by=request.user, request=request)  # type: ignore[arg-type]
+    except services.LastOwnerError:
+        return _members_page(
+            request, errors={membership.pk: _("The organisation needs at least one owner: name another one first.")}
+        )
+    messages.success(request, _("The role of %(name)s is changed.") % {"name": membership.user})
+    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+
+
+@require_POST
+@org_view(Role.OWNER)
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    membership = get_object_or_404(org.memberships.select_related("user"), pk=membership_id)
+    try:
+        services.remove_member(membership, by=request.user, request=request)  # type: ignore[arg-type]
+    except services.LastOwnerError:
+        return _members_page(
+            request,
+            errors={membership.pk: _("The organisation needs at least one owner: name another one before leaving.")},
+        )
+    messages.success(request, _("%(name)s no longer belongs to the organisation.") % {"name": membership.user})
+    if membership.user_id == request.user.pk:
+        return full_redirect(request, reverse("accounts:home"))
+    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+
+
+@require_POST
+@org_view(Role.OWNER)
+def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    invitation = get_object_or_404(org.invitations.pending(), pk=invitation_id)
+    services.cancel_invitation(invitation, by=request.user, request=request)  # type: ignore[arg-type]
+    messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+
+
+# --- Accepting an invitation -----------------------------------------------------------------------------------
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the invitation e-mail: join with one's account, or create it (then set up the second factor)."""
+    invitation = Invitation.objects.for_token(token).select_related("organisation", "invited_by").first()
+    if invitation is None or not invitation.is_usable:
+        status = 404 if invitation is None else 410
+        return render_page(request, "accounts/invitation_accept.html", {"state": "unusable"}, status=status)
+    here = request.get_full_path()
+    user = request.user
+    context: dict[str, Any] = {"invitation": invitation, "here": here}
+    if user.is_authenticated and user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+        return render_page(request, "accounts/invitation_accept.html", {**context, "state": "other_account"})
+    try:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            return _join_with_account(request, invitation, context)
+        return _join_with_new_account(request, invitation, context)
+    except services.InvitationUnusable:  # used by a simultaneous request
+        return render_page(request, "accounts/invitation_accept.html", {"state": "unusable"}, status=410)
+
+
+def _join_with_account(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
+    user = request.user
+    if not user.is_authenticated:
+        context.update(state="sign_in", login_url=with_next("accounts:login", context["here"]))
+    elif not user.is_verified():  # type: ignore[union-attr]
+        context.update(state="verify", verify_url=with_next("accounts:otp_verify", context["here"]))
+    elif request.method == "POST":
+        services.accept_invitation(invitation, user, request=request)  # type: ignore[arg-type]
+        messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
+        return full_redirect(request, reverse("accounts:dashboard", args=[invitation.organisation_id]))
+    else:
+        context.update(state="join")
+    return render_page(request, "accounts/invitation_accept.html", context)
+
+
+def _join_with_new_account(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
+    form = NewAccountForm(invitation.email, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = services.accept_invitation_with_new_account(
+            invitation,
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["new_password1"],
+            request=request,
+        )
+        # Signed in with the password just chosen; the middleware now requires setting up the second factor.
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        dashboard = reverse("accounts:dashboard", args=[invitation.organisation_id])
+        return full_redirect(request, with_next("accounts:otp_setup", dashboard))
+    context.update(state="create", form=form)
+    return render_page(request, "accounts/invitation_accept.html", context)
