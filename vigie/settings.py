@@ -233,6 +233,7 @@ USE_TZ = True
 # --- Static files ----------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at every start when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -285,3 +286,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Campaigns: informing the affected persons (vigie/campaigns) ------------------------------------------
+# Key(s) encrypting the persons' personal data at rest (AES-256-GCM): ``VIGIE_DATA_KEY`` (base64 of 32 bytes;
+# several comma-separated during a rotation, the first one encrypts) or ``VIGIE_DATA_KEY_FILE`` (one key per
+# line). Neither set: development creates ``var/data.key`` (0600) on first use; production refuses to start a
+# campaign. The key never goes into the database.
+VIGIE_DATA_KEY = env("VIGIE_DATA_KEY")
+VIGIE_DATA_KEY_FILE = env("VIGIE_DATA_KEY_FILE")
+# The Django e-mail backend of campaigns (default: EMAIL_BACKEND). An Anymail backend works by configuration.
+VIGIE_CAMPAIGN_EMAIL_BACKEND = env("VIGIE_CAMPAIGN_EMAIL_BACKEND", EMAIL_BACKEND)
+VIGIE_CAMPAIGN_FROM_EMAIL = env("VIGIE_CAMPAIGN_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+VIGIE_CAMPAIGN_RATE = float(env("VIGIE_CAMPAIGN_RATE", "50"))  # e-mails per second, per campaign; 0 = no limit
+VIGIE_CAMPAIGN_SENDERS = int(env("VIGIE_CAMPAIGN_SENDERS", "2"))  # parallel dispatch tasks (one connection each)
+VIGIE_CAMPAIGN_MAX_ATTEMPTS = int(env("VIGIE_CAMPAIGN_MAX_ATTEMPTS", "5"))
+VIGIE_CAMPAIGN_RETRY_SECONDS = float(env("VIGIE_CAMPAIGN_RETRY_SECONDS", "60"))  # first back-off, then doubled
+VIGIE_CAMPAIGN_LEASE_SECONDS = float(env("VIGIE_CAMPAIGN_LEASE_SECONDS", "60"))  # a crashed sender's claim expires
+VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "1000"))
+VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
+VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel
+VIGIE_SMS_SENDER = env("VIGIE_SMS_SENDER", "")  # alphanumeric sender ID, at most 11 characters (ARCEP)

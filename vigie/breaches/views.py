@@ -171,6 +171,7 @@ def obligation_done(request: HttpRequest, pk: int, obligation: str) -> HttpRespo
         "row": row,
         "form": form,
         "late": row.id == "notify_cnil" and row.overdue(timezone.now()),
+        "inline": bool(request.htmx),  # type: ignore[attr-defined]
     }
     template = "breaches/obligation.html#form" if request.htmx else "breaches/obligation.html"  # type: ignore[attr-defined]
     return render(request, template, context)

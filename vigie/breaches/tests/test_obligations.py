@@ -120,3 +120,13 @@ def test_a_member_cannot_mark_obligations_done(client, org, owner, make_member, 
 
     assert client.post(done_url(breach), {"done_at": local(timezone.now())}).status_code == 403
     assert not breach.obligation("notify_cnil").done
+
+
+def test_obligation_form_on_its_own_page_is_a_plain_form_and_inline_an_htmx_one(
+    owner_client, org, owner, htmx_headers
+) -> None:  # type: ignore[no-untyped-def]
+    """htmx refuses to post a form whose target is not on the page, so the standalone page must not use htmx."""
+    breach = declare_ransomware(org, owner)
+    assert "hx-post" not in owner_client.get(done_url(breach)).content.decode()
+    inline = owner_client.get(done_url(breach), **htmx_headers).content.decode()
+    assert 'hx-target="#obligation-notify_cnil"' in inline
