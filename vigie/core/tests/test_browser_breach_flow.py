@@ -76,8 +76,8 @@ def test_gp_declares_a_ransomware_attack_and_notifies_the_cnil(page, live_server
     breach = Breach.objects.get(organisation=org)
 
     # 3. The guided intake, one question at a time (htmx swaps each next step in).
-    _continue(page)  # becoming aware: already answered
-    page.wait_for_selector("select[name=origin]")
+    page.wait_for_url(re.compile(r"/questionnaire/evenement/"))  # becoming aware: answered when declaring
+    assert "obligatoire" not in page.inner_text("main")
     page.select_option("select[name=origin]", "ransomware")
     _choose(page, "malicious", "yes")
     _choose(page, "ongoing", "no")
