@@ -39,8 +39,8 @@ run: install
 	$(BIN)/vigie serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check vigie bench
-	$(BIN)/ruff format --check vigie bench
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
 	$(BIN)/mypy
 	$(BIN)/vigie makemigrations --check --dry-run -v 0
 
