@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _production_env(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    # Only the production environment: nothing that the test run itself set (settings module, test database,
+    # the browser tests' async-safety switch).
+    ignored = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in ignored}
     env.update(
         VIGIE_ENV="production",
         SECRET_KEY="k" * 20 + "-a-long-random-production-secret-" + "z" * 20,
