@@ -99,6 +99,10 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     ObligationState.objects.create(**pk(2), breach=breach, obligation="notify_cnil", reference=f"CNIL-{marker}")
     TimelineEvent.objects.create(**pk(3), breach=breach, kind=EventKind.NOTE, author=user, summary=f"Note {marker}")
     Invitation.objects.create(**pk(4), organisation=org, email=f"invite-{marker.lower()}@example.fr", role=Role.MEMBER)
+    # Documents (offset 6): an organisation's own letter text.
+    from vigie.documents.models import LetterTemplate
+
+    LetterTemplate.objects.create(**pk(6), organisation=org, kind="letter", version=1, body=f"Lettre {marker}")
 
 
 @pytest.fixture

@@ -23,10 +23,25 @@ class Command(BaseCommand):
         listing = actions.add_parser("list", help="Énumérer les violations, les plus récentes d'abord.")
         listing.add_argument("--org", type=int, metavar="ID", help="Seulement celles de cette organisation.")
         listing.add_argument("--json", action="store_true", help="Écrire une liste JSON (pour les scripts).")
+        export = actions.add_parser(
+            "export", help="Écrire le dossier JSON d'une violation (entrée de « vigie document »)."
+        )
+        export.add_argument("id", type=int, metavar="ID", help="Numéro de la violation (voir « breach list »).")
 
     def handle(self, *, action: str, **options: Any) -> None:
         if action == "list":
             self.list(org_id=options["org"], as_json=options["json"])
+        elif action == "export":
+            self.export(options["id"])
+
+    def export(self, breach_id: int) -> None:
+        """The breach dossier (vigie/documents/schema/dossier.schema.json), from which every document is made."""
+        from vigie.documents.dossier import build_dossier
+
+        breach = Breach.objects.select_related("organisation").filter(pk=breach_id).first()
+        if breach is None:
+            raise CommandError(f"Aucune violation n° {breach_id}.")
+        self.stdout.write(json.dumps(build_dossier(breach), ensure_ascii=False, indent=2))
 
     def list(self, *, org_id: int | None, as_json: bool) -> None:
         breaches = Breach.objects.select_related("organisation")

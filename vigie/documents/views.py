@@ -1,0 +1,311 @@
+"""Documents pages: the Documents tab of a breach (status, preview, downloads), the CNIL copy assistant, the
+cybermalveillance.gouv.fr checklist, the organisation's own texts and its letterhead logo.
+
+htmx asks for named partials of the same templates; every page also works as plain HTML.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseLocation
+
+from vigie.accounts.models import Role
+from vigie.accounts.scoping import org_view
+from vigie.breaches import services as breach_services
+from vigie.breaches.models import Breach, EventKind
+
+from . import services
+from .content import cnil
+from .content.common import View
+from .dossier import build_dossier, validate_dossier
+from .forms import LetterTemplateForm, LogoForm, ReceiptForm
+from .models import EDITABLE_KINDS, Letterhead, LetterTemplate
+from .readability import kandel_moles
+from .render import CONTENT_TYPES, KINDS, compose, french, typeset
+from .templating import DEFAULTS, NAMES
+
+READABLE = ("letter", "email", "public-notice")
+
+
+def _breach(request: HttpRequest, pk: int) -> Breach:
+    return get_object_or_404(Breach.objects.for_org(request.org).select_related("organisation"), pk=pk)  # type: ignore[attr-defined]
+
+
+def _kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise Http404
+    return kind
+
+
+def _dossier(breach: Breach) -> dict[str, Any]:
+    dossier = build_dossier(breach)
+    if validate_dossier(dossier):
+        raise Http404  # not assessed yet: the page says so before linking here
+    return dossier
+
+
+def _after_post(request: HttpRequest, url: str, target: str | None = None) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponseLocation(url, target=f"#{target}") if target else HttpResponseLocation(url)
+    return HttpResponseRedirect(url)
+
+
+def readability_of(document: Any) -> Any:
+    """The Kandel–Moles score of a document's body text (headings and lists included)."""
+    parts = []
+    for block in document.blocks():
+        parts += block.items if block.type == "list" else [block.text]
+    return kandel_moles("\n".join(parts))
+
+
+def _rows(breach: Breach, dossier: dict[str, Any] | None) -> list[dict[str, Any]]:
+    generated = {
+        event.data.get("kind")
+        for event in breach.events.filter(kind=EventKind.DOCUMENT_GENERATED).only("data")
+        if isinstance(event.data, dict)
+    }
+    states = {row.id: row for row in breach.obligation_rows()}
+    rows = []
+    for slug, kind in KINDS.items():
+        obligation = states.get(kind.obligation or "")
+        if obligation is not None and obligation.done and slug != "cnil-complementary":
+            status = "sent"
+        elif slug in generated:
+            status = "generated"
+        else:
+            status = "todo"
+        row: dict[str, Any] = {
+            "slug": slug,
+            "title": kind.title,
+            "formats": kind.formats,
+            "status": status,
+            "applies": obligation.status if obligation is not None else "not_applicable",
+            "pdf": "pdf" in kind.formats,
+        }
+        if dossier is not None and slug in READABLE:
+            row["readability"] = readability_of(compose(slug, dossier))
+        rows.append(row)
+    return rows
+
+
+@org_view(Role.READONLY)
+def index(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Documents tab: each document of the breach with its status, a preview and its downloads."""
+    breach = _breach(request, pk)
+    dossier = build_dossier(breach)
+    valid = not validate_dossier(dossier)
+    context = {
+        "breach": breach,
+        "ready": valid,
+        "rows": _rows(breach, dossier if valid else None),
+        "cnil_done": bool((row := breach.obligation("notify_cnil")) and row.done),
+    }
+    template = "documents/index.html#documents" if request.htmx else "documents/index.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@org_view(Role.READONLY)
+def preview(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """One document shown in the page: its first page as an image, or its text (e-mail, SMS)."""
+    breach = _breach(request, pk)
+    kind = _kind(kind)
+    dossier = _dossier(breach)
+    content = compose(kind, dossier)
+    context: dict[str, Any] = {"breach": breach, "kind": KINDS[kind], "slug": kind}
+    if isinstance(content, str):
+        from .sms import is_gsm7, length, segments
+
+        context.update(sms=content, sms_length=length(content), sms_segments=segments(content), gsm7=is_gsm7(content))
+    elif kind == "email":
+        context["text"] = "\n\n".join(
+            b.text if b.type != "list" else "\n".join("– " + i for i in b.items) for b in content.blocks()
+        )
+        context["subject"] = content.subject
+    if kind in READABLE:
+        context["readability"] = readability_of(content)
+    template = "documents/preview.html#preview" if request.htmx else "documents/preview.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@org_view(Role.READONLY)
+def preview_png(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    breach = _breach(request, pk)
+    kind = _kind(kind)
+    if "pdf" not in KINDS[kind].formats:
+        raise Http404
+    dossier = _dossier(breach)
+    document = french(compose(kind, dossier))
+    png = typeset(document, "png", logo=dossier["organisation"].get("logo_png"), ppi=96)
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@org_view(Role.MEMBER)
+def download(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    """Generate the document (journalled) and send it; PDFs open in the browser, the rest downloads."""
+    breach = _breach(request, pk)
+    kind = _kind(kind)
+    if fmt not in KINDS[kind].formats:
+        raise Http404
+    _dossier(breach)
+    generated = services.generate_document(breach, kind, fmt, by=request.user, request=request)  # type: ignore[arg-type]
+    response = HttpResponse(generated.content, content_type=CONTENT_TYPES[fmt])
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{generated.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@org_view(Role.READONLY)
+def cnil_assistant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The CNIL online form's sections in order, each field's text ready to copy; the receipt closes it."""
+    breach = _breach(request, pk)
+    dossier = _dossier(breach)
+    view = View(dossier)
+    row = breach.obligation("notify_cnil")
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not request.membership.can_decide:  # type: ignore[attr-defined]
+            raise Http404
+        if form.is_valid():
+            try:
+                breach_services.mark_obligation_done(breach, "notify_cnil", by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The CNIL notification is recorded as done."))
+                return _after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]))  # type: ignore[attr-defined]
+    context = {
+        "breach": breach,
+        "sections": cnil.sections(view, complementary=bool(row and row.done)),
+        "form": form,
+        "row": row,
+        "late": bool(row and not row.done and row.due and timezone.now() > row.due),
+    }
+    template = "documents/cnil_assistant.html#receipt" if request.htmx else "documents/cnil_assistant.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@org_view(Role.READONLY)
+def cybermalveillance(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guided checklist for cybermalveillance.gouv.fr / 17Cyber, with the facts ready to copy."""
+    breach = _breach(request, pk)
+    view = View(_dossier(breach))
+    facts = [
+        (
+            "cm_what",
+            "Ce qui s'est passé",
+            f"{view.origin_label().capitalize()} — {view.narrative('description') or view.title}",
+        ),
+        ("cm_when", "Quand", f"Constaté le {view.aware_text()}. Début : {view.occurred_text()}"),
+        ("cm_data", "Données touchées", f"{view.categories_label()} ; {view.persons_text()}."),
+        ("cm_done", "Ce qui a déjà été fait", view.narrative("measures_taken") or "Rien encore."),
+        ("cm_who", "Structure", f"{view.name}, {', '.join(view.address_lines())} — {view.contact_formal()}"),
+    ]
+    return render(
+        request,
+        "documents/cybermalveillance.html",
+        {"breach": breach, "facts": facts, "ransomware": view.origin == "ransomware"},
+    )
+
+
+# --- The organisation's own texts and letterhead ------------------------------------------------------------
+
+
+@org_view(Role.READONLY)
+def templates(request: HttpRequest) -> HttpResponse:
+    latest = {t.kind: t for t in LetterTemplate.objects.for_org(request.org).order_by("kind", "version")}  # type: ignore[attr-defined]
+    rows = [{"kind": kind, "label": label, "current": latest.get(kind)} for kind, label in EDITABLE_KINDS.items()]
+    return render(request, "documents/templates.html", {"rows": rows})
+
+
+def _sample_dossier(request: HttpRequest) -> dict[str, Any] | None:
+    """The latest assessed breach of the organisation, to preview a text with real values."""
+    for breach in Breach.objects.for_org(request.org).assessed().select_related("organisation")[:5]:  # type: ignore[attr-defined]
+        dossier = build_dossier(breach)
+        if not validate_dossier(dossier):
+            return dossier
+    return None
+
+
+def _preview_of(kind: str, body: str, dossier: dict[str, Any] | None) -> dict[str, Any]:
+    if dossier is None:
+        return {}
+    trial = {**dossier, "templates": {**dossier.get("templates", {}), kind: {"version": 1, "body": body}}}
+    content = compose(kind, trial)
+    if isinstance(content, str):
+        from .sms import segments
+
+        return {"preview_text": content, "sms_segments": segments(content)}
+    return {"preview_blocks": content.blocks(), "readability": readability_of(content)}
+
+
+@org_view(Role.DPO)
+def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    """Edit the organisation's text for one document; saving makes a new version. htmx asks for the preview."""
+    if kind not in EDITABLE_KINDS:
+        raise Http404
+    org = request.org  # type: ignore[attr-defined]
+    current = LetterTemplate.objects.latest_of(org, kind)
+    history = LetterTemplate.objects.for_org(org).filter(kind=kind).select_related("created_by")
+    form = LetterTemplateForm(request.POST or None, initial={"body": current.body if current else DEFAULTS[kind]})
+    if request.method == "POST" and form.is_valid() and "save" in request.POST:
+        services.save_letter_template(org, kind, form.cleaned_data["body"], by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The new version of the text is saved."))
+        return _after_post(request, reverse("documents:templates", args=[org.pk]))
+    body = (
+        form.cleaned_data["body"]
+        if form.is_bound and form.is_valid()
+        else (current.body if current else DEFAULTS[kind])
+    )
+    context = {
+        "kind": kind,
+        "label": EDITABLE_KINDS[kind],
+        "form": form,
+        "current": current,
+        "history": history,
+        "names": NAMES,
+        **_preview_of(kind, body, _sample_dossier(request)),
+    }
+    template = "documents/template_edit.html#preview" if request.htmx else "documents/template_edit.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@org_view(Role.DPO)
+def letterhead(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    form = LogoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.save_logo(org, form.cleaned_data["logo"], by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The logo is saved."))
+        return _after_post(request, reverse("documents:letterhead", args=[org.pk]))
+    head = Letterhead.objects.for_org(org).first()
+    template = "documents/letterhead.html#logo" if request.htmx else "documents/letterhead.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "has_logo": bool(head and head.logo)})
+
+
+@org_view(Role.DPO)
+@require_POST
+def letterhead_remove(request: HttpRequest) -> HttpResponse:
+    services.remove_logo(request.org, by=request.user)  # type: ignore[attr-defined, arg-type]
+    return _after_post(request, reverse("documents:letterhead", args=[request.org.pk]))  # type: ignore[attr-defined]
+
+
+@org_view(Role.READONLY)
+def logo(request: HttpRequest) -> HttpResponse:
+    head = Letterhead.objects.for_org(request.org).first()  # type: ignore[attr-defined]
+    if head is None or not head.logo:
+        raise Http404
+    response = HttpResponse(bytes(head.logo), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
