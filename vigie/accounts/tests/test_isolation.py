@@ -103,6 +103,15 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     from vigie.documents.models import LetterTemplate
 
     LetterTemplate.objects.create(**pk(6), organisation=org, kind="letter", version=1, body=f"Lettre {marker}")
+    # Compliance (offsets 80–85): notice profile, record activity and version, assessment, action, processor.
+    from vigie.compliance.models import Action, Assessment, ComplianceProfile, ProcessingActivity, Processor, RecordVersion
+
+    ComplianceProfile.objects.create(**pk(80), organisation=org, public_token=f"token-{marker.lower()}")
+    ProcessingActivity.objects.create(**pk(81), organisation=org, name=f"Dossier {marker}", purposes=marker, legal_basis=marker, retention=marker)
+    RecordVersion.objects.create(**pk(82), organisation=org, number=1, note=f"Version {marker}", snapshot={"activities": []})
+    assessment = Assessment.objects.create(**pk(83), organisation=org, answers={"mssante": "no"})
+    Action.objects.create(**pk(84), organisation=org, assessment=assessment, title=f"Action {marker}")
+    Processor.objects.create(**pk(85), organisation=org, name=f"Hébergeur {marker}", hosts_health_data=True)
 
 
 @pytest.fixture

@@ -1,0 +1,230 @@
+"""Prevention pages: the dashboard, the record of processing, the poster, the breach pre-fill.
+
+The self-assessment is in ``views_security.py``, processors and HDS hosts in ``views_processors.py``. As in the
+breach pages, htmx asks for a named partial of the same template (the element it targets), and every page also
+works as plain HTML forms with POST/redirect/GET.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
+
+from vigie.accounts.models import Role
+from vigie.accounts.scoping import org_view
+from vigie.audit.services import record as audit
+from vigie.breaches.models import DataCategory
+
+from . import dashboard, documents, services
+from .forms import ActivityForm, TemplateForm
+from .models import ProcessingActivity, RecordVersion
+from .questionnaire import DOMAINS
+from .radar import Series, radar_svg
+from .record_templates import template_for_kind
+
+EXPORTS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def url(request: HttpRequest, name: str, *args: Any) -> str:
+    return reverse(f"compliance:{name}", args=[request.org.pk, *args])  # type: ignore[attr-defined]
+
+
+def after_post(request: HttpRequest, target_url: str, *, target: str | None = None) -> HttpResponse:
+    """PRG for plain forms; for htmx, fill ``target`` from the URL (HX-Location) or load the page."""
+    if request.htmx:  # type: ignore[attr-defined]
+        if target:
+            return HttpResponseLocation(target_url, target=f"#{target}")
+        return HttpResponseClientRedirect(target_url)
+    return HttpResponseRedirect(target_url)
+
+
+def template(request: HttpRequest, name: str, partials: set[str]) -> str:
+    """The page, or the named partial that the htmx request targets."""
+    target = request.htmx.target if request.htmx else None  # type: ignore[attr-defined]
+    return f"{name}#{target}" if target in partials else name
+
+
+def require_edit(request: HttpRequest) -> None:
+    """Reading is open to every member; changing needs at least the member role."""
+    if request.method == "POST" and not request.membership.can_edit:  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def radar_for(assessments: list[Any], *, title: str, summary: str) -> Any:
+    """The radar chart of up to three assessments, newest first."""
+    series = [
+        Series(f"{a.completed_at:%d/%m/%Y}", [a.scores.get(d.id) for d in DOMAINS]) for a in assessments[:3] if a.scores
+    ]
+    if not series:
+        return None
+    return radar_svg([str(d.short) for d in DOMAINS], series, title=title, summary=summary)
+
+
+def scores_summary(assessment: Any) -> str:
+    return "; ".join(
+        f"{domain.label} {assessment.scores.get(domain.id)} %"
+        if assessment.scores.get(domain.id) is not None
+        else f"{domain.label} —"
+        for domain in DOMAINS
+    )
+
+
+@org_view(Role.READONLY)
+def index(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    today = timezone.localdate()
+    assessment = services.last_assessment(org)
+    context = {
+        "items": dashboard.items(org, today),
+        "assessment": assessment,
+        "domains": [(d, assessment.scores.get(d.id)) for d in DOMAINS] if assessment else [],
+        "radar": radar_for([assessment], title=str(org), summary=scores_summary(assessment)) if assessment else None,
+    }
+    return render(request, template(request, "compliance/dashboard.html", {"items"}), context)
+
+
+# --- Record of processing activities -----------------------------------------------------------------------
+
+
+def _record_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    org = request.org  # type: ignore[attr-defined]
+    context = {
+        "activities": ProcessingActivity.objects.for_org(org),
+        "versions": RecordVersion.objects.for_org(org).latest_first().select_related("created_by")[:50],
+        "template_form": TemplateForm(initial={"template": template_for_kind(org.kind).key}),
+        "categories": dict(DataCategory.choices),
+    }
+    context.update(extra)
+    return context
+
+
+@org_view(Role.READONLY)
+def record(request: HttpRequest) -> HttpResponse:
+    return render(request, template(request, "compliance/record.html", {"activities"}), _record_context(request))
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def record_template(request: HttpRequest) -> HttpResponse:
+    form = TemplateForm(request.POST)
+    if form.is_valid():
+        services.apply_template(request.org, form.cleaned_data["template"], by=request.user)  # type: ignore[attr-defined, arg-type]
+    return after_post(request, url(request, "record"))
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def record_review(request: HttpRequest) -> HttpResponse:
+    services.review_record(request.org, by=request.user)  # type: ignore[attr-defined, arg-type]
+    return after_post(request, url(request, "record"))
+
+
+@org_view(Role.MEMBER)
+def activity_new(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(posted(request), instance=ProcessingActivity(organisation=request.org))  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        services.save_activity(form.save(commit=False), by=request.user)  # type: ignore[arg-type]
+        return after_post(request, url(request, "record"))
+    return render(request, template(request, "compliance/activity_form.html", {"activity-form"}), {"form": form})
+
+
+@org_view(Role.READONLY)
+def activity(request: HttpRequest, pk: int) -> HttpResponse:
+    require_edit(request)
+    instance = get_object_or_404(ProcessingActivity.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    form = ActivityForm(posted(request), instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.save_activity(form.save(commit=False), by=request.user)  # type: ignore[arg-type]
+        return after_post(request, url(request, "record"))
+    context = {"form": form, "activity": instance}
+    return render(request, template(request, "compliance/activity_form.html", {"activity-form"}), context)
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_object_or_404(ProcessingActivity.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    services.delete_activity(instance, by=request.user)  # type: ignore[arg-type]
+    return after_post(request, url(request, "record"))
+
+
+@org_view(Role.READONLY)
+def record_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The record as PDF or XLSX: the current one, or a past version (``?version=N``)."""
+    if fmt not in EXPORTS:
+        raise Http404
+    org = request.org  # type: ignore[attr-defined]
+    versions = RecordVersion.objects.for_org(org)
+    number = request.GET.get("version", "")
+    if number:
+        version = get_object_or_404(versions, number=number) if number.isdigit() else None
+        if version is None:
+            raise Http404
+        snapshot = version.snapshot
+    else:
+        version = versions.latest_first().first()
+        snapshot = services.record_snapshot(org)
+    maker = documents.record_pdf if fmt == "pdf" else documents.record_xlsx
+    response = HttpResponse(maker(org, version, snapshot), content_type=EXPORTS[fmt])
+    suffix = f"-v{version.number}" if version else ""
+    response["Content-Disposition"] = f'attachment; filename="registre-des-traitements{suffix}.{fmt}"'
+    return response
+
+
+@org_view(Role.READONLY)
+def prefill(request: HttpRequest) -> HttpResponse:
+    """For the breach intake: tick the activities concerned, get the data categories and an estimate of persons.
+
+    The intake includes it with ``hx-get`` (the partial ``prefill``); the suggestion is computed by
+    :func:`services.categories_for_activities`.
+    """
+    org = request.org  # type: ignore[attr-defined]
+    chosen = [int(value) for value in request.GET.getlist("activite") if value.isdigit()]
+    categories, persons = services.categories_for_activities(org, chosen)
+    labels = dict(DataCategory.choices)
+    context = {
+        "activities": ProcessingActivity.objects.for_org(org),
+        "chosen": chosen,
+        "categories": [(code, labels[code]) for code in categories],
+        "persons": persons,
+    }
+    return render(request, template(request, "compliance/prefill.html", {"prefill"}), context)
+
+
+# --- Patient poster and notice ------------------------------------------------------------------------------
+
+
+@org_view(Role.READONLY)
+def poster(request: HttpRequest) -> HttpResponse:
+    """GET: the notice as patients will see it; POST: the poster as a PDF (A4 or A3)."""
+    require_edit(request)
+    org = request.org  # type: ignore[attr-defined]
+    profile = services.profile_for(org)
+    version = services.last_version(org)
+    notice = documents.build_notice(org, profile, updated=version.created_at if version else None)
+    if request.method == "POST":
+        paper = request.POST.get("format", "a4")
+        if paper not in documents.PAPERS:
+            paper = "a4"
+        content = documents.poster_pdf(notice, paper=paper)
+        services.mark_poster_generated(org)
+        audit("compliance.poster", organisation=org, request=request, detail={"format": paper})
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="affiche-{paper}.pdf"'
+        return response
+    context = {"notice": notice, "profile": profile, "has_activities": bool(notice["activities"])}
+    return render(request, "compliance/poster.html", context)
