@@ -284,7 +284,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING" if TESTING else "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per task is too much beside the development server; raise it when debugging a worker.
+        "django_tasks": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": env("TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # --- Campaigns: informing the affected persons (vigie/campaigns) ------------------------------------------
