@@ -5,6 +5,7 @@ Other apps (demo data, register, documents) call these verbs; their signatures a
 
 - ``declare_breach(org, *, by, title, became_aware_at, awareness_note="", **facts) -> Breach``
 - ``update_facts(breach, *, by, changes, intake_step=None) -> list[str]``
+- ``prefill_from_record(breach, *, by, activity_ids) -> list[str]``
 - ``assess_breach(breach, *, by=None, now=None) -> Outcome``
 - ``overrule_decision(breach, *, by, notify_authority, notify_data_subjects, justification)``
 - ``mark_obligation_done(breach, obligation_id, *, by, done_at, reference="", note="", delay_reasons="")``
@@ -18,6 +19,7 @@ Other apps (demo data, register, documents) call these verbs; their signatures a
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +35,8 @@ from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
+from vigie.compliance.models import ProcessingActivity
+from vigie.compliance.services import categories_for_activities
 from vigie.risk import FactsError, assess, parse_facts
 
 from . import intake
@@ -203,6 +207,48 @@ def answer_intake_step(breach: Breach, step: Step, *, by: User | None, changes: 
         setattr(preview, name, value)
     update_facts(breach, by=by, changes=changes, intake_step=intake.advance(preview, step))
     return intake.next_step(preview, step)
+
+
+def prefill_from_record(breach: Breach, *, by: User | None, activity_ids: Iterable[int]) -> list[str]:
+    """Pre-fill the data facts from the activities of the record of processing that the breach concerns.
+
+    The activities' data categories are added to those already ticked (never removed: the declarant knows
+    better); their persons estimate fills ``persons_count`` only while it is unknown, marked as an estimate.
+    The journal names the activities used, then ``update_facts`` journals the changes and re-assesses. Ids of
+    activities that are not the breach's organisation's are ignored. Return the fields that changed.
+    """
+    org = breach.organisation
+    activities = list(
+        ProcessingActivity.objects.for_org(org).filter(pk__in=list(activity_ids)).order_by("position", "pk")
+    )
+    if not activities:
+        return []
+    categories, persons = categories_for_activities(org, [activity.pk for activity in activities])
+    with transaction.atomic():
+        # Under the lock, so that a category ticked meanwhile in another tab is kept in the union.
+        current = Breach.objects.select_for_update().get(pk=breach.pk)
+        ticked = list(current.data_categories or [])
+        changes: dict[str, Any] = {}
+        if any(category not in ticked for category in categories):
+            changes["data_categories"] = ticked + [category for category in categories if category not in ticked]
+        if current.persons_count is None and persons is not None:
+            changes["persons_count"] = persons
+            changes["persons_count_is_estimate"] = True
+        if not changes:
+            return []
+        with _french():
+            _event(
+                current,
+                EventKind.FACTS_CHANGED,
+                _("Facts pre-filled from the record of processing: %(activities)s.")
+                % {"activities": ", ".join(f"«\u00a0{activity.name}\u00a0»" for activity in activities)},
+                by=by,
+                data={
+                    "source": "record",
+                    "activities": [{"id": activity.pk, "name": activity.name} for activity in activities],
+                },
+            )
+        return update_facts(breach, by=by, changes=changes)
 
 
 # --- Assessing ------------------------------------------------------------------------------------------------

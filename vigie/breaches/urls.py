@@ -7,6 +7,8 @@ urlpatterns: list = [
     path("", views.index, name="list"),
     path("nouvelle/", views.new, name="new"),
     path("<int:pk>/", views.detail, name="detail"),
+    # Before the step pattern, which would take « pre-remplir » for a step.
+    path("<int:pk>/questionnaire/pre-remplir/", views.intake_prefill, name="intake_prefill"),
     path("<int:pk>/questionnaire/<slug:step>/", views.intake_step, name="intake"),
     path("<int:pk>/obligations/", views.obligations, name="obligations"),
     path("<int:pk>/obligations/<slug:obligation>/", views.obligation_done, name="obligation_done"),

@@ -8,22 +8,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
+from vigie.compliance.models import ProcessingActivity
+from vigie.compliance.services import last_assessment
 
 from . import intake, services
 from .forms import CloseForm, DeclareForm, NoteForm, ObligationDoneForm, OverruleForm
 from .models import Breach, ObligationRow
+from .templatetags.breaches import label_of
 
+# The intake step whose facts the record of processing can pre-fill.
+PREFILL_STEP = "donnees"
 TABS = {"decision": "decision", "faits": "facts", "chronologie": "timeline"}
 
 
@@ -73,6 +82,8 @@ def _detail_context(breach: Breach, tab: str = "decision", **extra: Any) -> dict
         "intake_finished": intake.is_finished(breach),
         "note_form": NoteForm(),
     }
+    if tab == "decision":
+        context["last_assessment"] = last_assessment(breach.organisation)
     if tab == "facts":
         context["fact_groups"] = [(step, list(step.form_class.base_fields)) for step in intake.steps_for(breach)]
     if tab == "timeline":
@@ -124,8 +135,42 @@ def intake_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "position": intake.steps_for(breach).index(current) + 1,
         "count": len(intake.steps_for(breach)),
         "can_decide": not breach.missing_facts(),
+        # The data step offers to pre-fill from the record of processing (or says where to fill it in).
+        "activities": ProcessingActivity.objects.for_org(request.org) if current.slug == PREFILL_STEP else None,  # type: ignore[attr-defined]
     }
     return render(request, _template(request, "breaches/intake.html", {"intake"}), context)
+
+
+def _prefilled(breach: Breach, before: set[str], changed: list[str]) -> str:
+    """What the record pre-filled, in words, for the message shown above the question."""
+    said = [_("Pre-filled from the record of processing.")]
+    added = [label_of("data_categories", c) for c in breach.data_categories if c not in before]
+    if added:
+        # The labels hold commas (« Identité (nom, sexe) »): a semicolon separates them, spaced as French wants.
+        separator = pgettext("between the items of a list whose items may hold commas", "; ")
+        said.append(_("Data categories added: %(categories)s.") % {"categories": separator.join(added)})
+    if "persons_count" in changed:
+        count = number_format(breach.persons_count, force_grouping=True)
+        said.append(_("Persons concerned: about %(count)s (an estimate).") % {"count": count})
+    said.append(_("Check the answers and correct them if needed."))
+    return " ".join(said)
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def intake_prefill(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add the data categories and persons estimate of the activities chosen in the record, then show the step."""
+    breach = _breach(request, pk)
+    before = set(breach.data_categories or [])
+    ids = [int(value) for value in request.POST.getlist("activities") if value.isdigit()]
+    changed = services.prefill_from_record(breach, by=request.user, activity_ids=ids)  # type: ignore[arg-type]
+    if not ids:
+        messages.warning(request, _("Tick the activities of the record that the breach concerns."))
+    elif not changed:
+        messages.info(request, _("These activities add nothing new: their data categories are already ticked."))
+    else:
+        messages.success(request, _prefilled(breach, before, changed))
+    return _after_post(request, _url("intake", breach, PREFILL_STEP), target="intake")
 
 
 @org_view(Role.READONLY)
