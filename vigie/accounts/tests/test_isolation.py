@@ -103,6 +103,13 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     from vigie.documents.models import LetterTemplate
 
     LetterTemplate.objects.create(**pk(6), organisation=org, kind="letter", version=1, body=f"Lettre {marker}")
+    # Campaigns (offsets 60–63): a campaign, one recipient, one ledger entry, one letter batch.
+    from vigie.campaigns.models import Campaign, DeliveryEvent, LetterBatch, Recipient
+
+    campaign = Campaign.objects.create(**pk(60), breach=breach, source_name=f"{marker}.csv", status="done")
+    recipient = Recipient.objects.create(**pk(61), campaign=campaign, line=2, identity_hash=marker[:32])
+    DeliveryEvent.objects.create(**pk(62), campaign=campaign, recipient=recipient, kind="retry", detail=marker)
+    LetterBatch.objects.create(**pk(63), campaign=campaign, number=1, size=1, rendered_at=timezone.now())
     # Compliance (offsets 80–85): notice profile, record activity and version, assessment, action, processor.
     from vigie.compliance.models import Action, Assessment, ComplianceProfile, ProcessingActivity, Processor, RecordVersion
 
