@@ -31,6 +31,10 @@ class Command(BaseCommand):
             # With the immediate backend (tests, VIGIE_TASKS_IMMEDIATE) tasks run as they are enqueued.
             self.stdout.write(f"Aucun exécuteur nécessaire : les tâches s'exécutent immédiatement ({backend}).")
             return
+        # A task killed with its worker (kill -9) never finishes in the queue: re-enqueue the campaigns' senders.
+        from vigie.campaigns.services import recover_campaigns
+
+        recover_campaigns()
         mode = "jusqu'à épuisement de la file" if until_idle else "Ctrl+C pour arrêter"
         self.stdout.write(f"Vigie : exécuteur de tâches démarré (file « {queue_name} », {mode}).")
         call_command(

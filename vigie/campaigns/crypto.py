@@ -1,0 +1,185 @@
+"""Encryption at rest of the affected persons' personal data (AES-256-GCM), and their blind index.
+
+A stolen database dump must not leak the persons a second time, so their personal data never reaches the
+database in clear: each recipient row holds ``payload`` = version ‖ key id ‖ nonce ‖ AES-GCM(JSON), and the
+campaign id is bound as associated data (a payload copied to another campaign does not decrypt). The key lives
+outside the database:
+
+- ``VIGIE_DATA_KEY``: base64 of 32 bytes; during a rotation several, comma-separated, the first one encrypts;
+- or ``VIGIE_DATA_KEY_FILE``: one base64 key per line, the first one encrypts;
+- neither: in development ``var/data.key`` is created on first use (mode 0600); in tests a fixed key;
+  in production nothing is encrypted with a made-up key: :class:`KeyMissing` is raised.
+
+Rotation: put the new key first, keep the old ones after it, run ``vigie campaign rotate-key`` (re-encrypts
+every row still under an old key, in chunks), then remove the old keys.
+
+The blind index (``identity_hash``) is an HMAC-SHA-256 of the person's identity key under a key derived from
+the data key: equal persons have equal hashes (de-duplication across imports, and finding a person in the
+proof ledger after the purge) but nobody without the key can test a guess against it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+VERSION = b"\x01"
+NONCE_BYTES = 12
+KEY_ID_BYTES = 4
+# Not a secret: the key of the test suite only, so that tests are repeatable.
+TEST_KEY = base64.b64encode(b"vigie-test-key-never-use-it-0000").decode()
+
+
+class KeyMissing(ImproperlyConfigured):
+    """No data key is configured where one is required (production)."""
+
+
+class DecryptionFailed(Exception):
+    """A payload does not decrypt with any known key (wrong key, or tampered data)."""
+
+
+@dataclass(frozen=True)
+class DataKey:
+    id: bytes  # the first 4 bytes of SHA-256(key): names the key in each payload without revealing it
+    aead: AESGCM
+    index_key: bytes  # the blind-index HMAC key, derived from the data key
+
+    @classmethod
+    def from_b64(cls, text: str) -> DataKey:
+        try:
+            raw = base64.b64decode(text.strip(), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ImproperlyConfigured("A data key is not valid base64.") from error
+        if len(raw) != 32:
+            raise ImproperlyConfigured("A data key must be 32 bytes (base64 of 32 random bytes).")
+        return cls(
+            id=hashlib.sha256(raw).digest()[:KEY_ID_BYTES],
+            aead=AESGCM(raw),
+            index_key=hmac.new(raw, b"vigie blind index v1", hashlib.sha256).digest(),
+        )
+
+
+def new_key() -> str:
+    """A fresh random key, as base64 (for ``VIGIE_DATA_KEY`` or a key file)."""
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def development_key_file() -> Path:
+    return Path(settings.DATA_DIR) / "data.key"
+
+
+def _key_texts() -> list[str]:
+    if settings.VIGIE_DATA_KEY:
+        return [part for part in settings.VIGIE_DATA_KEY.split(",") if part.strip()]
+    path: Path | None = Path(settings.VIGIE_DATA_KEY_FILE) if settings.VIGIE_DATA_KEY_FILE else None
+    if path is None:
+        if settings.TESTING:
+            return [TEST_KEY]
+        if settings.PRODUCTION:
+            raise KeyMissing("Set VIGIE_DATA_KEY or VIGIE_DATA_KEY_FILE: the persons' data is encrypted with it.")
+        path = development_key_file()
+        if not path.exists():
+            # O_EXCL: two processes starting together cannot each write a different key.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as file:
+                    file.write(new_key() + "\n")
+    lines = [line.strip() for line in path.read_text().splitlines()]
+    keys = [line for line in lines if line and not line.startswith("#")]
+    if not keys:
+        raise KeyMissing(f"The key file {path} holds no key.")
+    return keys
+
+
+@lru_cache(maxsize=1)
+def _ring(texts: tuple[str, ...]) -> tuple[DataKey, ...]:
+    return tuple(DataKey.from_b64(text) for text in texts)
+
+
+def keyring() -> tuple[DataKey, ...]:
+    """The configured keys, the encrypting one first (re-read each call: cheap, and follows a rotation)."""
+    return _ring(tuple(_key_texts()))
+
+
+def current_key() -> DataKey:
+    return keyring()[0]
+
+
+def _aad(campaign_id: int) -> bytes:
+    return f"vigie-campaign:{campaign_id}".encode()
+
+
+def encrypt(data: dict[str, Any], *, campaign_id: int, key: DataKey | None = None) -> bytes:
+    """The JSON of ``data`` encrypted for one campaign: version ‖ key id ‖ nonce ‖ ciphertext+tag."""
+    key = key or current_key()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return VERSION + key.id + nonce + key.aead.encrypt(nonce, plain, _aad(campaign_id))
+
+
+def key_id_of(payload: bytes) -> bytes:
+    return bytes(payload[1 : 1 + KEY_ID_BYTES])
+
+
+def decrypt(
+    payload: bytes | memoryview, *, campaign_id: int, ring: tuple[DataKey, ...] | None = None
+) -> dict[str, Any]:
+    payload = bytes(payload)
+    if not payload:
+        return {}  # purged
+    if payload[:1] != VERSION:
+        raise DecryptionFailed("unknown payload version")
+    ring = ring or keyring()
+    wanted = key_id_of(payload)
+    start = 1 + KEY_ID_BYTES
+    nonce, body = payload[start : start + NONCE_BYTES], payload[start + NONCE_BYTES :]
+    for key in ring:
+        if key.id == wanted:
+            try:
+                return json.loads(key.aead.decrypt(nonce, body, _aad(campaign_id)))  # type: ignore[no-any-return]
+            except Exception as error:  # InvalidTag: tampered, or moved from another campaign
+                raise DecryptionFailed("the payload does not decrypt") from error
+    raise DecryptionFailed("the payload's key is not configured")
+
+
+def blind_index(identity_key: str, *, key: DataKey | None = None) -> str:
+    """Keyed hash of a person's identity key (hex, 32 characters): equal for the same person, opaque otherwise."""
+    key = key or current_key()
+    return hmac.new(key.index_key, identity_key.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """A whole file (uploaded list, letters, manifest) encrypted; ``purpose`` (e.g. its path) is bound to it."""
+    key = current_key()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return VERSION + key.id + nonce + key.aead.encrypt(nonce, data, purpose.encode())
+
+
+def decrypt_bytes(payload: bytes, *, purpose: str) -> bytes:
+    wanted = key_id_of(payload)
+    start = 1 + KEY_ID_BYTES
+    for key in keyring():
+        if key.id == wanted:
+            try:
+                return key.aead.decrypt(
+                    payload[start : start + NONCE_BYTES], payload[start + NONCE_BYTES :], purpose.encode()
+                )
+            except Exception as error:
+                raise DecryptionFailed("the file does not decrypt") from error
+    raise DecryptionFailed("the file's key is not configured")

@@ -1,0 +1,189 @@
+"""The proof ledger as files for the CNIL: CSV (all persons, streamed) and PDF (summary and persons, in parts).
+
+Per person: number, line of the imported file, name (while not purged), channel, state, time queued, time
+sent, Message-ID, the server's answer or the letter batch, the bounce, and the history (retries, fall-backs,
+resend after a crash). Each export is written to the access log by the view that serves it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import typst
+
+from . import crypto
+from .messages import full_name
+from .models import Campaign, Channel, DeliveryEvent, EventKind, Recipient
+
+PARIS = ZoneInfo("Europe/Paris")
+TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "ledger.typ"
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+PDF_PART_SIZE = 20_000
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+HEADER = [
+    "Destinataire n°",
+    "Ligne du fichier",
+    "Nom",
+    "Canal",
+    "État",
+    "Mis en file le",
+    "Envoyé le",
+    "Message-ID",
+    "Réponse du serveur ou lot de courrier",
+    "Rebond le",
+    "Motif du rebond",
+    "Historique",
+]
+
+CHANNELS_FR = {"email": "Courriel", "letter": "Courrier postal", "sms": "SMS", "none": "Aucun"}
+STATES_FR = {
+    "pending": "En attente",
+    "sending": "En cours d'envoi",
+    "sent": "Envoyé",
+    "failed": "Échec",
+    "bounced": "Rebond",
+    "letter": "Courrier produit",
+    "unreachable": "Injoignable",
+    "duplicate": "Déjà informé (autre campagne)",
+}
+EVENTS_FR = {
+    EventKind.RETRY: "échec temporaire",
+    EventKind.FAILED: "échec définitif",
+    EventKind.BOUNCED: "rebond",
+    EventKind.FALLBACK_LETTER: "bascule vers un courrier",
+    EventKind.RESENT_AFTER_CRASH: "renvoyé après interruption (même Message-ID)",
+    EventKind.LEASE_LOST: "reprise par un autre expéditeur",
+}
+
+
+def paris(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _history(campaign: Campaign) -> dict[int, list[str]]:
+    history: dict[int, list[str]] = defaultdict(list)
+    events = DeliveryEvent.objects.filter(campaign=campaign, recipient__isnull=False).exclude(kind=EventKind.SENT)
+    for recipient_id, kind, at, detail in events.order_by("at", "pk").values_list(
+        "recipient_id", "kind", "at", "detail"
+    ):
+        label = EVENTS_FR.get(kind, kind)
+        history[recipient_id].append(f"{paris(at)} {label}{' : ' + detail if detail else ''}")
+    return history
+
+
+def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None) -> Iterator[list[str]]:
+    """One list of French strings per person, in recipient order."""
+    history = _history(campaign)
+    ring = crypto.keyring()
+    rows = Recipient.objects.filter(campaign=campaign).select_related("letter_batch").order_by("pk")
+    if limit is not None:
+        rows = rows[start : start + limit]
+    for recipient in rows.iterator(chunk_size=2000):
+        name = ""
+        if recipient.payload:
+            name = full_name(crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring))
+        if recipient.channel == Channel.LETTER and recipient.letter_batch is not None:
+            proof = f"Lot {recipient.letter_batch.number}, page {recipient.letter_page}"
+        else:
+            proof = recipient.smtp_response
+        yield [
+            str(recipient.pk),
+            str(recipient.line),
+            _safe(name),
+            CHANNELS_FR.get(recipient.channel, recipient.channel),
+            STATES_FR.get(recipient.state, recipient.state),
+            paris(recipient.queued_at),
+            paris(recipient.sent_at),
+            recipient.message_id,
+            _safe(proof),
+            paris(recipient.bounce_at),
+            _safe(recipient.bounce_reason),
+            _safe(" | ".join(history.get(recipient.pk, []))),
+        ]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def ledger_csv(campaign: Campaign) -> Iterator[str]:
+    """The CSV, streamed line by line (UTF-8 with BOM and ``;``, for French Excel)."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(HEADER)
+    for row in ledger_rows(campaign):
+        yield writer.writerow(row)
+
+
+def summary(campaign: Campaign) -> list[tuple[str, str]]:
+    counts = campaign.counts()
+    report = campaign.import_report or {}
+    return [
+        ("Organisation", campaign.breach.organisation.name),
+        ("Violation", f"{campaign.breach.reference} — {campaign.breach.title}"),
+        ("Fichier importé", campaign.source_name),
+        ("Lignes lues", str(report.get("rows", ""))),
+        ("Lignes invalides", str(report.get("invalid", ""))),
+        ("Doublons fusionnés", str(report.get("duplicates", ""))),
+        ("Personnes", str(counts["total"])),
+        ("Courriels ou SMS envoyés", str(counts["sent"])),
+        ("Courriers produits", str(counts["letters"])),
+        ("En attente", str(counts["pending"])),
+        ("Échecs définitifs", str(counts["failed"])),
+        ("Rebonds", str(counts["bounced"])),
+        ("Sans canal utilisable", str(counts["unreachable"])),
+        ("Déjà informées par une autre campagne", str(counts["duplicates"])),
+        ("Démarrée le", paris(campaign.started_at)),
+        ("Terminée le", paris(campaign.finished_at)),
+        ("Données personnelles purgées le", paris(campaign.purged_at)),
+    ]
+
+
+def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
+    """The ledger in PDF: the summary, then persons ``PDF_PART_SIZE`` per part (``part`` from 1)."""
+    total = Recipient.objects.filter(campaign=campaign).count()
+    parts = max(1, -(-total // PDF_PART_SIZE))
+    start = (part - 1) * PDF_PART_SIZE
+    data: dict[str, Any] = {
+        "title": f"Registre de preuve — campagne n° {campaign.pk}",
+        "organisation": campaign.breach.organisation.name,
+        "extracted_at": now.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M"),
+        "part": f"partie {part} sur {parts}" if parts > 1 else "",
+        "summary": [{"label": label, "value": value} for label, value in summary(campaign)],
+        "header": [HEADER[i] for i in (0, 1, 2, 3, 4, 6, 8, 9)],
+        "rows": [
+            [row[i] for i in (0, 1, 2, 3, 4, 6, 8, 9)]
+            for row in ledger_rows(campaign, start=start, limit=PDF_PART_SIZE)
+        ],
+    }
+    return typst.compile(  # type: ignore[no-any-return]
+        str(TEMPLATE),
+        root=str(TEMPLATE.parent),
+        font_paths=[str(FONT_DIR)] if FONT_DIR.is_dir() else [],
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+    )
+
+
+def errors_csv(campaign: Campaign) -> str:
+    """The validation errors of the import: line (header = 1), column, reason. No value from the file."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["Ligne", "Colonne", "Motif"])
+    for error in (campaign.import_report or {}).get("errors", []):
+        writer.writerow(
+            [error.get("line", ""), _safe(str(error.get("column", ""))), _safe(str(error.get("reason", "")))]
+        )
+    return "\ufeff" + out.getvalue()
