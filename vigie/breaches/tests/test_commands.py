@@ -144,6 +144,28 @@ def test_worker_until_idle_runs_the_queued_tasks() -> None:
     assert task.status == "SUCCESSFUL" and task.return_value == "pong"
 
 
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_worker_start_sends_the_reminders_that_fell_due_while_no_worker_ran(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigie.accounts.models import Membership, Organisation, Role, User
+    from vigie.breaches.models import ReminderSent
+    from vigie.breaches.tests.helpers import declare_ransomware
+
+    org = Organisation.objects.create(name="Cabinet", kind="cabinet_medical", dpo_email="dpo@cabinet.fr")
+    owner = User.objects.create_user("owner@cabinet.fr", "x" * 16)
+    Membership.objects.create(user=owner, organisation=org, role=Role.OWNER)
+    breach = declare_ransomware(org, owner, aware=timezone.now() - timedelta(hours=50))  # 22 h left: T-24 h is due
+    DBTaskResult.objects.all().delete()  # the deferred reminder tasks were lost (a dead worker, a restored backup)
+    assert not ReminderSent.objects.exists()
+    run("worker", "--until-idle", "--interval", "0")
+    assert ReminderSent.objects.filter(breach=breach, obligation="notify_cnil", hours_before=24).exists()
+    assert any(breach.reference in message.subject or breach.title in message.body for message in mailoutbox)
+
+
 def test_worker_is_not_needed_when_tasks_run_immediately(db: None) -> None:
     assert "immédiatement" in run("worker", "--until-idle")
 

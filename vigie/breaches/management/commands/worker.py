@@ -35,6 +35,10 @@ class Command(BaseCommand):
         from vigie.campaigns.services import recover_campaigns
 
         recover_campaigns()
+        # Reminders are deferred tasks; one lost with a dead worker, or due while no worker ran, is caught here.
+        from vigie.breaches.services import send_due_reminders
+
+        send_due_reminders()
         mode = "jusqu'à épuisement de la file" if until_idle else "Ctrl+C pour arrêter"
         self.stdout.write(f"Vigie : exécuteur de tâches démarré (file « {queue_name} », {mode}).")
         call_command(
