@@ -111,11 +111,22 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     DeliveryEvent.objects.create(**pk(62), campaign=campaign, recipient=recipient, kind="retry", detail=marker)
     LetterBatch.objects.create(**pk(63), campaign=campaign, number=1, size=1, rendered_at=timezone.now())
     # Compliance (offsets 80–85): notice profile, record activity and version, assessment, action, processor.
-    from vigie.compliance.models import Action, Assessment, ComplianceProfile, ProcessingActivity, Processor, RecordVersion
+    from vigie.compliance.models import (
+        Action,
+        Assessment,
+        ComplianceProfile,
+        ProcessingActivity,
+        Processor,
+        RecordVersion,
+    )
 
     ComplianceProfile.objects.create(**pk(80), organisation=org, public_token=f"token-{marker.lower()}")
-    ProcessingActivity.objects.create(**pk(81), organisation=org, name=f"Dossier {marker}", purposes=marker, legal_basis=marker, retention=marker)
-    RecordVersion.objects.create(**pk(82), organisation=org, number=1, note=f"Version {marker}", snapshot={"activities": []})
+    ProcessingActivity.objects.create(
+        **pk(81), organisation=org, name=f"Dossier {marker}", purposes=marker, legal_basis=marker, retention=marker
+    )
+    RecordVersion.objects.create(
+        **pk(82), organisation=org, number=1, note=f"Version {marker}", snapshot={"activities": []}
+    )
     assessment = Assessment.objects.create(**pk(83), organisation=org, answers={"mssante": "no"})
     Action.objects.create(**pk(84), organisation=org, assessment=assessment, title=f"Action {marker}")
     Processor.objects.create(**pk(85), organisation=org, name=f"Hébergeur {marker}", hosts_health_data=True)
