@@ -1,60 +1,51 @@
-"""What the persons receive: the e-mail and the letter, in French (GDPR art. 34(2) contents).
+"""What the persons receive: the e-mail, the letter and the SMS, in French (GDPR art. 34(2) contents).
 
-The breach-wide text is composed once per campaign (:class:`Composer`); each person's message only fills in
-their name and the categories of their data that were affected, so building 500,000 messages costs little.
-The text gives what article 34(2) requires: the nature of the breach, the contact point (DPO), the likely
-consequences and the measures taken or proposed, plus advice and the right to complain to the CNIL.
+The words come from the documents layer (``vigie.documents``): the same breach dossier, the same plain-French
+content adapted to the facts (what happened, which data, the risks, what was done, what to do, the DPO, the right
+to complain to the CNIL) and the organisation's own versions of the texts (``LetterTemplate``), exactly as the
+documents app renders its « Courriel » and « Lettre aux personnes concernées ».
 
-This is the default text. When the documents layer (``vigie/documents``) offers a rendering of the patient
-information from the breach dossier, the composer should take its wording from there.
+Cost: 500,000 messages must cost little. The dossier is built once per :class:`Composer` (one per sender or
+letter renderer), and each *variant* — a set of affected data categories — is composed and rendered once, with
+marks where the person's greeting goes. A person's message is then two ``str.replace`` calls. Persons without
+categories of their own share the breach's variant; a list with per-person categories typically has a handful.
+
+Personalisation: the greeting (« Madame DUPONT, ») replaces the text's opening « Madame, Monsieur, », and the
+closing formula addresses the person the same way; ``Person.categories``, when given, replaces the breach's data
+categories, so that the data, the risks and the advice are the person's own. An organisation's text that does
+not use « Madame, Monsieur » keeps its own greeting.
 """
 
 from __future__ import annotations
 
+import copy
 import html
+import logging
 from email.utils import formataddr, parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from vigie.breaches.models import Breach
+from vigie.documents.content import persons
+from vigie.documents.content.common import View
+from vigie.documents.dossier import build_dossier, validate_dossier
+from vigie.documents.render import french, plain_text
+from vigie.documents.render import html as html_page
+from vigie.risk import DATA_CATEGORIES
 
 from .models import Campaign
 
-# Never put the breach or the person's health in the subject: it shows in notification previews.
-SUBJECT = "Information importante concernant vos données personnelles — {org}"
+logger = logging.getLogger(__name__)
 
-ADVICE = (
-    "Restez vigilant face aux courriels, SMS ou appels qui se réclameraient de nous, de votre caisse "
-    "d'assurance maladie ou de votre banque et vous demanderaient des informations personnelles, des codes "
-    "ou un paiement : nous ne vous les demanderons jamais. En cas de doute, contactez-nous par les moyens "
-    "habituels. Vous pouvez adresser une réclamation à la CNIL (www.cnil.fr)."
-)
-
-_DATA_LABELS_FR = {
-    "identity": "données d'identité",
-    "contact": "coordonnées",
-    "birth_date": "date de naissance",
-    "national_id": "numéro de sécurité sociale (NIR) ou INS",
-    "official_id": "pièces d'identité",
-    "financial": "données financières ou bancaires",
-    "payment_card": "données de carte de paiement",
-    "credentials": "identifiants de connexion",
-    "location": "données de localisation",
-    "communications": "contenu de communications",
-    "professional": "vie professionnelle",
-    "behavioural": "habitudes et comportement",
-    "social_welfare": "situation sociale",
-    "health": "données de santé",
-    "genetic": "données génétiques",
-    "biometric": "données biométriques",
-    "sexual_life": "vie sexuelle ou orientation sexuelle",
-    "racial_ethnic": "origine raciale ou ethnique",
-    "political_religious": "opinions politiques, convictions religieuses ou philosophiques",
-    "criminal": "condamnations et infractions pénales",
-    "other": "autres données",
-}
+GENERIC_GREETING = "Madame, Monsieur"
+# Marks standing for the person's words in the rendered variants: one word each, so that line wrapping, French
+# typography and HTML escaping leave them intact.
+GREETING_MARK = "VIGIEGREETING0MARK"
+ADDRESS_MARK = "VIGIEADDRESS0MARK"
+MAX_VARIANTS = 256  # distinct category sets kept composed; beyond, the oldest is composed again when needed
 
 
 class NoMailDomain(ValueError):
@@ -99,22 +90,96 @@ def full_name(data: dict[str, Any]) -> str:
 
 
 def salutation(data: dict[str, Any]) -> str:
+    """How the person is addressed in the closing formula: « Madame DUPONT », else « Madame, Monsieur »."""
     name = (data.get("usage_name") or data.get("birth_name") or "").upper()
     sex = (data.get("sex") or "").upper()[:1]
     if name and sex in {"F", "2"}:
         return f"Madame {name}"
     if name and sex in {"M", "H", "1"}:
         return f"Monsieur {name}"
-    return "Madame, Monsieur"
+    return GENERIC_GREETING
 
 
-def categories_text(codes: list[str]) -> str:
-    labels = [_DATA_LABELS_FR.get(code, code) for code in codes if code]
-    return ", ".join(dict.fromkeys(labels))
+def greeting(data: dict[str, Any]) -> str:
+    """The opening line, always with the person's name when it is known (« Bonjour Jean DUPONT » without a sex)."""
+    formal = salutation(data)
+    name = full_name(data)
+    return f"Bonjour {name}" if formal == GENERIC_GREETING and name else formal
+
+
+def person_categories(codes: Any) -> tuple[str, ...]:
+    """The person's data categories, known codes only, in the decision core's order (one variant per set)."""
+    given = {str(code) for code in codes or () if code}
+    return tuple(code for code in DATA_CATEGORIES if code in given)
+
+
+def persons_view(breach: Breach) -> View:
+    """The breach's dossier read for the persons' texts, as the documents app reads it.
+
+    A breach not yet assessed has no valid dossier (its assessment is missing), yet the persons must be told:
+    their texts read the facts and the decision, never the assessment's details, so they are composed from the
+    dossier as it is. A dossier that breaks the schema otherwise is logged, not allowed to stop the sending.
+    """
+    dossier = build_dossier(breach)
+    if dossier["assessment"] is None:
+        logger.info("breach %s is not assessed: the persons' texts use the facts known so far", breach.pk)
+        dossier["assessment"] = {}
+    elif problems := validate_dossier(dossier):
+        logger.warning("dossier of breach %s breaks the schema: %s", breach.pk, "; ".join(map(str, problems[:5])))
+    return View(dossier)
+
+
+def _with_categories(view: View, categories: tuple[str, ...]) -> View:
+    if not categories:
+        return view
+    facts = view.d["facts"]
+    return View({**view.d, "facts": {**facts, "data": {**facts.get("data", {}), "categories": list(categories)}}})
+
+
+def _mark_greetings(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Marks where the person is addressed: the opening « Madame, Monsieur, » and the closing formula."""
+    out = []
+    for block in blocks:
+        text = block.get("text") or ""
+        if block["type"] == "p" and GENERIC_GREETING in text:
+            block = dict(block)
+            if text.strip() == GENERIC_GREETING + ",":
+                block["text"] = GREETING_MARK + ","
+            else:
+                block["text"] = text.replace(GENERIC_GREETING, ADDRESS_MARK)
+        out.append(block)
+    return out
+
+
+class Variant:
+    """The e-mail and the letter for one set of data categories, rendered once, with marks for the person."""
+
+    def __init__(self, view: View) -> None:
+        email = french(persons.email(view))
+        email["sections"] = [{**section, "blocks": _mark_greetings(section["blocks"])} for section in email["sections"]]
+        email["generated"] = ""  # « document établi à partir du dossier… » is for the organisation's files
+        self.subject: str = email["subject"]
+        self.text = plain_text(email)
+        self.html = html_page(email)
+        letter = french(persons.letter(view))
+        self.letter_blocks = [block for section in letter["sections"] for block in _mark_greetings(section["blocks"])]
+        self.letter_common = {
+            key: letter[key] for key in ("subject", "references", "signature", "footnote", "letterhead")
+        }
+        self.personal = [index for index, block in enumerate(self.letter_blocks) if _has_mark(block)]
+
+
+def _has_mark(block: dict[str, Any]) -> bool:
+    text = block.get("text") or ""
+    return GREETING_MARK in text or ADDRESS_MARK in text
+
+
+def _personalise(text: str, opening: str, closing: str) -> str:
+    return text.replace(GREETING_MARK, opening).replace(ADDRESS_MARK, closing)
 
 
 class Composer:
-    """Builds each person's e-mail and letter data for one campaign; the breach-wide part is prepared once."""
+    """Builds each person's e-mail, SMS and letter data for one campaign; the breach-wide part is prepared once."""
 
     def __init__(self, campaign: Campaign) -> None:
         breach = campaign.breach
@@ -125,60 +190,30 @@ class Composer:
         _name, from_address = parseaddr(settings.VIGIE_CAMPAIGN_FROM_EMAIL)
         self.from_email = formataddr((org.name, from_address or "vigie@" + self.domain))
         self.reply_to = [org.dpo_email or org.email] if (org.dpo_email or org.email) else []
-        self.subject = SUBJECT.format(org=org.name)
-        self.default_categories = categories_text(list(breach.data_categories))
-        contact = [org.dpo_name, org.dpo_email or org.email, org.dpo_phone or org.phone]
-        self.contact = " — ".join(part for part in contact if part)
-        self.sections = [
-            (
-                "Ce qui s'est passé",
-                breach.description.strip()
-                or "Un incident de sécurité a exposé des données personnelles que nous détenons à votre sujet.",
-            ),
-            (
-                "Les conséquences possibles",
-                breach.consequences.strip()
-                or "Ces données pourraient être utilisées pour des tentatives d'escroquerie ou d'hameçonnage.",
-            ),
-            (
-                "Ce que nous avons fait",
-                " ".join(part for part in (breach.measures_taken.strip(), breach.measures_planned.strip()) if part)
-                or "Nous avons pris les mesures nécessaires pour mettre fin à l'incident et en limiter les effets.",
-            ),
-            ("Nos conseils", ADVICE),
-        ]
-        self.aware = timezone.localtime(breach.became_aware_at).strftime("%d/%m/%Y")
+        self.view = persons_view(breach)
+        self.variants: dict[tuple[str, ...], Variant] = {}
+        self.default = self.variant(())
+        self.subject = self.default.subject
+        self.sms_text = persons.sms(self.view)
 
-    def paragraphs(self, data: dict[str, Any]) -> list[tuple[str, str]]:
-        categories = categories_text(data.get("categories") or []) or self.default_categories
-        intro = (
-            f"Nous vous informons, conformément à l'article 34 du règlement général sur la protection des données "
-            f"(RGPD), d'une violation de données personnelles dont nous avons eu connaissance le {self.aware} et "
-            f"qui concerne des données vous concernant détenues par {self.org_name}."
-        )
-        parts = [("", intro)]
-        if categories:
-            parts.append(("Les données vous concernant", f"Sont concernées : {categories}."))
-        parts.extend(self.sections)
-        parts.append(("Pour toute question", f"Contactez notre délégué à la protection des données : {self.contact}."))
-        return parts
+    def variant(self, categories: tuple[str, ...]) -> Variant:
+        found = self.variants.get(categories)
+        if found is None:
+            if len(self.variants) >= MAX_VARIANTS:
+                oldest = next(key for key in self.variants if key)  # keep the breach's own variant
+                del self.variants[oldest]
+            found = self.variants[categories] = Variant(_with_categories(self.view, categories))
+        return found
+
+    def variant_of(self, data: dict[str, Any]) -> Variant:
+        return self.variant(person_categories(data.get("categories")))
 
     def email(self, recipient_id: int, data: dict[str, Any]) -> EmailMultiAlternatives:
-        greeting = salutation(data)
-        paragraphs = self.paragraphs(data)
-        text = [f"{greeting},", ""]
-        markup = [f"<p>{html.escape(greeting)},</p>"]
-        for title, body in paragraphs:
-            if title:
-                text.append(title.upper())
-                markup.append(f"<h2>{html.escape(title)}</h2>")
-            text.extend([body, ""])
-            markup.append(f"<p>{html.escape(body)}</p>")
-        text.extend(["Veuillez agréer nos salutations distinguées.", "", self.org_name])
-        markup.append(f"<p>Veuillez agréer nos salutations distinguées.</p><p>{html.escape(self.org_name)}</p>")
+        variant = self.variant_of(data)
+        opening, closing = greeting(data), salutation(data)
         message = EmailMultiAlternatives(
-            subject=self.subject,
-            body="\n".join(text),
+            subject=variant.subject,
+            body=_personalise(variant.text, opening, closing),
             from_email=self.from_email,
             to=[data["email"]],
             reply_to=self.reply_to,
@@ -187,24 +222,23 @@ class Composer:
                 "Auto-Submitted": "auto-generated",
             },
         )
-        message.attach_alternative(
-            '<!doctype html><html lang="fr"><body>' + "".join(markup) + "</body></html>", "text/html"
-        )
+        markup = _personalise(variant.html, html.escape(opening), html.escape(closing))
+        message.attach_alternative(markup, "text/html")
         return message
 
     def sms(self, data: dict[str, Any]) -> str:
-        """No health detail and no link in an SMS (secret médical, and links look like smishing)."""
-        return (
-            f"{self.org_name} : vos données personnelles ont été concernées par un incident de sécurité. "
-            f"Un courrier d'information suit ; contact : {self.contact}."
-        )
+        """The documents' SMS: no health detail and no link (secret médical; links look like smishing)."""
+        return self.sms_text
 
     def letter(self, data: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "address": list(data.get("address") or []),
-            "salutation": salutation(data),
-            "paragraphs": [{"title": title, "body": body} for title, body in self.paragraphs(data)],
-        }
+        variant = self.variant_of(data)
+        opening, closing = greeting(data), salutation(data)
+        blocks = copy.copy(variant.letter_blocks)
+        for index in variant.personal:
+            block = blocks[index]
+            blocks[index] = {**block, "text": _personalise(block["text"], opening, closing)}
+        return {"address": list(data.get("address") or []), "salutation": closing, "blocks": blocks}
 
     def letter_common(self) -> dict[str, Any]:
-        return {"organisation": self.org_name, "contact": self.contact, "subject": self.subject}
+        """What every letter of a batch shares: organisation, subject, references, signature, footnote."""
+        return {"organisation": self.org_name, **self.default.letter_common}

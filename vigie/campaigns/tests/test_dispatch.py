@@ -36,8 +36,7 @@ def test_the_email_is_personal_and_in_french(smtp, imported, owner) -> None:
     message = smtp.messages[0]
     text = message.get_payload()[0].get_payload(decode=True).decode()
     assert "Madame NOM00001X" in text
-    assert "données de santé" in text
-    assert "article 34" in text
+    assert "informations sur votre santé" in text  # the documents' plain French (see test_messages.py)
     assert "dpo@example.fr" in text
     assert message["Reply-To"] == "dpo@example.fr"
 

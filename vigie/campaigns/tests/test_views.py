@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from vigie.accounts.models import Role
 from vigie.audit.models import AuditEvent
+from vigie.breaches import services as breach_services
+from vigie.breaches.tests.helpers import declare_ransomware
 from vigie.campaigns import services
 from vigie.campaigns.models import Campaign, CampaignStatus, State
 from vigie.campaigns.tests.conftest import HEADER, person_line
@@ -163,3 +166,13 @@ def test_the_purge_button_erases_the_persons(smtp, owner_client, org, imported, 
     assert campaign.status == CampaignStatus.PURGED
     assert campaign.recipients.filter(state=State.SENT).count() == 2
     assert not campaign.recipients.exclude(payload=b"").exists()
+
+
+def test_the_breach_page_links_to_its_campaigns_when_the_persons_must_be_informed(owner_client, org, owner) -> None:
+    ransomware = declare_ransomware(org, owner)
+    lost = breach_services.declare_breach(org, by=owner, title="Clé USB perdue", became_aware_at=timezone.now())
+    campaigns = reverse("campaigns:index", args=[org.pk, ransomware.pk])
+    page = owner_client.get(reverse("breaches:detail", args=[org.pk, ransomware.pk])).content.decode()
+    assert f'href="{campaigns}"' in page and "Informer les personnes une par une" in page
+    page = owner_client.get(reverse("breaches:detail", args=[org.pk, lost.pk])).content.decode()
+    assert "Informer les personnes une par une" not in page  # not assessed yet: nothing says so

@@ -61,3 +61,35 @@ def test_english_is_the_source_language_of_the_code() -> None:
             if french.search(match.group(1)):
                 offenders.append(f"{app}: {match.group(1)}")
     assert not offenders, "\n".join(offenders)
+
+
+def _entries(po: Path) -> dict[tuple[str, str], str]:
+    """(context, msgid) → msgstr of a catalogue, for single-line entries and their continuations."""
+    entries: dict[tuple[str, str], str] = {}
+    blocks = po.read_text().split("\n\n")
+    for block in blocks:
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[0\])?) "(.*)"$', line)
+            if match:
+                current = match.group(1).replace("[0]", "")
+                fields[current] = match.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if fields.get("msgid"):
+            entries[(fields.get("msgctxt", ""), fields["msgid"])] = fields.get("msgstr", "")
+    return entries
+
+
+def test_a_message_shared_by_two_apps_has_one_translation() -> None:
+    """Django merges the apps' catalogues and the first app wins: two translations of one msgid would show
+    one app's wording in the other's pages. Give such messages a context (pgettext) or the same translation."""
+    seen: dict[tuple[str, str], tuple[str, str]] = {}
+    conflicts = []
+    for app in APPS:
+        for key, translation in _entries(VIGIE / app / "locale/fr/LC_MESSAGES/django.po").items():
+            if key in seen and seen[key][1] != translation:
+                conflicts.append(f"{key[1]!r}: {seen[key][0]} says {seen[key][1]!r}, {app} says {translation!r}")
+            seen.setdefault(key, (app, translation))
+    assert not conflicts, "\n".join(conflicts)
