@@ -40,7 +40,8 @@ from .store import mark_cross_campaign_duplicates, store_persons
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".ods")
+# What the reader understands (vigie.campaigns.importing): old .xls and .ods are refused by content there.
+ALLOWED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".json", ".ndjson")
 CHANNEL_CONDITIONS = {
     Channel.EMAIL: Q(has_email=True),
     Channel.LETTER: Q(has_address=True),
@@ -83,9 +84,11 @@ def check_upload(name: str, size: int, head: bytes) -> None:
     if size == 0:
         raise ValidationError(_("The file is empty."))
     if not name.lower().endswith(ALLOWED_SUFFIXES):
-        raise ValidationError(_("Unsupported file type: send a CSV or XLSX file (spreadsheet export)."))
-    is_zip = head.startswith(b"PK\x03\x04")  # XLSX / ODS
-    if name.lower().endswith((".xlsx", ".ods")) != is_zip or head.startswith((b"%PDF", b"\x7fELF", b"MZ")):
+        raise ValidationError(
+            _("Unsupported file type: send a CSV or XLSX file (spreadsheet export) or a FHIR file (JSON).")
+        )
+    is_zip = head.startswith(b"PK\x03\x04")  # XLSX
+    if name.lower().endswith(".xlsx") != is_zip or head.startswith((b"%PDF", b"\x7fELF", b"MZ")):
         raise ValidationError(_("The content of the file does not match its type."))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -52,6 +54,25 @@ def test_a_file_of_the_wrong_type_is_refused_with_a_french_reason(owner_client, 
     assert response.status_code == 400
     assert "CSV ou XLSX" in response.content.decode()
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("liste.xls", b"\xd0\xcf\x11\xe0 old Excel"), ("liste.xlsx", b"Nom;Prenom\n"), ("liste.csv", b"PK\x03\x04zip")],
+)
+def test_a_file_whose_content_or_extension_the_reader_cannot_take_is_refused(  # type: ignore[no-untyped-def]
+    owner_client, org, breach, name, content
+) -> None:
+    response = _upload(owner_client, org, breach, content, name=name)
+    assert response.status_code == 400
+    assert not Campaign.objects.exists()
+
+
+def test_a_fhir_bundle_is_accepted(owner_client, org, breach) -> None:  # type: ignore[no-untyped-def]
+    bundle = (Path(__file__).parent / "data" / "fr_core_bundle.json").read_bytes()
+    response = _upload(owner_client, org, breach, bundle, name="patients.json")
+    assert response.status_code == 302
+    assert Campaign.objects.get().import_report["sniffed"]["format"] == "fhir"
 
 
 def test_a_file_too_large_is_refused(owner_client, org, breach, monkeypatch) -> None:
