@@ -24,8 +24,11 @@ crashed connection, and makes the one possible repeat recognisable:
    every record is conditional on still holding the claim (``claimed_by``); when it no longer does it stops
    at once. The message it had just sent is the other sender's ``in_doubt`` one: still at most one.
 
-Commits are the price of the guarantee: one per message. They are kept cheap: one UPDATE (plus a ledger row
-only in the rare cases), and on PostgreSQL ``synchronous_commit = off`` while a sender runs. That setting is safe
+Commits are the price of the guarantee: one per message. They are kept cheap: a plain successful send is one
+UPDATE by primary key, run alone in autocommit mode (the statement is its own transaction: one commit, no
+BEGIN/COMMIT round trips; the same SQL text each time, so SQLite's statement cache and psycopg's automatic
+prepared statements compile it once); the rare cases (retry, failure, resend after a crash) add a ledger row
+in the same transaction. On PostgreSQL ``synchronous_commit = off`` while a sender runs. That setting is safe
 against what this design protects from — the death of a *worker*: the commit is acknowledged once it is in
 the server's memory and the server writes it out within milliseconds, whatever happens to the client. Only a
 crash of the PostgreSQL server itself in those milliseconds could lose the last few records, and the
@@ -151,6 +154,14 @@ class LeaseLost(Exception):
     """Another sender reclaimed this chunk (ours outlived its lease): stop at once."""
 
 
+def _sent_sql() -> str:
+    """``_record(..., state=SENT, ...)`` of the plain case as one statement (see ``Dispatcher._after``)."""
+    table = connection.ops.quote_name(Recipient._meta.db_table)
+    values = "state = %s, sent_at = %s, smtp_response = %s, message_id = %s, in_doubt = %s, claimed_by = ''"
+    values += ", lease_until = NULL, attempts = attempts + 1"
+    return f"UPDATE {table} SET {values} WHERE id = %s AND claimed_by = %s AND state = %s"  # noqa: S608 (constants)
+
+
 def _record(pk: int, token: str, campaign_id: int, event: tuple[str, str] | None, **values: Any) -> None:
     """Commit one recipient's outcome, only while the claim is still ours (see point 5 of the docstring)."""
     with transaction.atomic():
@@ -175,6 +186,7 @@ class Dispatcher:
         self.stats = Stats()
         self.max_attempts = settings.VIGIE_CAMPAIGN_MAX_ATTEMPTS
         self.retry_base = settings.VIGIE_CAMPAIGN_RETRY_SECONDS
+        self.sent_sql = _sent_sql()
 
     def still_running(self) -> bool:
         status = Campaign.objects.filter(pk=self.campaign.pk).values_list("status", flat=True).first()
@@ -214,6 +226,10 @@ class Dispatcher:
         return True
 
     def work(self, claim: Claim) -> None:
+        with connection.cursor() as cursor:
+            self._work(claim, cursor)
+
+    def _work(self, claim: Claim, cursor: Any) -> None:
         rows = {
             pk: (channel, payload, in_doubt, attempts, has_address)
             for pk, channel, payload, in_doubt, attempts, has_address in Recipient.objects.filter(
@@ -236,7 +252,9 @@ class Dispatcher:
                 outcome = self._send_sms(data)
             else:
                 outcome = self.sender.send(self.composer.email(pk, data))
-            self._after(pk, claim.token, outcome, in_doubt=in_doubt, attempts=attempts, has_address=has_address)
+            self._after(
+                pk, claim.token, outcome, in_doubt=in_doubt, attempts=attempts, has_address=has_address, cursor=cursor
+            )
 
     def _send_sms(self, data: dict[str, Any]) -> Outcome:
         if self.sms is None:
@@ -256,12 +274,28 @@ class Dispatcher:
             )
 
     def _after(
-        self, pk: int, token: str, outcome: Outcome, *, in_doubt: bool, attempts: int, has_address: bool
+        self,
+        pk: int,
+        token: str,
+        outcome: Outcome,
+        *,
+        in_doubt: bool,
+        attempts: int,
+        has_address: bool,
+        cursor: Any = None,
     ) -> None:
         now = timezone.now()
         campaign_id = self.campaign.pk
-        common = {"claimed_by": "", "lease_until": None, "attempts": F("attempts") + 1, "in_doubt": False}
         mid = message_id(campaign_id, pk, self.composer.domain)
+        if outcome.sent and not in_doubt and cursor is not None:  # the plain case: one UPDATE, its own commit
+            sent_at = connection.ops.adapt_datetimefield_value(now)
+            params = [State.SENT.value, sent_at, outcome.response, mid, False, pk, token, State.SENDING.value]
+            cursor.execute(self.sent_sql, params)
+            if cursor.rowcount != 1:
+                raise LeaseLost
+            self.stats.sent += 1
+            return
+        common = {"claimed_by": "", "lease_until": None, "attempts": F("attempts") + 1, "in_doubt": False}
         if outcome.sent:
             event = (EventKind.RESENT_AFTER_CRASH, f"{mid} {outcome.response}") if in_doubt else None
             _record(pk, token, campaign_id, event, state=State.SENT, sent_at=now,
