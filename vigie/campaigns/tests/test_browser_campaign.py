@@ -15,7 +15,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.accounts.models import Membership, Organisation, Role, User
@@ -23,7 +22,7 @@ from vigie.breaches import services as breach_services
 from vigie.breaches.models import Breach
 from vigie.breaches.tests.helpers import RANSOMWARE_FACTS
 from vigie.campaigns.models import Campaign, CampaignStatus
-from vigie.core.tests.browser import shoot
+from vigie.core.tests.browser import shoot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,14 +107,7 @@ def test_a_lab_dpo_informs_each_patient_of_a_ransomware_attack(page, live_server
     page.on("dialog", lambda dialog: dialog.accept())  # « Start sending to every person of the list? »
 
     # 1. Sign in: password, then the six-digit code of the authenticator app.
-    page.goto(f"{base}/connexion/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button.primary")
-    page.wait_for_url(re.compile(r"/connexion/second-facteur/"))
-    page.fill("input[name=code]", f"{totp(device.bin_key):06d}")
-    page.click("main form button.primary")
-    page.wait_for_url(re.compile(rf"/organisations/{org.pk}/"))
+    sign_in(page, base, user.email, PASSWORD, device, org_id=org.pk)
 
     # 2. From the breach's « inform the persons » obligation to its campaigns, then the upload.
     page.goto(f"{base}/organisations/{org.pk}/violations/{breach.pk}/")

@@ -8,14 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.compliance import hds, questionnaire
 from vigie.compliance.models import ComplianceProfile, ProcessingActivity
-from vigie.core.tests.browser import shoot
+from vigie.core.tests.browser import shoot, sign_in
 
 from .conftest import sample_csv
 
@@ -39,14 +38,7 @@ def _sign_in(page, base: str) -> Organisation:  # type: ignore[no-untyped-def]
     user = User.objects.create_user("dr.roussel@cabinet-roussel.fr", PASSWORD, full_name="Dr Paul Roussel")
     device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
     Membership.objects.create(user=user, organisation=org, role=Role.OWNER)
-    page.goto(f"{base}/connexion/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button.primary")
-    page.wait_for_url(re.compile(r"/connexion/second-facteur/"))
-    page.fill("input[name=code]", f"{totp(device.bin_key):06d}")
-    page.click("main form button.primary")
-    page.wait_for_url(re.compile(rf"/organisations/{org.pk}/"))
+    sign_in(page, base, user.email, PASSWORD, device, org_id=org.pk)
     return org
 
 

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.breaches.models import Breach
 
-from .browser import shoot
+from .browser import shoot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,16 +52,7 @@ def test_gp_declares_a_ransomware_attack_and_notifies_the_cnil(page, live_server
     base = live_server.url
 
     # 1. Sign in: password, then the six-digit code of the authenticator app.
-    page.goto(f"{base}/connexion/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    shoot(page, "01-sign-in")
-    page.click("main form button.primary")
-    page.wait_for_url(re.compile(r"/connexion/second-facteur/"))
-    page.fill("input[name=code]", f"{totp(device.bin_key):06d}")
-    shoot(page, "02-second-factor")
-    page.click("main form button.primary")
-    page.wait_for_url(re.compile(rf"/organisations/{org.pk}/"))
+    sign_in(page, base, user.email, PASSWORD, device, org_id=org.pk, screenshots="0")
     shoot(page, "03-dashboard")
 
     # 2. Declare: two fields, and the 72-hour clock is running.
