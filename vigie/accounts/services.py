@@ -127,7 +127,12 @@ def recovery_device(user: User) -> StaticDevice | None:
 
 
 def complete_sign_in(request: HttpRequest, device: Device) -> None:
-    """Mark the session as verified by ``device`` (second factor passed) and log the sign-in."""
+    """Mark the session as verified by ``device`` (second factor passed) and log the sign-in.
+
+    The session gets a new key here as well as after the password: a session identifier seen while only half
+    signed in (on a shared computer, in a proxy log) never becomes a fully signed-in one.
+    """
+    request.session.cycle_key()
     django_otp.login(request, device)
     method = "recovery_code" if isinstance(device, StaticDevice) else "totp"
     detail: dict[str, Any] = {"second_factor": method}

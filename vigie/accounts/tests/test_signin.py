@@ -43,10 +43,12 @@ def test_signing_in_takes_a_password_then_the_code_of_the_app(client, org, make_
     assert client.get(dashboard).url == VERIFY  # a password alone opens nothing
 
     device = TOTPDevice.objects.get(user=user)
+    half_signed_in_session = client.session.session_key
     response = client.post(VERIFY, {"code": code_of(device)})
     assert response.status_code == 302
     assert response.url == HOME
     assert client.get(dashboard).status_code == 200
+    assert client.session.session_key != half_signed_in_session  # a new session once fully signed in
     assert AuditEvent.objects.filter(actor=user, action="user.signed_in").count() == 1
 
 
