@@ -96,7 +96,7 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
         if recipient.payload:
             name = full_name(crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring))
         if recipient.channel == Channel.LETTER and recipient.letter_batch is not None:
-            proof = f"Lot {recipient.letter_batch.number}, page {recipient.letter_page}"
+            proof = f"Lot {recipient.letter_batch.number}, courrier {recipient.letter_page}"
         else:
             proof = recipient.smtp_response
         yield [

@@ -10,8 +10,9 @@ The files hold personal data (names and addresses, the letters themselves): they
 key like the database payloads (``<MEDIA_ROOT>/campaigns/<id>/lot-00001.pdf.enc``), decrypted only when
 downloaded (and the download is in the access log), and deleted by the purge.
 
-The manifest is a CSV (UTF-8 with BOM, ``;``, for French Excel and mail-house software): batch, page, letter
-number in the batch, line in the imported file, recipient number and the six address lines (NF Z10-011).
+The manifest is a CSV (UTF-8 with BOM, ``;``, for French Excel and mail-house software): batch, letter number
+in the batch (printed at the foot of each of its pages), its first page in the PDF and its number of pages,
+line in the imported file, recipient number and the six address lines (NF Z10-011).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import csv
 import io
 import json
 import multiprocessing
+import re
 import secrets
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -39,7 +41,16 @@ from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind,
 
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "letters.typ"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-MANIFEST_HEADER = ["lot", "page", "courrier", "ligne_fichier", "destinataire", *[f"adresse_{n}" for n in range(1, 7)]]
+MANIFEST_HEADER = [
+    "lot",
+    "courrier",
+    "page",
+    "pages",
+    "ligne_fichier",
+    "destinataire",
+    *[f"adresse_{n}" for n in range(1, 7)],
+]
+PAGE_COUNT = re.compile(rb"/Type\s*/Pages\s*/Count\s+(\d+)")
 
 
 def batch_dir(campaign_id: int) -> Path:
@@ -94,16 +105,10 @@ def render_batch(batch: LetterBatch, *, composer: Composer | None = None) -> Non
     )
     ring = crypto.keyring()
     letters = []
-    manifest = io.StringIO()
-    writer = csv.writer(manifest, delimiter=";")
-    writer.writerow(MANIFEST_HEADER)
-    for pk, line, page, payload in rows:
-        data = crypto.decrypt(payload, campaign_id=campaign.pk, ring=ring)
-        letter = composer.letter(data)
-        letter["seq"] = str(page)
+    for _, _, number, payload in rows:
+        letter = composer.letter(crypto.decrypt(payload, campaign_id=campaign.pk, ring=ring))
+        letter["seq"] = str(number)
         letters.append(letter)
-        address = (letter["address"] + [""] * 6)[:6]
-        writer.writerow([batch.number, page, page, line, pk, *address])
     org = campaign.breach.organisation
     sender = [line for line in (org.address, f"{org.postcode} {org.city}".strip()) if line]
     document = {
@@ -113,7 +118,16 @@ def render_batch(batch: LetterBatch, *, composer: Composer | None = None) -> Non
         "place_date": f"{org.city + ', ' if org.city else ''}le {timezone.localdate():%d/%m/%Y}",
         "letters": letters,
     }
-    pdf = compile_pdf(json.dumps(document, ensure_ascii=False))
+    data = json.dumps(document, ensure_ascii=False)
+    pdf = compile_pdf(data)
+    manifest = io.StringIO()
+    writer = csv.writer(manifest, delimiter=";")
+    writer.writerow(MANIFEST_HEADER)
+    for (pk, line, number, _), letter, (first, count) in zip(
+        rows, letters, letter_pages(pdf, data, len(rows)), strict=True
+    ):
+        address = (letter["address"] + [""] * 6)[:6]
+        writer.writerow([batch.number, number, first, count, line, pk, *address])
     folder = batch_dir(campaign.pk)
     folder.mkdir(parents=True, exist_ok=True)
     pdf_path = folder / f"lot-{batch.number:05d}.pdf.enc"
@@ -135,26 +149,52 @@ def render_batch(batch: LetterBatch, *, composer: Composer | None = None) -> Non
         )
 
 
-def compile_pdf(data: str) -> bytes:
-    """The PDF of one batch (``data``: the JSON document), compiled by typst in a fresh child process.
+def _typst_options(data: str, **inputs: str) -> dict[str, Any]:
+    fonts = [str(FONT_DIR)] if FONT_DIR.is_dir() else []
+    return {
+        "root": str(TEMPLATE.parent),
+        "font_paths": fonts,
+        "ignore_system_fonts": bool(fonts),  # no scan of the system's fonts for each batch
+        "sys_inputs": {"data": data, **inputs},
+    }
+
+
+def _in_child(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(*args, **kwargs)`` run in a fresh child process.
 
     typst memoises layout work in a cache global to the process, which nothing here can empty: in a long-lived
     worker every 1,000-letter batch added 1 to 2 GB to it and compiled slower as it grew (measured: 5.3 s for
     the first batch of a process, 8 to 10 s for the next ones, 6 GB resident after four). A child per batch
     (about 0.1 s to start) keeps each compile at first-batch speed and gives its memory back.
     """
-    fonts = [str(FONT_DIR)] if FONT_DIR.is_dir() else []
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        job = pool.submit(
-            typst.compile,
-            str(TEMPLATE),
-            root=str(TEMPLATE.parent),
-            font_paths=fonts,
-            ignore_system_fonts=bool(fonts),  # no scan of the system's fonts for each batch
-            sys_inputs={"data": data},
-            pdf_tags=False,
-        )
-        return bytes(job.result())
+        return pool.submit(function, *args, **kwargs).result()
+
+
+def compile_pdf(data: str) -> bytes:
+    """The PDF of one batch (``data``: the JSON document), compiled by typst in a fresh child process."""
+    return bytes(_in_child(typst.compile, str(TEMPLATE), pdf_tags=False, **_typst_options(data)))
+
+
+def letter_pages(pdf: bytes, data: str, letters: int) -> list[tuple[int, int]]:
+    """For each letter of a batch, in order: its first page in the PDF and its number of pages.
+
+    Every letter starts on a new page, so when the PDF has as many pages as letters each letter has one page
+    (the common case, read from the page tree). Otherwise typst is asked where each letter starts (a query on
+    the same document, slower: it lays the batch out until the positions settle).
+    """
+    found = PAGE_COUNT.search(pdf)
+    total = int(found.group(1)) if found else None
+    if total == letters:
+        return [(number, 1) for number in range(1, letters + 1)]
+    answer = _in_child(
+        typst.query, str(TEMPLATE), "<letter-start>", field="value", format="json", **_typst_options(data, locate="1")
+    )
+    starts = [int(page) for page in json.loads(answer)]
+    if total is None:
+        total = max(starts) if starts else 0  # the last letter has at least one page
+    ends = [*starts[1:], total + 1]
+    return [(start, end - start) for start, end in zip(starts, ends, strict=True)]
 
 
 def _write(path: Path, data: bytes) -> None:

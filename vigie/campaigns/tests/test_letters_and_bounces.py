@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import timedelta
 from email import message_from_string
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from vigie.campaigns import letters, services
 from vigie.campaigns.bounces import parse_dsn
@@ -29,12 +32,51 @@ def test_letters_are_rendered_in_batches_with_a_manifest_and_each_person_knows_i
     rows = Recipient.objects.filter(campaign=campaign).order_by("pk")
     assert all(row.state == State.LETTER and row.letter_batch_id and row.letter_page for row in rows)
     manifest = letters.manifest_rows(batches[0])
-    assert [row["page"] for row in manifest] == ["1", "2"]
+    assert [(row["courrier"], row["page"], row["pages"]) for row in manifest] == [("1", "1", "1"), ("2", "2", "1")]
     assert manifest[0]["adresse_1"] == "Prénom1 NOM00001X" and manifest[0]["adresse_3"] == "75011 PARIS"
     pdf = letters.read_file(batches[0].pdf_path)
     assert pdf.startswith(b"%PDF")
     on_disk = (Path(settings.MEDIA_ROOT) / batches[0].pdf_path).read_bytes()
     assert not on_disk.startswith(b"%PDF")  # encrypted at rest
+
+
+def _batch_document(*paragraphs: int) -> str:
+    """A batch as render_batch writes it, with one letter per item of ``paragraphs`` (that many paragraphs)."""
+    text = "Nous vous écrivons car des données qui vous concernent ont été touchées par un incident. " * 3
+    return json.dumps(
+        {
+            "organisation": "Cabinet médical",
+            "subject": "Information",
+            "references": [["Notre référence", "2026-001"]],
+            "signature": ["Dr Martin"],
+            "footnote": "",
+            "letterhead": {"contact": []},
+            "batch": "1",
+            "sender": ["1 rue de la Paix", "75002 Paris"],
+            "place_date": "Paris, le 28/11/2026",
+            "letters": [
+                {"address": [f"M. PATIENT {n}"], "seq": str(n), "blocks": [{"type": "p", "text": text}] * count}
+                for n, count in enumerate(paragraphs, start=1)
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def test_the_manifest_knows_where_each_letter_starts_when_one_runs_onto_more_pages() -> None:
+    data = _batch_document(2, 60, 2)
+    pdf = letters.compile_pdf(data)
+    total = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert total > 3  # the long letter runs onto more than one page
+    assert letters.letter_pages(pdf, data, 3) == [(1, 1), (2, total - 2), (total, 1)]
+    assert "Lot 1 — courrier 2" in PdfReader(io.BytesIO(pdf)).pages[2].extract_text()  # its second page too
+
+
+def test_one_page_letters_are_found_from_the_page_tree_as_typst_would_place_them() -> None:
+    data = _batch_document(2, 3, 1)
+    pdf = letters.compile_pdf(data)
+    assert letters.letter_pages(pdf, data, 3) == [(1, 1), (2, 1), (3, 1)]  # from the PDF's page count
+    assert letters.letter_pages(b"", data, 3) == [(1, 1), (2, 1), (3, 1)]  # asked to typst: the same answer
 
 
 def test_a_letter_batch_abandoned_by_a_dead_renderer_is_rendered_again(imported, owner, settings) -> None:
