@@ -9,7 +9,8 @@
    from the first to the last message recorded.
 3. Ceiling: plain ``smtplib`` sends the same messages (built beforehand by Django from the campaign, same
    bytes and sizes as Vigie's), over 2 processes, one reused connection each, to a fresh sink. It is measured
-   just before and just after Vigie's run and averaged, because the machine's load drifts.
+   just before and just after Vigie's run and averaged, because the machine's load drifts. With
+   ``--workers N`` other than 2, the ceiling is also measured with N processes, for comparison.
 Prints both rates, the ratio (target: Vigie ≥ 80 % of the ceiling) and the CPU time per message of each
 side (the processes started here: senders and sink; not the PostgreSQL server). Helpers here are reused by
 ``bench_faults.py`` and ``bench_letters.py``.
@@ -294,9 +295,10 @@ def main() -> int:
     parser.add_argument("--persons", type=int, default=500_000)
     parser.add_argument("--database", help="PostgreSQL URL of a throw-away database (default: SQLite)")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="vigie worker processes (the ceiling always has 2)")
     args = parser.parse_args()
-    print(f"Machine: {machine()}; {args.persons} persons; {args.database or 'SQLite'}")
-    ceilings, rates, ratios = [], [], []
+    print(f"Machine: {machine()}; {args.persons} persons; {args.workers} workers; {args.database or 'SQLite'}")
+    ceilings, rates, ratios, sames = [], [], [], []
     for run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="vigie-bench-") as tmp:
             folder = Path(tmp)
@@ -309,10 +311,13 @@ def main() -> int:
                        EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(sink.port))  # fmt: skip
             cpu = cpu_of_children()
             load = os.getloadavg()[0]
-            wall, span = run_dispatch(env, campaign)
+            wall, span = run_dispatch(env, campaign, args.workers)
             ids = sink.stop()
             vigie_cpu = cpu_of_children() - cpu
             after, after_cpu = measure_ceiling(args.persons, source=source)
+            if args.workers != 2:  # the same parallelism as Vigie's, for comparison (the target uses 2)
+                same, _ = measure_ceiling(args.persons, processes=args.workers, source=source)
+                sames.append(same)
             counts = status(env, campaign)
             ceiling, rate = (before + after) / 2, counts["sent"] / span if span else 0.0
             ceilings.append(ceiling)
@@ -327,6 +332,10 @@ def main() -> int:
     ceiling, rate = statistics.median(ceilings), statistics.median(rates)
     print(f"Median: ceiling {ceiling:.0f} msg/s, Vigie {rate:.0f} msg/s; median ratio "
           f"{100 * statistics.median(ratios):.0f} % (target ≥ 80 %)")  # fmt: skip
+    if sames:
+        same = statistics.median(sames)
+        print(f"Ceiling with {args.workers} processes like Vigie's (median): {same:.0f} msg/s; "
+              f"Vigie = {100 * rate / same:.0f} % of it")  # fmt: skip
     print(f"Machine after the run: {machine()}")
     return 0
 

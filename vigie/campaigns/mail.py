@@ -17,6 +17,7 @@ retried later with a back-off; permanent (5xx answers, addresses refused) are fi
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import re
 import smtplib
@@ -36,8 +37,14 @@ from django.core.mail.utils import DNS_NAME
 DJANGO_SMTP = "django.core.mail.backends.smtp.EmailBackend"
 
 
+@functools.lru_cache(maxsize=64)
+def _quoted(address: str) -> str:
+    """``smtplib.quoteaddr`` (a full address parse), once per address: the sender is the same for a campaign."""
+    return smtplib.quoteaddr(address)
+
+
 class _Recording:
-    """Keeps the answer to DATA; skips ``smtplib.quoteaddr`` (a full address parse) for plain addresses."""
+    """Keeps the answer to DATA; quotes plain addresses without ``smtplib.quoteaddr``, the others once each."""
 
     last_response: str = ""
 
@@ -48,10 +55,11 @@ class _Recording:
 
     def _command(self, verb: str, prefix: str, address: str, options: Any) -> tuple[int, bytes] | None:
         smtp: Any = self
-        if not _PLAIN_ADDRESS.match(address) or any(option.lower() == "smtputf8" for option in options):
+        if any(option.lower() == "smtputf8" for option in options):
             return None  # smtplib's own way
+        quoted = f"<{address}>" if _PLAIN_ADDRESS.match(address) else _quoted(address)  # as quoteaddr() makes it
         extra = " " + " ".join(options) if options and smtp.does_esmtp else ""
-        smtp.putcmd(verb, f"{prefix}:<{address}>{extra}")  # what quoteaddr() makes of a plain address
+        smtp.putcmd(verb, f"{prefix}:{quoted}{extra}")
         return smtp.getreply()  # type: ignore[no-any-return]
 
     def mail(self, sender: str, options: Any = ()) -> tuple[int, bytes]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -204,3 +206,50 @@ def test_serve_starts_the_worker_with_the_vigie_command(monkeypatch: pytest.Monk
     monkeypatch.setattr(subprocess, "Popen", lambda args: started.append(args))
     serve.start_worker()
     assert started[0][1:] == ["-m", "vigie.cli", "worker"]
+
+
+ENQUEUE_PINGS = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
+django.setup()
+from vigie.core.tasks import ping
+for _ in range(6):
+    ping.enqueue()
+"""
+
+COUNT_DONE = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
+django.setup()
+from django_tasks_db.models import DBTaskResult
+print(DBTaskResult.objects.filter(status="SUCCESSFUL", return_value="pong").count(), DBTaskResult.objects.count())
+"""
+
+
+def test_worker_processes_run_together_on_one_queue_and_stop_when_idle(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Real processes on a database of their own (the test database is not visible to other processes).
+    env = {
+        **os.environ,
+        "VIGIE_ENV": "development",
+        "DEBUG": "false",
+        "VIGIE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/worker.sqlite3",
+    }
+    vigie = [sys.executable, "-m", "vigie.cli"]
+    subprocess.run([*vigie, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", ENQUEUE_PINGS], env=env, check=True, timeout=60)
+    worker = subprocess.run(
+        [*vigie, "worker", "--processes", "2", "--until-idle", "--interval", "0"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert worker.returncode == 0, worker.stderr
+    assert "2 exécuteurs de tâches démarrés" in worker.stdout
+    assert worker.stdout.count("exécuteur de tâches démarré (file") == 2  # each child announces itself
+    done = subprocess.run([sys.executable, "-c", COUNT_DONE], env=env, check=True, capture_output=True, text=True)
+    assert done.stdout.split() == ["6", "6"]
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_worker_processes_must_be_at_least_one(db: None) -> None:
+    with pytest.raises(CommandError, match="au moins 1"):
+        run("worker", "--processes", "0", "--until-idle")

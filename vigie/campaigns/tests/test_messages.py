@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from vigie.accounts.models import Organisation, User
 from vigie.breaches.models import Breach
 from vigie.breaches.services import declare_breach
 from vigie.breaches.tests.helpers import declare_ransomware
 from vigie.campaigns import services
-from vigie.campaigns.messages import Composer
+from vigie.campaigns.messages import MESSAGE_ID_SALT, Composer, message_id
 from vigie.campaigns.models import Campaign
 from vigie.documents.models import LetterTemplate
 
@@ -140,3 +141,14 @@ def test_a_breach_with_hardly_any_facts_still_gets_a_plain_message(org, owner, w
     text = " ".join(message.body.split())
     assert "Madame DUPONT," in text and "Un incident de sécurité a touché des données." in text
     assert "www.cnil.fr/fr/plaintes" in text
+
+
+def test_the_message_id_is_djangos_salted_hmac_of_the_ids_and_follows_the_secret_key(settings) -> None:
+    expected = salted_hmac(MESSAGE_ID_SALT, "7.42").hexdigest()[:12]
+    assert message_id(7, 42, "cabinet.fr") == f"<vigie.7.42.{expected}@cabinet.fr>"
+    settings.SECRET_KEY = "another-secret-key-for-this-test-only-0123456789"
+    assert (
+        message_id(7, 42, "cabinet.fr")
+        == f"<vigie.7.42.{salted_hmac(MESSAGE_ID_SALT, '7.42').hexdigest()[:12]}@cabinet.fr>"
+    )
+    assert expected not in message_id(7, 42, "cabinet.fr")

@@ -1,13 +1,24 @@
-"""``vigie worker``: run the background tasks (reminders, campaigns…) queued in the database."""
+"""``vigie worker``: run the background tasks (reminders, campaigns…) queued in the database.
+
+``--processes N`` starts N worker processes that share the queue, and stops them together (Ctrl+C, SIGTERM).
+Sending e-mails is mostly waiting for the mail server's answers, so a campaign goes faster with more senders
+than cores (docs/benchmarks.md: 3 per core on 2 cores). They are processes, not threads, on purpose: each
+sender holds one SMTP connection, and the crash guarantee (at most one message in doubt) is per connection,
+so a killed process must only ever take one connection with it.
+"""
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
+import signal
+import subprocess
+import sys
+from argparse import SUPPRESS, ArgumentParser
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -22,23 +33,51 @@ class Command(BaseCommand):
         parser.add_argument("--queue-name", default="default", help="Files à traiter, séparées par des virgules.")
         parser.add_argument("--interval", type=float, default=1, help="Secondes d'attente quand la file est vide.")
         parser.add_argument("--max-tasks", type=int, default=None, help="S'arrêter après ce nombre de tâches.")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="Nombre d'exécuteurs à lancer ensemble (par exemple 3 par cœur pendant l'envoi d'une campagne).",
+        )
+        parser.add_argument("--skip-recovery", action="store_true", help=SUPPRESS)  # the children of --processes
 
     def handle(
-        self, *, until_idle: bool, queue_name: str, interval: float, max_tasks: int | None, **options: Any
+        self,
+        *,
+        until_idle: bool,
+        queue_name: str,
+        interval: float,
+        max_tasks: int | None,
+        processes: int,
+        skip_recovery: bool,
+        **options: Any,
     ) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
         if backend != "django_tasks_db.DatabaseBackend":
             # With the immediate backend (tests, VIGIE_TASKS_IMMEDIATE) tasks run as they are enqueued.
             self.stdout.write(f"Aucun exécuteur nécessaire : les tâches s'exécutent immédiatement ({backend}).")
             return
-        # A task killed with its worker (kill -9) never finishes in the queue: re-enqueue the campaigns' senders.
-        from vigie.campaigns.services import recover_campaigns
+        if processes < 1:
+            raise CommandError("--processes : au moins 1.")
+        if not skip_recovery:
+            # A task killed with its worker (kill -9) never finishes in the queue: re-enqueue the campaigns' senders.
+            from vigie.campaigns.services import recover_campaigns
 
-        recover_campaigns()
-        # Reminders are deferred tasks; one lost with a dead worker, or due while no worker ran, is caught here.
-        from vigie.breaches.services import send_due_reminders
+            recover_campaigns()
+            # Reminders are deferred tasks; one lost with a dead worker, or due while no worker ran, is caught here.
+            from vigie.breaches.services import send_due_reminders
 
-        send_due_reminders()
+            send_due_reminders()
+        if processes > 1:
+            arguments = ["--queue-name", queue_name, "--interval", str(interval), "--skip-recovery"]
+            arguments += ["--until-idle"] if until_idle else []
+            arguments += ["--max-tasks", str(max_tasks)] if max_tasks is not None else []
+            arguments += ["--verbosity", str(options["verbosity"])]
+            self.stdout.write(f"Vigie : {processes} exécuteurs de tâches démarrés.")
+            failed = run_together(processes, arguments)
+            if failed:
+                raise CommandError(f"{failed} exécuteur(s) sur {processes} se sont arrêtés sur une erreur.")
+            return
         mode = "jusqu'à épuisement de la file" if until_idle else "Ctrl+C pour arrêter"
         self.stdout.write(f"Vigie : exécuteur de tâches démarré (file « {queue_name} », {mode}).")
         call_command(
@@ -54,3 +93,24 @@ class Command(BaseCommand):
             stdout=self.stdout,
             stderr=self.stderr,
         )
+
+
+def run_together(count: int, arguments: list[str]) -> int:
+    """Run ``count`` ``vigie worker`` processes with ``arguments`` until they all stop; return how many failed.
+
+    SIGTERM and SIGINT are passed on to every one of them (each finishes its current task, as a lone worker).
+    """
+    command = [sys.executable, "-m", "vigie.cli", "worker", *arguments]
+    children = [subprocess.Popen(command) for _ in range(count)]  # noqa: S603 (our own command, no shell)
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+
+    previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return sum(1 for child in children if child.wait() != 0)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
