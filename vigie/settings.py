@@ -307,6 +307,7 @@ VIGIE_CAMPAIGN_SENDERS = int(env("VIGIE_CAMPAIGN_SENDERS", "2"))  # parallel dis
 VIGIE_CAMPAIGN_MAX_ATTEMPTS = int(env("VIGIE_CAMPAIGN_MAX_ATTEMPTS", "5"))
 VIGIE_CAMPAIGN_RETRY_SECONDS = float(env("VIGIE_CAMPAIGN_RETRY_SECONDS", "60"))  # first back-off, then doubled
 VIGIE_CAMPAIGN_LEASE_SECONDS = float(env("VIGIE_CAMPAIGN_LEASE_SECONDS", "60"))  # a crashed sender's claim expires
+VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS = float(env("VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS", "300"))  # then it died
 VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "1000"))
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel

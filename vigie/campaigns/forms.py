@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .sms import sms_available
@@ -48,11 +50,26 @@ class RulesForm(forms.Form):
         label=_("E-mails per second"),
         min_value=0,
         max_value=1000,
-        help_text=_("0 uses the installation's setting. Ask your e-mail provider for its limit."),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        default = settings.VIGIE_CAMPAIGN_RATE
+        rate = self.fields["rate"]
+        rate.widget.attrs["placeholder"] = f"{default:g}" if default else "∞"
+        if default:
+            rate.help_text = gettext(
+                "Leave empty for the installation's setting (%(rate)s per second). Ask your e-mail provider for "
+                "its limit."
+            ) % {"rate": f"{default:g}"}
+        else:
+            rate.help_text = gettext("Leave empty for no limit (the installation's setting). Ask your e-mail provider.")
         if not sms_available():
             self.fields["order"].choices = [(value, label) for value, label in CHANNEL_ORDERS if "sms" not in value]
             self.fields["order"].help_text = _("SMS becomes available once an SMS provider is configured.")
+
+    def clean_rate(self) -> float:
+        """Empty means the installation's setting, stored as 0."""
+        return float(self.cleaned_data["rate"] or 0)

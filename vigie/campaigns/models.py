@@ -84,6 +84,9 @@ class Campaign(models.Model):
     import_report = models.JSONField(default=dict, blank=True)
     import_done = models.PositiveIntegerField(default=0)  # rows read so far, for the progress bar
     import_total = models.PositiveIntegerField(default=0)  # estimate (file size based) while importing
+    # The import's last sign of life (start, then each chunk read): one silent for long died with its worker and
+    # is queued again by ``services.recover_imports``.
+    import_heartbeat = models.DateTimeField(null=True, blank=True)
     persons_count = models.PositiveIntegerField(_("persons"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -1,7 +1,7 @@
-"""The one place that talks to the list reader (``importing.py``): chunks of ``Person`` in, a report out.
+"""The one place that talks to the list reader (``importing``): chunks of ``Person`` in, a report out.
 
-``importing.py`` reads, validates and de-duplicates a patient list without touching the database; this module
-adapts its interface to what storing needs, so that a change there is a change here only.
+The ``importing`` package reads, validates and de-duplicates a patient list without touching the database; this
+module adapts its interface to what storing needs, so that a change there is a change here only.
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ def request_import(campaign: Campaign, *, by: User | None) -> None:
     with transaction.atomic():
         updated = Campaign.objects.filter(
             pk=campaign.pk, status__in=(CampaignStatus.DRAFT, CampaignStatus.FAILED)
-        ).update(status=CampaignStatus.IMPORTING, import_done=0)
+        ).update(status=CampaignStatus.IMPORTING, import_done=0, import_heartbeat=None)
     if updated:
         import_campaign.enqueue(campaign.pk)
 
@@ -156,7 +156,9 @@ def run_import(
 
     Idempotent: rows of an earlier, interrupted import of the same campaign are removed first.
     """
-    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.IMPORTING, import_done=0)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status=CampaignStatus.IMPORTING, import_done=0, import_heartbeat=timezone.now()
+    )
     Recipient.objects.filter(campaign=campaign).delete()
     source = path
     temporary: Path | None = None
@@ -168,7 +170,9 @@ def run_import(
         source = temporary
 
     def on_progress(done: int, total: int | None) -> None:
-        Campaign.objects.filter(pk=campaign.pk).update(import_done=done, import_total=max(total or 0, done))
+        Campaign.objects.filter(pk=campaign.pk).update(
+            import_done=done, import_total=max(total or 0, done), import_heartbeat=timezone.now()
+        )
         if progress is not None:
             progress(done, total)
 
@@ -372,12 +376,41 @@ def _queued_tasks(campaign_id: int) -> int:
     return sum(1 for args in waiting.values_list("args_kwargs", flat=True) if (args or {}).get("args") == [campaign_id])
 
 
+def recover_imports(*, now: datetime | None = None) -> int:
+    """Imports that died with their worker (no sign of life for ``VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS``).
+
+    An uploaded list is still on disk (encrypted) until its import succeeds: the import is queued again and
+    starts from scratch (``run_import`` is idempotent). A list imported from the command line was never kept:
+    the campaign is marked failed, with a reason, so that nobody waits for it. Return the imports queued again.
+    """
+    from .tasks import import_campaign
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS)
+    queued = 0
+    for campaign in Campaign.objects.filter(status=CampaignStatus.IMPORTING, import_heartbeat__lt=stale):
+        if _queued_tasks(campaign.pk):
+            continue
+        # Taken by this call only (two workers starting together must not both queue it).
+        mine = Campaign.objects.filter(
+            pk=campaign.pk, status=CampaignStatus.IMPORTING, import_heartbeat=campaign.import_heartbeat
+        )
+        if upload_path(campaign).exists():
+            if mine.update(import_heartbeat=now):
+                import_campaign.enqueue(campaign.pk)
+                queued += 1
+        else:
+            reason = _("The import was interrupted and the file was not kept: import the list again.")
+            mine.update(status=CampaignStatus.FAILED, import_report={"fatal": str(reason)})
+    return queued
+
+
 def recover_campaigns() -> int:
-    """Re-enqueue the work of running campaigns with persons left: their tasks may have died with a worker.
+    """Re-enqueue the work of campaigns whose tasks may have died with a worker: imports, then sending.
 
     Harmless when the tasks are alive: a sender that finds nothing to claim stops at once.
     """
-    queued = 0
+    queued = recover_imports()
     for campaign in Campaign.objects.filter(status__in=(CampaignStatus.RUNNING, CampaignStatus.DONE)):
         if (
             campaign.status == CampaignStatus.DONE

@@ -1,6 +1,6 @@
 """Storing imported persons: encrypt each one and write the rows in bulk, 500,000 in about a minute.
 
-The reader (``importing.py``) yields chunks of validated, de-duplicated ``Person`` objects; each chunk is
+The reader (the ``importing`` package) yields chunks of validated, de-duplicated ``Person`` objects; each chunk is
 encrypted and written in one statement: PostgreSQL ``COPY`` (about five times faster than INSERT), elsewhere
 ``executemany``. Memory stays flat: only one chunk is held at a time.
 

@@ -122,7 +122,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign,
         "breach": campaign.breach,
         "rules_form": RulesForm(
-            initial={"order": ",".join(campaign.channel_rules.get("order", [])), "rate": campaign.rate_limit}
+            initial={"order": ",".join(campaign.channel_rules.get("order", [])), "rate": campaign.rate_limit or None}
         ),
         "report": campaign.import_report or {},
         "batches": LetterBatch.objects.filter(campaign=campaign, rendered_at__isnull=False),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -253,3 +256,57 @@ def test_worker_processes_run_together_on_one_queue_and_stop_when_idle(tmp_path)
 def test_worker_processes_must_be_at_least_one(db: None) -> None:
     with pytest.raises(CommandError, match="au moins 1"):
         run("worker", "--processes", "0", "--until-idle")
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _wait_for(condition: Any, timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_a_worker_process_that_dies_is_replaced_until_the_workers_are_stopped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "VIGIE_ENV": "development",
+        "DEBUG": "false",
+        "VIGIE_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/worker.sqlite3",
+    }
+    vigie = [sys.executable, "-m", "vigie.cli"]
+    subprocess.run([*vigie, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    parent = subprocess.Popen([*vigie, "worker", "--processes", "2", "--interval", "0.2"], env=env)  # noqa: S603
+    try:
+
+        def two_children(without: int = 0) -> set[int] | None:
+            found = _children(parent.pid)
+            return found if len(found) == 2 and without not in found else None
+
+        first = _wait_for(two_children)
+        killed = min(first)
+        os.kill(killed, signal.SIGKILL)
+        again = _wait_for(lambda: two_children(without=killed))
+        assert len(again - first) == 1  # one new process in place of the killed one
+        parent.send_signal(signal.SIGTERM)
+        assert parent.wait(timeout=60) == 0
+        assert not _children(parent.pid)
+    finally:
+        if parent.poll() is None:
+            parent.kill()

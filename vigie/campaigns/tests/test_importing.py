@@ -450,7 +450,7 @@ def test_unreadable_files_are_refused_with_a_french_message(content: bytes, mess
 
 
 def test_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vigie.campaigns.importing.MAX_BYTES", 10)
+    monkeypatch.setattr("vigie.campaigns.importing.sources.MAX_BYTES", 10)
     with pytest.raises(ImportError_, match="trop volumineux"):
         Importer(csv_bytes([MARIE]))
 

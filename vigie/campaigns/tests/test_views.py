@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,23 @@ def test_the_channel_rules_form_changes_the_rules(owner_client, org, imported) -
     owner_client.post(reverse("campaigns:rules", args=[org.pk, campaign.pk]), {"order": "letter,email", "rate": "3"})
     campaign.refresh_from_db()
     assert campaign.channel_rules == {"order": ["letter", "email"]} and campaign.rate_limit == 3
+
+
+def test_an_empty_rate_means_the_installations_setting_which_the_form_shows(
+    owner_client, org, imported, settings
+) -> None:
+    settings.VIGIE_CAMPAIGN_RATE = 40
+    campaign = imported(1)
+    campaign.rate_limit = 3
+    campaign.save()
+    url = reverse("campaigns:rules", args=[org.pk, campaign.pk])
+    owner_client.post(url, {"order": "email,letter", "rate": ""})
+    campaign.refresh_from_db()
+    assert campaign.rate_limit == 0  # the installation's setting
+    page = owner_client.get(reverse("campaigns:detail", args=[org.pk, campaign.pk])).content.decode()
+    field = re.search(r'<input[^>]*name="rate"[^>]*>', page)
+    assert field is not None and 'placeholder="40"' in field.group() and "value=" not in field.group()
+    assert "(40 par seconde)" in page
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import time
 from argparse import SUPPRESS, ArgumentParser
 from types import FrameType
 from typing import Any
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             arguments += ["--max-tasks", str(max_tasks)] if max_tasks is not None else []
             arguments += ["--verbosity", str(options["verbosity"])]
             self.stdout.write(f"Vigie : {processes} exécuteurs de tâches démarrés.")
-            failed = run_together(processes, arguments)
+            failed = run_together(processes, arguments, restart=not until_idle)
             if failed:
                 raise CommandError(f"{failed} exécuteur(s) sur {processes} se sont arrêtés sur une erreur.")
             return
@@ -95,22 +96,42 @@ class Command(BaseCommand):
         )
 
 
-def run_together(count: int, arguments: list[str]) -> int:
+def run_together(count: int, arguments: list[str], *, restart: bool) -> int:
     """Run ``count`` ``vigie worker`` processes with ``arguments`` until they all stop; return how many failed.
 
     SIGTERM and SIGINT are passed on to every one of them (each finishes its current task, as a lone worker).
+    With ``restart`` (a long-running worker), one that dies otherwise (killed, out of memory) is replaced, and
+    the new one first re-enqueues the campaign work that died with it, as any worker does when it starts.
     """
     command = [sys.executable, "-m", "vigie.cli", "worker", *arguments]
-    children = [subprocess.Popen(command) for _ in range(count)]  # noqa: S603 (our own command, no shell)
+    recovering = [argument for argument in command if argument != "--skip-recovery"]
+    running = [subprocess.Popen(command) for _ in range(count)]  # noqa: S603 (our own command, no shell)
+    stopping = False
 
     def forward(signum: int, frame: FrameType | None) -> None:
-        for child in children:
+        nonlocal stopping
+        stopping = True
+        for child in running:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
 
     previous = {signum: signal.signal(signum, forward) for signum in (signal.SIGTERM, signal.SIGINT)}
+    failed = 0
     try:
-        return sum(1 for child in children if child.wait() != 0)
+        while running:
+            time.sleep(0.2)
+            for child in list(running):
+                code = child.poll()
+                if code is None:
+                    continue
+                running.remove(child)
+                if code == 0 or (stopping and code in (-signal.SIGTERM, -signal.SIGINT)):
+                    continue  # stopped as asked (one still starting up had no handler for the signal yet)
+                if restart and not stopping:
+                    running.append(subprocess.Popen(recovering))  # noqa: S603 (our own command, no shell)
+                else:
+                    failed += 1
+        return failed
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
