@@ -550,11 +550,29 @@ def reopen_breach(breach: Breach, *, by: User, note: str = "") -> Breach:
     return caller
 
 
+DOCUMENT_REPEAT_WINDOW = timedelta(minutes=15)
+
+
 def record_document_generated(
     breach: Breach, *, by: User | None, kind: str, title: str, data: dict[str, Any] | None = None
 ) -> TimelineEvent:
-    """Journal that a document was generated for the breach (``kind``: e.g. ``cnil-initial``, ``letter``)."""
+    """Journal that a document was generated for the breach (``kind``: e.g. ``cnil-initial``, ``letter``).
+
+    The same document downloaded again by the same person, with nothing else journalled in between and within
+    ``DOCUMENT_REPEAT_WINDOW``, is the same fact: the earlier entry is returned rather than a new one (every
+    download still goes to the access log).
+    """
     with transaction.atomic():
+        last = breach.events.order_by("-at", "-pk").first()
+        if (
+            last is not None
+            and last.kind == EventKind.DOCUMENT_GENERATED
+            and last.author_id == (by.pk if by is not None else None)
+            and last.data.get("kind") == kind
+            and last.data.get("format") == (data or {}).get("format")
+            and timezone.now() - last.at < DOCUMENT_REPEAT_WINDOW
+        ):
+            return last
         with _french():
             summary = _("Document generated: %(title)s.") % {"title": title}
         return _event(breach, EventKind.DOCUMENT_GENERATED, summary, by=by, data={"kind": kind, **(data or {})})

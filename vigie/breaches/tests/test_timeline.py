@@ -123,3 +123,20 @@ def test_closing_and_reopening_through_the_page(owner_client, org, owner, htmx_h
     owner_client.post(url, {}, **headers)
     breach.refresh_from_db()
     assert not breach.is_closed
+
+
+def test_the_same_document_downloaded_again_is_journalled_once_until_something_else_happens(org, owner) -> None:
+    breach = declare_ransomware(org, owner)
+    generated = breach.events.filter(kind=EventKind.DOCUMENT_GENERATED)
+    for _ in range(3):
+        services.record_document_generated(breach, by=owner, kind="cnil-initial", title="CNIL", data={"format": "pdf"})
+    assert generated.count() == 1
+    services.record_document_generated(breach, by=owner, kind="cnil-initial", title="CNIL", data={"format": "docx"})
+    assert generated.count() == 2  # another format is another document
+    services.update_facts(breach, by=owner, changes={"persons_count": 1500})
+    services.record_document_generated(breach, by=owner, kind="cnil-initial", title="CNIL", data={"format": "docx"})
+    assert generated.count() == 3  # the facts changed in between: the document may differ
+    latest = generated.order_by("-at", "-pk")[:1].get()
+    TimelineEvent.objects.filter(pk=latest.pk).update(at=timezone.now() - timedelta(minutes=20))  # time passes
+    services.record_document_generated(breach, by=owner, kind="cnil-initial", title="CNIL", data={"format": "docx"})
+    assert generated.count() == 4  # downloaded again much later: a new entry
