@@ -229,8 +229,13 @@ print(DBTaskResult.objects.filter(status="SUCCESSFUL", return_value="pong").coun
 """
 
 
-def test_worker_processes_run_together_on_one_queue_and_stop_when_idle(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # Real processes on a database of their own (the test database is not visible to other processes).
+VIGIE = [sys.executable, "-m", "vigie.cli"]
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> dict[str, str]:
+    """The environment of real worker processes on a migrated database of their own (the test database is not
+    visible to other processes)."""
     env = {
         **os.environ,
         "VIGIE_ENV": "development",
@@ -238,11 +243,15 @@ def test_worker_processes_run_together_on_one_queue_and_stop_when_idle(tmp_path)
         "VIGIE_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/worker.sqlite3",
     }
-    vigie = [sys.executable, "-m", "vigie.cli"]
-    subprocess.run([*vigie, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    subprocess.run([*VIGIE, "migrate", "-v", "0"], env=env, check=True, timeout=120)  # noqa: S603
+    return env
+
+
+def test_worker_processes_run_together_on_one_queue_and_stop_when_idle(own_database: dict[str, str]) -> None:
+    env = own_database
     subprocess.run([sys.executable, "-c", ENQUEUE_PINGS], env=env, check=True, timeout=60)
     worker = subprocess.run(
-        [*vigie, "worker", "--processes", "2", "--until-idle", "--interval", "0"],
+        [*VIGIE, "worker", "--processes", "2", "--until-idle", "--interval", "0"],
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert worker.returncode == 0, worker.stderr
@@ -281,18 +290,9 @@ def _wait_for(condition: Any, timeout: float = 60) -> Any:
     raise AssertionError("timed out")
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-def test_a_worker_process_that_dies_is_replaced_until_the_workers_are_stopped(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    env = {
-        **os.environ,
-        "VIGIE_ENV": "development",
-        "DEBUG": "false",
-        "VIGIE_DATA_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/worker.sqlite3",
-    }
-    vigie = [sys.executable, "-m", "vigie.cli"]
-    subprocess.run([*vigie, "migrate", "-v", "0"], env=env, check=True, timeout=120)
-    parent = subprocess.Popen([*vigie, "worker", "--processes", "2", "--interval", "0.2"], env=env)  # noqa: S603
+def test_a_worker_process_that_dies_is_replaced_until_the_workers_are_stopped(own_database: dict[str, str]) -> None:
+    env = own_database
+    parent = subprocess.Popen([*VIGIE, "worker", "--processes", "2", "--interval", "0.2"], env=env)  # noqa: S603
     try:
 
         def two_children(without: int = 0) -> set[int] | None:
