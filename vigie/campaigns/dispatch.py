@@ -11,7 +11,9 @@ crashed connection, and makes the one possible repeat recognisable:
    lets several senders, on several machines, claim disjoint chunks; on SQLite the IMMEDIATE transaction
    serialises the claims. The lease is renewed while the chunk is worked on.
 2. **Send, then record, one by one, in a fixed order** (ascending id) over one connection: the outcome of
-   message *k* (sent with the server's answer, or a failure) is **committed before message k+1 is sent**.
+   message *k* (sent with the server's answer, or a failure) is **committed before message k+1 is handed
+   over** (before its DATA; on PostgreSQL the commit of *k* runs while the server accepts k+1's sender and
+   recipients, see ``recording``).
 3. **Crash.** If the process dies, its recipients stay ``sending`` until the lease expires. Because of (2),
    every recipient of the chunk before the first still-``sending`` one is recorded, and every one after it was
    never handed to the server. Only that first one — sent or not, we cannot know — is in doubt: that is the
@@ -27,8 +29,8 @@ crashed connection, and makes the one possible repeat recognisable:
 Commits are the price of the guarantee: one per message. They are kept cheap: a plain successful send is one
 UPDATE by primary key, run alone in autocommit mode (the statement is its own transaction: one commit, no
 BEGIN/COMMIT round trips; the same SQL text each time, so SQLite's statement cache compiles it once; on
-PostgreSQL, preparing it on the server as well was measured and made no difference); the rare cases (retry, failure, resend after a crash) add a ledger row
-in the same transaction. On PostgreSQL ``synchronous_commit = off`` while a sender runs. That setting is safe
+PostgreSQL it is sent without waiting and its answer collected before the next DATA, ``recording``); the rare
+cases (retry, failure, resend after a crash) add a ledger row in the same transaction. On PostgreSQL ``synchronous_commit = off`` while a sender runs. That setting is safe
 against what this design protects from — the death of a *worker*: the commit is acknowledged once it is in
 the server's memory and the server writes it out within milliseconds, whatever happens to the client. Only a
 crash of the PostgreSQL server itself in those milliseconds could lose the last few records, and the
@@ -60,6 +62,7 @@ from . import crypto
 from .mail import Outcome, Sender
 from .messages import Composer, message_id
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
+from .recording import LeaseLost, recorder
 from .sms import sms_sender
 
 logger = logging.getLogger(__name__)
@@ -104,9 +107,13 @@ def claim_chunk(campaign: Campaign, *, size: int = CHUNK_SIZE, now: datetime | N
             base.filter(state=State.SENDING, lease_until__lt=now).order_by("pk").values_list("pk", "claimed_by")[:size]
         )
         due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-        fresh = list(
-            base.filter(due, state=State.PENDING).order_by("pk").values_list("pk", flat=True)[: size - len(expired)]
-        )
+        fresh: list[int] = []
+        for channel in SENT_CHANNELS:  # one at a time: the claim index then yields the ids in order (no sort of
+            room = size - len(expired) - len(fresh)  # every pending row, no walk over the rows already sent)
+            if room <= 0:
+                break
+            pending = base.filter(due, channel=channel, state=State.PENDING).order_by("pk")
+            fresh += pending.values_list("pk", flat=True)[:room]
         if not expired and not fresh:
             return None
         # The window: of each crashed claim, only its lowest still-unrecorded recipient may have been sent.
@@ -150,18 +157,6 @@ class Stats:
     extra: dict[str, int] = field(default_factory=dict)
 
 
-class LeaseLost(Exception):
-    """Another sender reclaimed this chunk (ours outlived its lease): stop at once."""
-
-
-def _sent_sql() -> str:
-    """``_record(..., state=SENT, ...)`` of the plain case as one statement (see ``Dispatcher._after``)."""
-    table = connection.ops.quote_name(Recipient._meta.db_table)
-    values = "state = %s, sent_at = %s, smtp_response = %s, message_id = %s, in_doubt = %s, claimed_by = ''"
-    values += ", lease_until = NULL, attempts = attempts + 1"
-    return f"UPDATE {table} SET {values} WHERE id = %s AND claimed_by = %s AND state = %s"  # noqa: S608 (constants)
-
-
 def _record(pk: int, token: str, campaign_id: int, event: tuple[str, str] | None, **values: Any) -> None:
     """Commit one recipient's outcome, only while the claim is still ours (see point 5 of the docstring)."""
     with transaction.atomic():
@@ -186,7 +181,7 @@ class Dispatcher:
         self.stats = Stats()
         self.max_attempts = settings.VIGIE_CAMPAIGN_MAX_ATTEMPTS
         self.retry_base = settings.VIGIE_CAMPAIGN_RETRY_SECONDS
-        self.sent_sql = _sent_sql()
+        self.recorder = recorder()
 
     def still_running(self) -> bool:
         status = Campaign.objects.filter(pk=self.campaign.pk).values_list("status", flat=True).first()
@@ -226,10 +221,13 @@ class Dispatcher:
         return True
 
     def work(self, claim: Claim) -> None:
-        with connection.cursor() as cursor:
-            self._work(claim, cursor)
+        try:
+            self._work(claim)
+            self.recorder.settle()
+        finally:
+            self.recorder.drain()
 
-    def _work(self, claim: Claim, cursor: Any) -> None:
+    def _work(self, claim: Claim) -> None:
         rows = {
             pk: (channel, payload, in_doubt, attempts, has_address)
             for pk, channel, payload, in_doubt, attempts, has_address in Recipient.objects.filter(
@@ -240,6 +238,7 @@ class Dispatcher:
         renewed = time.monotonic()
         for index, pk in enumerate(claim.ids):  # the fixed order of the checkpoint
             if time.monotonic() - renewed > renew_every:
+                self.recorder.settle()
                 if not self.still_running():  # paused: the rest of the chunk was never sent, give it back
                     self._release(claim, claim.ids[index:])
                     return
@@ -248,12 +247,17 @@ class Dispatcher:
             channel, payload, in_doubt, attempts, has_address = rows[pk]
             data = crypto.decrypt(payload, campaign_id=self.campaign.pk, ring=self.ring)
             self.pacer.wait()
+            mid = None
             if channel == Channel.SMS:
+                self.recorder.settle()
                 outcome = self._send_sms(data)
-            else:
-                outcome = self.sender.send(self.composer.email(pk, data))
+            else:  # the previous record is settled before this message's DATA (see ``recording``)
+                message = self.composer.email(pk, data)
+                mid = message.extra_headers["Message-ID"]
+                outcome = self.sender.send(message, before_data=self.recorder.settle)
+            self.recorder.settle()
             self._after(
-                pk, claim.token, outcome, in_doubt=in_doubt, attempts=attempts, has_address=has_address, cursor=cursor
+                pk, claim.token, outcome, in_doubt=in_doubt, attempts=attempts, has_address=has_address, mid=mid
             )
 
     def _send_sms(self, data: dict[str, Any]) -> Outcome:
@@ -269,7 +273,7 @@ class Dispatcher:
 
     def _renew(self, claim: Claim) -> None:
         with transaction.atomic():
-            Recipient.objects.filter(claimed_by=claim.token, state=State.SENDING).update(
+            Recipient.objects.filter(pk__in=claim.ids, claimed_by=claim.token, state=State.SENDING).update(
                 lease_until=timezone.now() + _lease()
             )
 
@@ -282,17 +286,13 @@ class Dispatcher:
         in_doubt: bool,
         attempts: int,
         has_address: bool,
-        cursor: Any = None,
+        mid: str | None = None,
     ) -> None:
         now = timezone.now()
         campaign_id = self.campaign.pk
-        mid = message_id(campaign_id, pk, self.composer.domain)
-        if outcome.sent and not in_doubt and cursor is not None:  # the plain case: one UPDATE, its own commit
-            sent_at = connection.ops.adapt_datetimefield_value(now)
-            params = [State.SENT.value, sent_at, outcome.response, mid, False, pk, token, State.SENDING.value]
-            cursor.execute(self.sent_sql, params)
-            if cursor.rowcount != 1:
-                raise LeaseLost
+        mid = mid or message_id(campaign_id, pk, self.composer.domain)
+        if outcome.sent and not in_doubt:  # the plain case: one UPDATE, its own commit (see ``recording``)
+            self.recorder.sent(pk, token, now, outcome.response, mid)
             self.stats.sent += 1
             return
         common = {"claimed_by": "", "lease_until": None, "attempts": F("attempts") + 1, "in_doubt": False}

@@ -23,6 +23,7 @@ import re
 import smtplib
 import ssl
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.policy import compat32
 from email.utils import formatdate, make_msgid
@@ -47,8 +48,16 @@ class _Recording:
     """Keeps the answer to DATA; quotes plain addresses without ``smtplib.quoteaddr``, the others once each."""
 
     last_response: str = ""
+    before_data: Any = None  # called once the recipients are accepted, before DATA (see ``Sender.send``)
 
     def data(self, msg: Any) -> tuple[int, bytes]:
+        if self.before_data is not None:
+            try:
+                self.before_data()
+            except BaseException:
+                with contextlib.suppress(Exception):  # the transaction is abandoned: nothing was handed over
+                    self.rset()  # type: ignore[attr-defined]
+                raise
         code, answer = super().data(msg)  # type: ignore[misc]
         self.last_response = f"{code} {answer.decode(errors='replace')}"
         return code, answer
@@ -283,7 +292,26 @@ class Sender:
             self.connection.open()
         return self.connection
 
-    def send(self, message: EmailMessage) -> Outcome:
+    def send(self, message: EmailMessage, *, before_data: Callable[[], None] | None = None) -> Outcome:
+        """Send one message; ``before_data`` is called before the message itself is handed over.
+
+        With the SMTP backend it is called once the server has accepted the sender and the recipients and
+        before the DATA command: the caller can wait for something (the record of the previous message) while
+        those round trips run, and still be sure that nothing is delivered before it returns. If it raises, the
+        SMTP transaction is reset (RSET) and its exception propagates: it is not a failure of the message. With
+        other backends it is called just before the message is given to the backend.
+        """
+        hook_failed = False
+
+        def guarded() -> None:
+            nonlocal hook_failed
+            if before_data is not None:
+                try:
+                    before_data()
+                except BaseException:
+                    hook_failed = True
+                    raise
+
         try:
             connection = self._connection()
             if type(connection) is SMTPBackend:
@@ -291,12 +319,20 @@ class Sender:
                 sender, recipients = self.to_bytes.envelope(message)
                 if not recipients:
                     return Outcome(False, temporary=True, response="message non accepté par le serveur")
-                connection.connection.sendmail(sender, recipients, self.to_bytes(message))
+                smtp = connection.connection
+                smtp.before_data = guarded
+                try:
+                    smtp.sendmail(sender, recipients, self.to_bytes(message))
+                finally:
+                    smtp.before_data = None
                 return Outcome(True, response=self._response(connection, message))
+            guarded()
             message.connection = connection
             if connection.send_messages([message]) != 1:
                 return Outcome(False, temporary=True, response="message non accepté par le serveur")
         except Exception as error:  # sorted by classify(); never swallowed without a record
+            if hook_failed:
+                raise
             outcome = classify(error)
             if outcome.reconnect:
                 self.close()

@@ -74,6 +74,7 @@ class Sink:
     port: int
     messages: list[Any] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # e.g. ["451 4.3.0 Try later"]; empty = 250
+    log: list[tuple[str, str]] = field(default_factory=list)  # ("RCPT", address), ("DATA", address), ("RSET", "")
 
     def message_ids(self) -> list[str]:
         return [message["Message-ID"] for message in self.messages]
@@ -86,12 +87,22 @@ class _Handler:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
 
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        envelope.rcpt_tos.append(address)
+        self.sink.log.append(("RCPT", address))
+        return "250 OK"
+
+    async def handle_RSET(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.sink.log.append(("RSET", ""))
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
         if self.sink.answers:
             answer = self.sink.answers.pop(0)
             if not answer.startswith("2"):
                 return answer
         self.sink.messages.append(message_from_bytes(envelope.content))
+        self.sink.log.append(("DATA", envelope.rcpt_tos[0]))
         return "250 2.0.0 Ok: queued as TEST"
 
 

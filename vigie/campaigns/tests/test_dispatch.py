@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DataError, connection, transaction
 from django.utils import timezone
 
-from vigie.campaigns import dispatch, services
-from vigie.campaigns.mail import SMTPBackend
+from vigie.campaigns import dispatch, recording, services
+from vigie.campaigns.mail import Sender, SMTPBackend
+from vigie.campaigns.messages import Composer
 from vigie.campaigns.models import CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
 from vigie.campaigns.tests.conftest import person_line
 
@@ -183,3 +185,93 @@ def test_the_rate_limit_spaces_the_messages() -> None:
     for _ in range(5):
         pacer.wait()
     assert slept == pytest.approx([0.1] * 4)
+
+
+def test_each_message_is_handed_over_only_once_the_previous_one_is_recorded(smtp, imported, owner) -> None:
+    """The checkpoint's order, as the server sees it: RCPT of k+1, then k recorded, then DATA of k+1."""
+    campaign = imported(4)
+    services.apply_channel_rules(campaign)
+    claim = dispatch.claim_chunk(campaign)
+    assert claim is not None
+    dispatcher = dispatch.Dispatcher(campaign)
+    settle = dispatcher.recorder.settle
+
+    def settle_and_look() -> None:
+        settle()
+        sent = Recipient.objects.filter(campaign=campaign, state=State.SENT).order_by("pk")
+        smtp.log.append(("recorded", ",".join(str(pk) for pk in sent.values_list("pk", flat=True))))
+
+    dispatcher.recorder.settle = settle_and_look  # type: ignore[method-assign]
+    dispatcher.work(claim)
+    address = {
+        pk: f"patient{n}@exemple-patient.fr" for n, pk in enumerate(sorted(claim.ids), start=1)
+    }  # the list's order is the ids' order
+    ids = sorted(claim.ids)
+    for k in range(1, len(ids)):
+        rcpt = smtp.log.index(("RCPT", address[ids[k]]))
+        data = smtp.log.index(("DATA", address[ids[k]]))
+        between = [value for kind, value in smtp.log[rcpt:data] if kind == "recorded"]
+        # Before k+1 is handed over, every message before it is recorded as sent.
+        assert between and between[-1].split(",") == [str(pk) for pk in ids[:k]]
+    assert Recipient.objects.filter(campaign=campaign, state=State.SENT).count() == 4
+
+
+def test_a_sender_that_lost_its_claim_hands_nothing_more_over(smtp, imported, owner) -> None:
+    """Point 5 of the checkpoint: another sender took the chunk; ours stops with at most the one message sent."""
+    campaign = imported(3)
+    services.apply_channel_rules(campaign)
+    claim = dispatch.claim_chunk(campaign)
+    assert claim is not None
+    Recipient.objects.filter(pk__in=claim.ids).update(claimed_by="another-sender")
+    dispatcher = dispatch.Dispatcher(campaign)
+    with pytest.raises(recording.LeaseLost):
+        dispatcher.work(claim)
+    assert len(smtp.messages) == 1  # the one in doubt for the other sender, resent by it with the same Message-ID
+    assert Recipient.objects.filter(campaign=campaign, state=State.SENT).count() == 0
+    # The connection is left in a clean state: the next chunk goes out on it.
+    Recipient.objects.filter(pk__in=claim.ids).update(state=State.PENDING, claimed_by="", lease_until=None)
+    dispatcher.work(dispatch.claim_chunk(campaign))
+    assert Recipient.objects.filter(campaign=campaign, state=State.SENT).count() == 3
+
+
+def test_what_runs_before_data_is_not_a_failure_of_the_message(smtp, imported) -> None:
+    """An error in ``before_data`` propagates as itself; the transaction is reset and nothing is delivered."""
+    campaign = imported(2)
+    composer = Composer(campaign)
+    first, second = (composer.email(n, {"email": f"patient{n}@exemple-patient.fr"}) for n in (1, 2))
+    sender = Sender()
+
+    def refuse() -> None:
+        raise recording.LeaseLost
+
+    with pytest.raises(recording.LeaseLost):
+        sender.send(first, before_data=refuse)
+    assert smtp.messages == []
+    assert smtp.log == [("RCPT", "patient1@exemple-patient.fr"), ("RSET", "")]
+    assert sender.send(second, before_data=lambda: None).sent
+    assert smtp.recipients() == ["patient2@exemple-patient.fr"]
+    sender.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the pipelined recorder is PostgreSQL's")
+def test_the_pipelined_recorder_reports_database_errors_and_reuses_its_prepared_statement(imported) -> None:
+    campaign = imported(2)
+    services.apply_channel_rules(campaign)
+    claim = dispatch.claim_chunk(campaign)
+    assert claim is not None
+    first, second = claim.ids
+    one, other = recording.PipelinedRecorder(), recording.PipelinedRecorder()  # same connection: prepared once
+    one.sent(first, claim.token, timezone.now(), "250 ok", "<a@example.fr>")
+    one.settle()
+    with pytest.raises(DataError), transaction.atomic():  # a Message-ID longer than the column: the server says no
+        other.sent(second, claim.token, timezone.now(), "250 ok", "<" + "x" * 300 + "@example.fr>")
+        other.settle()
+    other.sent(second, claim.token, timezone.now(), "250 ok", "<b@example.fr>")
+    other.settle()
+    assert dict(Recipient.objects.filter(pk__in=claim.ids).values_list("pk", "message_id")) == {
+        first: "<a@example.fr>",
+        second: "<b@example.fr>",
+    }
+    with pytest.raises(recording.LeaseLost):  # recorded already: the claim is no longer held
+        one.sent(first, claim.token, timezone.now(), "250 ok", "<a@example.fr>")
+        one.settle()

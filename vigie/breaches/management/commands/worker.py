@@ -24,6 +24,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 class Command(BaseCommand):
     help = "Exécute les tâches en arrière-plan de Vigie (rappels d'échéance, envois…), enregistrées dans la base."
+    # The system checks load every URL and view (about a third of a second per process, which a campaign's
+    # senders pay each time they start); the web server and ``vigie check --deploy`` run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
