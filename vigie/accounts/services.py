@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,6 +31,7 @@ from .models import Invitation, Membership, Organisation, Role, User, hash_token
 logger = logging.getLogger(__name__)
 
 RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_SALT = "vigie.accounts.recovery-code"  # also in migration 0003, which hashed the codes kept in clear
 TOTP_DEVICE_NAME = "Application"
 RECOVERY_DEVICE_NAME = "Codes de secours"
 
@@ -82,7 +84,26 @@ def check_code(device: Device, code: str) -> bool:
         allowed, extra = device.verify_is_allowed()
         if not allowed:
             raise SecondFactorThrottled((extra or {}).get("locked_until"))
+        if isinstance(device, StaticDevice):
+            code = _stored_recovery_code(device, code)
         return bool(device.verify_token(code))
+
+
+def recovery_digest(code: str, secret: str | None = None) -> str:
+    """What is kept of a recovery code: a hash keyed with the server's secret key, never the code itself.
+
+    A copy of the database alone gives no code that works. 16 hexadecimal digits (64 bits) fit django-otp's
+    token column; a code has 40 random bits, and guessing them offline needs the secret key too.
+    """
+    return salted_hmac(RECOVERY_CODE_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def _stored_recovery_code(device: StaticDevice, code: str) -> str:
+    """The stored form of ``code``: under the current secret key, or an old one still listed in
+    ``SECRET_KEY_FALLBACKS`` (codes saved before a key rotation keep working until the fallback is removed)."""
+    digests = [recovery_digest(code, secret) for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+    found = device.token_set.filter(token__in=digests).values_list("token", flat=True).first()
+    return str(found or digests[0])
 
 
 def confirm_totp_device(device: TOTPDevice, *, request: HttpRequest) -> list[str]:
@@ -118,8 +139,8 @@ def _replace_recovery_codes(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
-    return codes
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=recovery_digest(code)) for code in codes)
+    return codes  # shown once to the person; only their digests are kept
 
 
 def recovery_device(user: User) -> StaticDevice | None:

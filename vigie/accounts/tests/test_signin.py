@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.accounts import services
@@ -126,6 +128,39 @@ def test_a_recovery_code_works_once(client, org, owner, sign_in_with_password):
     assert response.status_code == 200
     assert "déjà été utilisé" in response.text
     assert client.get(HOME).url == VERIFY
+
+
+def test_recovery_codes_are_kept_only_as_keyed_hashes(owner, settings):
+    codes = services.regenerate_recovery_codes(owner)
+    stored = set(StaticToken.objects.filter(device__user=owner).values_list("token", flat=True))
+    assert len(stored) == 10 and not stored & set(codes)  # a copy of the database gives no usable code
+    device = services.recovery_device(owner)
+    assert device is not None
+    assert services.check_code(device, codes[3])
+    # The secret key is rotated, the old one kept as a fallback: codes saved before still work, once.
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert services.check_code(device, codes[4])
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.save()
+    assert not services.check_code(device, codes[4])
+    settings.SECRET_KEY_FALLBACKS = []  # once the fallback goes, so do the codes made under it
+    device.throttling_failure_count, device.throttling_failure_timestamp = 0, None
+    device.save()
+    assert not services.check_code(device, codes[5])
+
+
+def test_the_migration_hashes_recovery_codes_kept_in_clear(owner):
+    migration = importlib.import_module("vigie.accounts.migrations.0003_hash_recovery_codes")
+    device = StaticDevice.objects.create(user=owner, name=services.RECOVERY_DEVICE_NAME, confirmed=True)
+    StaticToken.objects.create(device=device, token="abcd2345")
+    StaticToken.objects.create(device=device, token=services.recovery_digest("efgh6789"))  # already hashed
+    migration.hash_codes(django_apps, None)
+    assert "abcd2345" not in set(StaticToken.objects.values_list("token", flat=True))
+    assert services.check_code(device, "abcd2345")
+    assert services.check_code(device, "efgh6789")
+    assert not device.token_set.exists()
 
 
 def test_recovery_page_plain_and_htmx(client, owner, sign_in_with_password, htmx_headers):

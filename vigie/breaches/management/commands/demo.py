@@ -27,6 +27,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.accounts.models import Membership, Organisation, OrganisationKind, Profession, Role, User
+from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
 from vigie.breaches.models import Breach, TimelineEvent
 
@@ -333,7 +334,9 @@ class Command(BaseCommand):
         user = User.objects.create_user(EMAIL, PASSWORD, full_name="Camille Laurent (démo)")
         TOTPDevice.objects.create(user=user, name="Application", key=TOTP_KEY, confirmed=True)
         recovery = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
-        StaticToken.objects.bulk_create(StaticToken(device=recovery, token=token) for token in RECOVERY_CODES)
+        StaticToken.objects.bulk_create(
+            StaticToken(device=recovery, token=recovery_digest(code)) for code in RECOVERY_CODES
+        )
         return user, True
 
     def organisation(self, name: str, user: User) -> Organisation:
