@@ -29,8 +29,9 @@ crashed connection, and makes the one possible repeat recognisable:
 Commits are the price of the guarantee: one per message. They are kept cheap: a plain successful send is one
 UPDATE by primary key, run alone in autocommit mode (the statement is its own transaction: one commit, no
 BEGIN/COMMIT round trips; the same SQL text each time, so SQLite's statement cache compiles it once; on
-PostgreSQL it is sent without waiting and its answer collected before the next DATA, ``recording``); the rare
-cases (retry, failure, resend after a crash) add a ledger row in the same transaction. On PostgreSQL ``synchronous_commit = off`` while a sender runs. That setting is safe
+PostgreSQL it is a prepared statement, sent without waiting and its answer collected before the next DATA,
+see ``recording``); the rare cases (retry, failure, resend after a crash) add a ledger row in the same
+transaction. On PostgreSQL ``synchronous_commit = off`` while a sender runs. That setting is safe
 against what this design protects from — the death of a *worker*: the commit is acknowledged once it is in
 the server's memory and the server writes it out within milliseconds, whatever happens to the client. Only a
 crash of the PostgreSQL server itself in those milliseconds could lose the last few records, and the
@@ -107,9 +108,11 @@ def claim_chunk(campaign: Campaign, *, size: int = CHUNK_SIZE, now: datetime | N
             base.filter(state=State.SENDING, lease_until__lt=now).order_by("pk").values_list("pk", "claimed_by")[:size]
         )
         due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+        # One channel at a time: the claim index then yields the ids in order. With both channels in one query,
+        # PostgreSQL walked the primary key over every recipient already sent, for each claim (quadratic).
         fresh: list[int] = []
-        for channel in SENT_CHANNELS:  # one at a time: the claim index then yields the ids in order (no sort of
-            room = size - len(expired) - len(fresh)  # every pending row, no walk over the rows already sent)
+        for channel in SENT_CHANNELS:
+            room = size - len(expired) - len(fresh)
             if room <= 0:
                 break
             pending = base.filter(due, channel=channel, state=State.PENDING).order_by("pk")
