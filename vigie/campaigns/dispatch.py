@@ -255,8 +255,8 @@ class Dispatcher:
                 self.recorder.settle()
                 outcome = self._send_sms(data)
             else:  # the previous record is settled before this message's DATA (see ``recording``)
-                message = self.composer.email(pk, data)
-                mid = message.extra_headers["Message-ID"]
+                message = self.composer.prepared(pk, data)
+                mid = message.message_id
                 outcome = self.sender.send(message, before_data=self.recorder.settle)
             self.recorder.settle()
             self._after(

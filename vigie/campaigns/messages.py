@@ -38,6 +38,7 @@ from vigie.documents.render import french, plain_text
 from vigie.documents.render import html as html_page
 from vigie.risk import DATA_CATEGORIES
 
+from .mail import MessageBytes, MessageTemplate, Prepared
 from .models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -183,6 +184,7 @@ class Variant:
             key: letter[key] for key in ("subject", "references", "signature", "footnote", "letterhead")
         }
         self.personal = [index for index, block in enumerate(self.letter_blocks) if _has_mark(block)]
+        self.template: MessageTemplate | None = None  # the e-mail's bytes, made when first sent
 
 
 def _has_mark(block: dict[str, Any]) -> bool:
@@ -211,6 +213,7 @@ class Composer:
         self.default = self.variant(())
         self.subject = self.default.subject
         self.sms_text = persons.sms(self.view)
+        self.encoder = MessageBytes()
 
     def variant(self, categories: tuple[str, ...]) -> Variant:
         found = self.variants.get(categories)
@@ -227,18 +230,39 @@ class Composer:
     def email(self, recipient_id: int, data: dict[str, Any]) -> EmailMultiAlternatives:
         variant = self.variant_of(data)
         opening, closing = greeting(data), salutation(data)
+        return self._email(
+            variant,
+            data["email"],
+            message_id(self.campaign_id, recipient_id, self.domain),
+            _personalise(variant.text, opening, closing),
+            _personalise(variant.html, html.escape(opening), html.escape(closing)),
+        )
+
+    def prepared(self, recipient_id: int, data: dict[str, Any]) -> Prepared:
+        """The person's e-mail as :meth:`email` makes it, ready for SMTP: its bytes are the variant's, serialised
+        once, with the person's address, Message-ID and name spliced in (``mail.MessageTemplate``)."""
+        variant = self.variant_of(data)
+        if variant.template is None:
+            sample = self._email(variant, "vigie-sample@example.invalid", "<sample@example.invalid>", variant.text,
+                                 variant.html)  # fmt: skip
+            variant.template = MessageTemplate(self.encoder, sample, (GREETING_MARK, ADDRESS_MARK))
+        opening, closing = greeting(data), salutation(data)
+        return variant.template.prepared(
+            data["email"],
+            message_id(self.campaign_id, recipient_id, self.domain),
+            ((opening, closing), (html.escape(opening), html.escape(closing))),
+            lambda: self.email(recipient_id, data),
+        )
+
+    def _email(self, variant: Variant, to: str, mid: str, text: str, markup: str) -> EmailMultiAlternatives:
         message = EmailMultiAlternatives(
             subject=variant.subject,
-            body=_personalise(variant.text, opening, closing),
+            body=text,
             from_email=self.from_email,
-            to=[data["email"]],
+            to=[to],
             reply_to=self.reply_to,
-            headers={
-                "Message-ID": message_id(self.campaign_id, recipient_id, self.domain),
-                "Auto-Submitted": "auto-generated",
-            },
+            headers={"Message-ID": mid, "Auto-Submitted": "auto-generated"},
         )
-        markup = _personalise(variant.html, html.escape(opening), html.escape(closing))
         message.attach_alternative(markup, "text/html")
         return message
 

@@ -20,7 +20,7 @@ import select
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from psycopg import errors, pq
 
 from .models import Recipient, State
@@ -73,21 +73,25 @@ class PipelinedRecorder(Recorder):
     """
 
     NAME = b"vigie_record_sent"
+    SENT, SENDING = State.SENT.value.encode(), State.SENDING.value.encode()
 
     def __init__(self) -> None:
         super().__init__()
+        # This thread's database connection, looked up once (``connection`` looks it up at each use).
+        self.db = connections[DEFAULT_DB_ALIAS]
         self.sql_bytes = _sent_sql([f"${n}" for n in range(1, 8)]).encode()
         self.pending: Any = None  # the libpq connection with a record on its way
         self.prepared_on: Any = None  # the libpq connection on which the statement is prepared
 
     def sent(self, pk: int, token: str, when: datetime, response: str, mid: str) -> None:
         self.settle()
-        connection.ensure_connection()
-        pgconn = connection.connection.pgconn
+        if self.db.connection is None:
+            self.db.ensure_connection()
+        pgconn = self.db.connection.pgconn
         if self.prepared_on is not pgconn:
             self._prepare(pgconn)
-        params = [State.SENT.value, when.isoformat(), response, mid, str(pk), token, State.SENDING.value]
-        pgconn.send_query_prepared(self.NAME, [value.encode() for value in params])
+        params = [self.SENT, when.isoformat().encode(), response.encode(), mid.encode(), b"%d" % pk, token.encode()]
+        pgconn.send_query_prepared(self.NAME, [*params, self.SENDING])
         self.pending = pgconn
         while pgconn.flush():  # non-blocking connection: wait until the whole statement is out
             select.select([], [pgconn.socket], [])
@@ -120,6 +124,7 @@ class PipelinedRecorder(Recorder):
 
     def _result(self) -> int:
         pgconn, self.pending = self.pending, None
+        pgconn.consume_input()  # the answer is usually there already: no need to wait on the socket first
         while pgconn.is_busy():
             select.select([pgconn.socket], [], [])
             pgconn.consume_input()

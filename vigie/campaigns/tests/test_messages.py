@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from email.header import decode_header, make_header
@@ -17,6 +18,7 @@ from vigie.breaches.models import Breach
 from vigie.breaches.services import declare_breach
 from vigie.breaches.tests.helpers import declare_ransomware
 from vigie.campaigns import services
+from vigie.campaigns.mail import MessageBytes
 from vigie.campaigns.messages import MESSAGE_ID_SALT, Composer, message_id
 from vigie.campaigns.models import Campaign
 from vigie.documents.models import LetterTemplate
@@ -118,6 +120,36 @@ def test_the_breach_wide_text_is_composed_once_per_set_of_categories(campaign, d
     assert len(composer.variants) == 2  # the breach's categories, and « health » alone
     assert len({message.extra_headers["Message-ID"] for message in messages}) == 5
     assert "Madame NOM4," in messages[4].body
+
+
+def test_the_emails_bytes_are_those_of_the_whole_message_as_django_makes_it(campaign) -> None:
+    """``Composer.prepared`` splices the person into the variant's serialised e-mail; nothing may differ from the
+    message Django would serialise (boundary and date aside), for any name, sex, address or set of categories."""
+    composer = Composer(campaign)
+    persons = [
+        {"usage_name": "Dupont", "sex": "F", "email": "jeanne@exemple-patient.fr"},
+        {"birth_name": "d'Artagnan-Lœuvre", "given_names": "Élodie Marie", "email": "élodie@exemple.fr"},
+        {"usage_name": "O'Brien <Smith> & Co", "sex": "M", "email": "a@bücher.de", "categories": ["health"]},
+        {"given_names": "Zoé", "email": "zoe@exemple-patient.fr", "categories": ["health", "national_id"]},
+        {"email": "anonyme@exemple-patient.fr"},
+        {"usage_name": "Nom\nsur deux lignes", "sex": "F", "email": "n@exemple-patient.fr"},  # serialised whole
+    ]
+    for n, person in enumerate(persons):
+        prepared = composer.prepared(n, person)
+        whole = composer.email(n, person)
+        expected = whole.message().as_bytes(linesep="\r\n")
+        if "\n" in person.get("usage_name", ""):
+            assert prepared.data is None
+            continue
+        assert prepared.data is not None
+        assert _without_boundary_and_date(prepared.data) == _without_boundary_and_date(expected), person
+        assert prepared.message_id == whole.extra_headers["Message-ID"] == message_id(campaign.pk, n, composer.domain)
+        assert (prepared.sender, prepared.recipients) == MessageBytes().envelope(whole)
+
+
+def _without_boundary_and_date(data: bytes) -> bytes:
+    data = re.sub(rb"={15}\d{19}==", b"BOUNDARY", data)
+    return re.sub(rb"Date: [^\r]*\r\n", b"", data)
 
 
 def test_a_breach_not_yet_assessed_still_gets_the_documents_text(smtp, imported, owner) -> None:
