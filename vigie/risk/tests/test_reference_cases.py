@@ -1,4 +1,7 @@
-"""The EDPB and WP250 reference cases (copied from the shared domain cases) give the expected outcomes."""
+"""The EDPB and WP250 reference cases give the expected outcomes.
+
+The project owns its facts schema and its cases (``vigie/risk/schema``, ``cases/``): a clone needs nothing beside it.
+"""
 
 from __future__ import annotations
 
@@ -42,16 +45,3 @@ def test_reference_case_explains_itself(path: Path) -> None:
     if result.risk == "unlikely":
         assert result.obligation("notify_cnil").why.startswith("Un risque pour les personnes est improbable")
 
-
-SHARED = Path(__file__).resolve().parents[4] / "shared"
-
-
-def test_bundled_schema_and_cases_match_the_shared_contract() -> None:
-    """The project carries copies so that it is self-contained; they must not drift from ``../shared``."""
-    contract = SHARED / "contracts" / "breach-facts.schema.json"
-    assert contract.exists(), f"the shared contracts are expected beside the project, at {SHARED}"
-    bundled = Path(__file__).resolve().parents[1] / "schema" / "breach-facts.schema.json"
-    assert json.loads(bundled.read_text()) == json.loads(contract.read_text())
-    for shared_case in (SHARED / "domain" / "cases").glob("*.json"):
-        copy = Path(__file__).parent / "cases" / shared_case.name
-        assert copy.exists() and json.loads(copy.read_text()) == json.loads(shared_case.read_text()), shared_case.name
