@@ -1,0 +1,52 @@
+"""Background work of webhooks (Django's Tasks API): each try of a delivery, and the clock.
+
+The clock (``webhook_tick``) runs every ``VIGIE_WEBHOOK_TICK_SECONDS``: it emits the moments reached (deadlines
+24 h and 6 h away or past, campaign progress) and tries the deliveries whose task was lost. Each tick enqueues
+the next one, unless another is already waiting, so that the workers that start together keep one chain.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from . import events, webhooks
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    """One try of one delivery (nothing if it is not due: a duplicate task is harmless)."""
+    delivery = webhooks.deliver(delivery_id)
+    return delivery.status if delivery is not None else "gone"
+
+
+def _waiting_ticks() -> int:
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="READY", task_path=f"{__name__}.webhook_tick").count()
+
+
+def _deferrable() -> bool:
+    return bool(webhook_tick.get_backend().supports_defer)
+
+
+@task()
+def webhook_tick() -> int:
+    """Emit the moments reached and send what is overdue; then schedule the next tick."""
+    now = timezone.now()
+    emitted = events.scan(now=now)
+    webhooks.send_due(now=now)
+    if _deferrable() and not _waiting_ticks():
+        webhook_tick.using(run_after=now + timedelta(seconds=settings.VIGIE_WEBHOOK_TICK_SECONDS)).enqueue()
+    return emitted
+
+
+def ensure_ticking() -> bool:
+    """Start the clock when no tick is waiting (``vigie worker`` calls it as it starts)."""
+    if not _deferrable() or _waiting_ticks():
+        return False
+    webhook_tick.enqueue()
+    return True
