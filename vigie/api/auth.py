@@ -36,7 +36,7 @@ def check_rate(token: ApiToken, *, now: float | None = None) -> None:
         return
     now = time.time() if now is None else now
     window = int(now // WINDOW)
-    key = f"vigie:api-rate:{token.pk}:{window}"
+    key = f"vigie:api-rate:{token.prefix}:{window}"
     cache.add(key, 0, timeout=WINDOW * 2)
     try:
         count = cache.incr(key)

@@ -131,7 +131,7 @@ class WebhookEndpoint(models.Model):
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Delivered")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Given up")
 
 
 class WebhookDeliveryQuerySet(OrgQuerySet["WebhookDelivery"]):

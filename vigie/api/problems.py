@@ -9,6 +9,7 @@ middleware), French by default.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -104,7 +105,8 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return _("Unknown field.")
     if kind in ("enum", "literal_error"):
-        return _("Not one of the allowed values: %(values)s.") % {"values": context.get("expected", "")}
+        values = re.findall(r"'([^']*)'", str(context.get("expected", "")))
+        return _("Not one of the allowed values: %(values)s.") % {"values": ", ".join(values)}
     if kind.startswith(("int_", "float_")) or kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             bound = next(iter(context.values()), "")

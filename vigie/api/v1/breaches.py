@@ -10,13 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
+from ninja import Status as Reply
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigie.accounts.models import Role
 from vigie.audit.services import record
 from vigie.breaches import services
 from vigie.breaches.exports import FORMATS, export_register
-from vigie.breaches.models import Breach, ObligationRow, Origin, Status
+from vigie.breaches.models import Breach, ObligationRow, Origin
+from vigie.breaches.models import Status as BreachStatus
 
 from ..problems import ApiProblem
 from . import schemas
@@ -108,7 +110,7 @@ def list_breaches(
 
 
 @router.post("/breaches/", response=answers({201: schemas.BreachDetail}, write=True), summary="Declare a breach")
-def create_breach(request: HttpRequest, body: schemas.BreachCreate) -> tuple[int, dict[str, Any]]:  # type: ignore[valid-type]
+def create_breach(request: HttpRequest, body: schemas.BreachCreate) -> Reply:  # type: ignore[valid-type]
     """Open a breach from its facts (``declare_breach``); assessed at once when the minimum facts are given."""
     require(request, Role.MEMBER)
     facts = schemas.to_changes(body.model_dump(exclude_unset=True))  # type: ignore[attr-defined]
@@ -118,7 +120,7 @@ def create_breach(request: HttpRequest, body: schemas.BreachCreate) -> tuple[int
         org(request), by=request.user, title=title, became_aware_at=became_aware_at,  # type: ignore[arg-type]
         awareness_note=awareness_note, **facts,
     )  # fmt: skip
-    return 201, detail(Breach.objects.get(pk=breach.pk))
+    return Reply(201, detail(Breach.objects.get(pk=breach.pk)))
 
 
 @router.get("/breaches/{int:breach_id}/", response=answers({200: schemas.BreachDetail}), summary="A breach")
@@ -241,11 +243,11 @@ def obligation_reopen(
     response=answers({201: schemas.TimelineEntry}, write=True),
     summary="Add a note to the journal",
 )
-def add_note(request: HttpRequest, breach_id: Id, body: schemas.Note) -> tuple[int, dict[str, Any]]:
+def add_note(request: HttpRequest, breach_id: Id, body: schemas.Note) -> Reply:
     require(request, Role.MEMBER)
     breach = get_breach(request, breach_id)
     event = services.add_note(breach, by=request.user, text=body.text)  # type: ignore[arg-type]
-    return 201, _entry(event)
+    return Reply(201, _entry(event))
 
 
 def _entry(event: Any) -> dict[str, Any]:
@@ -317,7 +319,7 @@ class RegisterQuery(BaseModel):
     q: Annotated[schemas.Text, Field(max_length=200)] | None = None
     year: Annotated[int, Field(ge=1900, le=2999)] | None = None
     origin: Literal[tuple(Origin.values)] | None = None  # type: ignore[valid-type]
-    status: Literal[tuple(Status.values)] | None = None  # type: ignore[valid-type]
+    status: Literal[tuple(BreachStatus.values)] | None = None  # type: ignore[valid-type]
     notified: Literal["yes", "no"] | None = None
     late: Literal["yes", "no"] | None = None
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router
+from ninja import Status, File, Query, Router
 from ninja.files import UploadedFile
 
 from vigie.accounts.models import Role
@@ -78,7 +78,7 @@ def list_campaigns(request: HttpRequest, breach_id: Id) -> list[dict[str, Any]]:
     response=answers({201: schemas.Campaign}, write=True),
     summary="Upload a list of affected persons",
 )
-def upload(request: HttpRequest, breach_id: Id, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def upload(request: HttpRequest, breach_id: Id, file: File[UploadedFile]) -> Status:
     """A CSV, XLSX or FHIR JSON list (multipart field ``file``): stored encrypted, its columns recognised.
     ``import_report.sniffed`` shows the guessed mapping; then ``POST /campaigns/{id}/import/``."""
     require(request, Role.MEMBER)
@@ -87,7 +87,7 @@ def upload(request: HttpRequest, breach_id: Id, file: File[UploadedFile]) -> tup
     services.check_upload(name, file.size or 0, file.read(8))
     file.seek(0)
     campaign = services.new_campaign(breach, by=request.user, name=name, data=file.read())  # type: ignore[arg-type]
-    return 201, campaign_out(campaign)
+    return Status(201, campaign_out(campaign))
 
 
 @router.get("/campaigns/{int:campaign_id}/", response=answers({200: schemas.Campaign}), summary="A campaign")
@@ -101,7 +101,7 @@ def get_campaign(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
     response=answers({202: schemas.Campaign}, write=True),
     summary="Import the uploaded list",
 )
-def start_import(request: HttpRequest, campaign_id: Id, body: schemas.ImportRequest) -> tuple[int, dict[str, Any]]:
+def start_import(request: HttpRequest, campaign_id: Id, body: schemas.ImportRequest) -> Status:
     """Queue the import, with the given column mapping or the guessed one; follow it on the campaign."""
     require(request, Role.MEMBER)
     campaign = _campaign(request, campaign_id)
@@ -121,7 +121,7 @@ def start_import(request: HttpRequest, campaign_id: Id, body: schemas.ImportRequ
     elif campaign.status not in ("draft", "failed"):
         raise ValidationError(_("The list has already been imported."))
     services.request_import(campaign, by=request.user)  # type: ignore[arg-type]
-    return 202, _fresh(campaign)
+    return Status(202, _fresh(campaign))
 
 
 @router.put(
