@@ -84,9 +84,12 @@ def upload(request: HttpRequest, breach_id: Id, file: File[UploadedFile]) -> Sta
     require(request, Role.MEMBER)
     breach = get_breach(request, breach_id)
     name = file.name or "liste.csv"
-    services.check_upload(name, file.size or 0, file.read(8))
-    file.seek(0)
-    campaign = services.new_campaign(breach, by=request.user, name=name, data=file.read())  # type: ignore[arg-type]
+    try:
+        services.check_upload(name, file.size or 0, file.read(8))
+        file.seek(0)
+        campaign = services.new_campaign(breach, by=request.user, name=name, data=file.read())  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None  # a refusal of the file, not of a state
     return Status(201, campaign_out(campaign))
 
 
