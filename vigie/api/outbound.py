@@ -112,13 +112,27 @@ def resolve(url: str) -> Target:
     return Target(scheme, host, port, path, str(addresses[0]))
 
 
+def _connect(address: str, port: int, timeout: float) -> socket.socket:
+    """A socket connected to ``address`` itself: no name resolution happens here (a second lookup could answer
+    something else)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect((address, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self._address = target.address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self.timeout)  # type: ignore[arg-type]
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -127,7 +141,7 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._address = target.address
 
     def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
+        raw = _connect(self._address, self.port, self.timeout)  # type: ignore[arg-type]
         # The certificate is checked against the host name of the URL, not the address.
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)  # type: ignore[attr-defined]
 
