@@ -67,14 +67,19 @@ class TokenAuth(HttpBearer):
         found = authenticate(token)
         if found is None:
             return None
-        membership = Membership.objects.select_related("organisation").filter(
-            user=found.user, organisation=found.organisation
-        ).first()
+        membership = (
+            Membership.objects.select_related("organisation")
+            .filter(user=found.user, organisation=found.organisation)
+            .first()
+        )
         if membership is None:
             return None
         if request.method not in SAFE_METHODS and not found.can_write:
             raise ApiProblem("read-only-token", _("This token may only read: create a write token to change data."))
         check_rate(found)
+        from .v1.common import check_query
+
+        check_query(request)
         request.org = membership.organisation  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         request.user = found.user

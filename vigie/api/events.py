@@ -132,7 +132,9 @@ def _campaigns(org: Organisation, wanted: set[str], since: datetime, now: dateti
             prefix = f"{EventType.CAMPAIGN_PROGRESS}:{campaign.pk}:"
             reached = [
                 int(key.removeprefix(prefix))
-                for key in WebhookNotice.objects.for_org(org).filter(key__startswith=prefix).values_list("key", flat=True)
+                for key in WebhookNotice.objects.for_org(org)
+                .filter(key__startswith=prefix)
+                .values_list("key", flat=True)
             ]
             if tenth >= 1 and tenth > max(reached, default=0):
                 emitted += _once(org, f"{prefix}{tenth}", EventType.CAMPAIGN_PROGRESS, {"campaign": data}, now)

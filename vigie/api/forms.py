@@ -23,14 +23,10 @@ class WebhookForm(forms.Form):
         label=_("URL"), max_length=500, assume_scheme="https", help_text=_("An https address of your own tools.")
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    events = forms.MultipleChoiceField(
-        label=_("Events"), choices=event_choices, widget=forms.CheckboxSelectMultiple
-    )
+    events = forms.MultipleChoiceField(label=_("Events"), choices=event_choices, widget=forms.CheckboxSelectMultiple)
 
 
 class WebhookUpdateForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    events = forms.MultipleChoiceField(
-        label=_("Events"), choices=event_choices, widget=forms.CheckboxSelectMultiple
-    )
+    events = forms.MultipleChoiceField(label=_("Events"), choices=event_choices, widget=forms.CheckboxSelectMultiple)
     active = forms.BooleanField(label=_("Active"), required=False)

@@ -33,7 +33,9 @@ class ApiTokenQuerySet(OrgQuerySet["ApiToken"]):
     def usable(self, now: datetime | None = None) -> ApiTokenQuerySet:
         """Neither revoked nor expired."""
         now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
 
 
 class ApiToken(models.Model):
@@ -150,7 +152,9 @@ class WebhookDelivery(models.Model):
     message_id = models.CharField(max_length=40, unique=True)
     event_type = models.CharField(_("event"), max_length=40)
     payload = models.JSONField()
-    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

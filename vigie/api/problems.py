@@ -14,9 +14,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.functional import Promise
 from pydantic import BaseModel, Field
 
 MEDIA_TYPE = "application/problem+json"
@@ -107,7 +107,12 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     if kind in ("enum", "literal_error"):
         values = re.findall(r"'([^']*)'", str(context.get("expected", "")))
         return _("Not one of the allowed values: %(values)s.") % {"values": ", ".join(values)}
-    if kind.startswith(("int_", "float_")) or kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+    if kind.startswith(("int_", "float_")) or kind in (
+        "greater_than_equal",
+        "less_than_equal",
+        "greater_than",
+        "less_than",
+    ):
         if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             bound = next(iter(context.values()), "")
             return _("Out of bounds (limit: %(bound)s).") % {"bound": bound}

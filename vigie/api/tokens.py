@@ -23,7 +23,7 @@ from vigie.audit.services import record
 
 from .models import ApiToken, Scope
 
-TOKEN_PREFIX = "vigie_"
+TOKEN_PREFIX = "vigie_"  # noqa: S105 (the prefix every token starts with, not a secret)
 # last_used_at is written at most this often per token: a busy script must not cost one write per request.
 LAST_USED_PRECISION = timedelta(minutes=1)
 MAX_VALIDITY = timedelta(days=366)

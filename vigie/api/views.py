@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from vigie.accounts.models import Role
@@ -185,5 +186,6 @@ def docs(request: HttpRequest) -> HttpResponse:
     return render(request, "api/docs.html", {"schema_url": reverse("api-v1:openapi-json")})
 
 
+@csrf_exempt  # like every route of the API: no cookie authenticates it, so no cross-site request can forge one
 def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
     return problem_response(request, "not-found", _("No such path in the API: see /api/v1/docs/."))

@@ -142,7 +142,9 @@ def _enqueue_on_commit(delivery_ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-def emit(org: Organisation, event_type: str, data: dict[str, Any], *, now: datetime | None = None) -> list[WebhookDelivery]:
+def emit(
+    org: Organisation, event_type: str, data: dict[str, Any], *, now: datetime | None = None
+) -> list[WebhookDelivery]:
     """Queue ``event_type`` for every active endpoint of ``org`` subscribed to it (none: nothing is written)."""
     now = now or timezone.now()
     endpoints = list(WebhookEndpoint.objects.for_org(org).subscribed_to(event_type))
@@ -152,8 +154,12 @@ def emit(org: Organisation, event_type: str, data: dict[str, Any], *, now: datet
     with transaction.atomic():
         deliveries = [
             WebhookDelivery.objects.create(
-                endpoint=endpoint, message_id=new_message_id(), event_type=event_type, payload=payload,
-                created_at=now, next_attempt_at=now,
+                endpoint=endpoint,
+                message_id=new_message_id(),
+                event_type=event_type,
+                payload=payload,
+                created_at=now,
+                next_attempt_at=now,
             )  # fmt: skip
             for endpoint in endpoints
         ]

@@ -117,12 +117,17 @@ def test_a_member_may_not_do_what_only_a_dpo_does(api_as, org, make_member, asse
     assert answer.status_code == 403
     assert answer.json()["type"] == "urn:vigie:problem:forbidden"
     assert not ObligationState.objects.exists()
-    assert member.post(f"/api/v1/breaches/{assessed_breach.pk}/notes/", {"text": "Appel du prestataire"}).status_code == 201
+    assert (
+        member.post(f"/api/v1/breaches/{assessed_breach.pk}/notes/", {"text": "Appel du prestataire"}).status_code
+        == 201
+    )
 
 
 def test_overruling_notes_and_closing(api, assessed_breach) -> None:
     base = f"/api/v1/breaches/{assessed_breach.pk}"
-    short = api.post(f"{base}/decision/", {"notify_authority": False, "notify_data_subjects": False, "justification": "non"})
+    short = api.post(
+        f"{base}/decision/", {"notify_authority": False, "notify_data_subjects": False, "justification": "non"}
+    )
     assert short.status_code == 422 and short.json()["errors"][0]["field"] == "justification"
     overruled = api.post(f"{base}/decision/", {"notify_authority": True, "notify_data_subjects": False,
                                               "justification": "Les données étaient chiffrées et la clé est intacte."})  # fmt: skip
@@ -131,7 +136,12 @@ def test_overruling_notes_and_closing(api, assessed_breach) -> None:
     assert api.post(f"{base}/close/", {"note": "Tout est fait."}).json()["status"] == "closed"
     assert api.post(f"{base}/reopen/", {}).json()["status"] == "assessed"
     kinds = list(assessed_breach.events.values_list("kind", flat=True))
-    assert [k for k in kinds if k in ("overruled", "note", "closed", "reopened")] == ["overruled", "note", "closed", "reopened"]
+    assert [k for k in kinds if k in ("overruled", "note", "closed", "reopened")] == [
+        "overruled",
+        "note",
+        "closed",
+        "reopened",
+    ]
     timeline = api.get(f"{base}/timeline/").json()
     assert [entry["kind"] for entry in timeline][-2:] == ["closed", "reopened"]
 

@@ -105,6 +105,8 @@ def test_the_organisations_letter_text_is_versioned(api, org) -> None:
     assert default["version"] == 0 and default["body"]
     unknown = api.send("put", "/api/v1/letter-templates/letter/", {"body": "Bonjour {{ numero_de_carte }}"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "body"
-    saved = api.send("put", "/api/v1/letter-templates/letter/", {"body": "Madame, Monsieur,\n\n{{ organisation.name }}"})
+    saved = api.send(
+        "put", "/api/v1/letter-templates/letter/", {"body": "Madame, Monsieur,\n\n{{ organisation.name }}"}
+    )
     assert saved.status_code == 200 and saved.json()["version"] == 1
     assert LetterTemplate.objects.get(organisation=org).body == "Madame, Monsieur,\n\n{{ organisation.name }}"

@@ -9,8 +9,8 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
@@ -47,7 +47,9 @@ def test_a_token_reads_as_its_member_with_its_role(client, org, owner, make_toke
 
 def test_a_read_token_cannot_write(client, org, owner, make_token) -> None:
     _token, raw = make_token(org, owner, Scope.READ)
-    answer = ApiClient(client, raw).post("/api/v1/breaches/", {"title": "X", "became_aware_at": "2025-01-01T10:00:00+01:00"})
+    answer = ApiClient(client, raw).post(
+        "/api/v1/breaches/", {"title": "X", "became_aware_at": "2025-01-01T10:00:00+01:00"}
+    )
     assert answer.status_code == 403
     assert answer.json()["type"] == "urn:vigie:problem:read-only-token"
     assert not org.breaches.exists()
@@ -78,7 +80,9 @@ def test_the_session_cookie_does_not_open_the_api(owner_client: Client) -> None:
 def test_a_read_only_member_cannot_hold_a_write_token(org, make_member) -> None:
     reader = make_member(org, Role.READONLY)
     with pytest.raises(ValidationError, match="Un membre en lecture seule ne peut avoir que des jetons de lecture"):
-        create_token(org, user=reader, by=reader, name="x", scope=Scope.WRITE, expires_at=timezone.now() + timedelta(days=1))
+        create_token(
+            org, user=reader, by=reader, name="x", scope=Scope.WRITE, expires_at=timezone.now() + timedelta(days=1)
+        )
     assert not ApiToken.objects.exists()
 
 
@@ -93,7 +97,9 @@ def test_the_page_requires_an_expiry_of_at_most_a_year(org, owner) -> None:
 def test_command_line_prints_a_working_token_as_json(client, org, owner, make_member) -> None:
     later_owner = make_member(org, Role.OWNER)
     out = StringIO()
-    call_command("api", "token", "create", "--org", str(org.pk), "--name", "Supervision", "--write", "--json", stdout=out)
+    call_command(
+        "api", "token", "create", "--org", str(org.pk), "--name", "Supervision", "--write", "--json", stdout=out
+    )
     raw = json.loads(out.getvalue())["token"]
     token = ApiToken.objects.get()
     assert (token.user, token.scope, token.name, token.created_by) == (owner, "write", "Supervision", None)

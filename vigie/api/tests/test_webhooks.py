@@ -28,7 +28,6 @@ from vigie.breaches import services as breach_services
 from vigie.campaigns.models import Campaign, CampaignStatus, Recipient, State
 
 
-
 @pytest.fixture(autouse=True)
 def allow_loopback(settings: Any) -> None:
     """The receiver listens on 127.0.0.1, which the SSRF guard refuses unless the setting allows it."""
@@ -184,7 +183,7 @@ def test_a_redirect_is_not_followed(receiver, org, owner) -> None:
 
 @pytest.mark.parametrize(
     "address",
-    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",
+    ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "224.0.0.1",  # noqa: S104
      "240.0.0.1", "::1", "fe80::1", "fc00::1", "::ffff:10.0.0.1", "::ffff:127.0.0.1"],
 )  # fmt: skip
 def test_private_local_and_reserved_addresses_are_refused(address, settings) -> None:
@@ -205,6 +204,7 @@ def test_a_host_that_resolves_to_a_private_address_is_refused_before_any_connect
     receiver, monkeypatch, settings
 ) -> None:
     settings.VIGIE_WEBHOOK_ALLOWED_NETWORKS = []
+
     def resolver(host: str, port: Any, *args: Any, **kwargs: Any) -> list[Any]:
         assert host == "siem.example.org"
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
@@ -262,7 +262,9 @@ def test_the_clock_emits_each_deadline_moment_once(receiver, org, owner, assesse
     assert overdue is not None and overdue.payload["data"]["breach"]["id"] == assessed_breach.pk
 
 
-def test_done_obligations_and_other_organisations_raise_no_event(receiver, org, owner, make_org, assessed_breach) -> None:
+def test_done_obligations_and_other_organisations_raise_no_event(
+    receiver, org, owner, make_org, assessed_breach
+) -> None:
     _endpoint(org, owner, receiver.url, [EventType.OBLIGATION_OVERDUE])
     for row in assessed_breach.obligation_rows():
         if row.is_open and row.due:
@@ -283,7 +285,10 @@ def test_campaign_progress_by_tenths_then_finished(receiver, org, owner, assesse
     Recipient.objects.filter(campaign=campaign).update(state=State.SENT)
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.DONE, finished_at=timezone.now())
     assert events.scan() == 2
-    progress = [d.payload["data"]["campaign"]["percent"] for d in WebhookDelivery.objects.filter(event_type="campaign.progress").order_by("pk")]
+    progress = [
+        d.payload["data"]["campaign"]["percent"]
+        for d in WebhookDelivery.objects.filter(event_type="campaign.progress").order_by("pk")
+    ]
     assert progress == [30.0, 100.0]
     finished = WebhookDelivery.objects.get(event_type="campaign.finished")
     assert finished.payload["data"]["campaign"]["counts"]["sent"] == 10
@@ -311,7 +316,9 @@ def test_the_delivery_log_shows_each_try_and_replays(
     page = owner_client.get(f"/organisations/{org.pk}/api/webhooks/{endpoint.pk}/").content.decode()
     assert "Journal des livraisons" in page and "HTTP 500" in page and delivery.message_id in page
     with django_capture_on_commit_callbacks(execute=True):
-        answer = owner_client.post(f"/organisations/{org.pk}/api/webhooks/{endpoint.pk}/livraisons/{delivery.pk}/rejouer/")
+        answer = owner_client.post(
+            f"/organisations/{org.pk}/api/webhooks/{endpoint.pk}/livraisons/{delivery.pk}/rejouer/"
+        )
     assert answer.status_code == 302
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SUCCEEDED

@@ -293,12 +293,18 @@ def reopen(request: HttpRequest, breach_id: Id, body: schemas.Closing) -> dict[s
 obligations_router = Router(tags=["obligations"])
 
 
+class ObligationQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    open: bool = Field(default=True, description="Only the obligations still to do.")
+
+
 @obligations_router.get(
     "/obligations/", response=answers({200: list[schemas.BreachObligation]}), summary="Obligations of every breach"
 )
-def all_obligations(request: HttpRequest, open: bool = True) -> list[dict[str, Any]]:  # noqa: A002
+def all_obligations(request: HttpRequest, params: Query[ObligationQuery]) -> list[dict[str, Any]]:
     """Every obligation of the open, assessed breaches; with ``open`` (the default), only those still to do.
     Soonest deadline first."""
+    open = params.open  # noqa: A001
     now = timezone.now()
     items = []
     for breach in Breach.objects.for_org(org(request)).open().assessed().prefetch_related("obligation_states"):

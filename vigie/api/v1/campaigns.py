@@ -5,14 +5,15 @@ log, as in the pages."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Status, File, Query, Router
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
+from pydantic import BaseModel, ConfigDict, Field
 
 from vigie.accounts.models import Role
 from vigie.audit.services import record
@@ -21,7 +22,7 @@ from vigie.campaigns.messages import full_name
 from vigie.campaigns.models import Campaign, Recipient
 
 from . import schemas
-from .common import NO_STORE, Cursor, Id, answers, binary, file_response, get_breach, get_for_org, org, page, require
+from .common import NO_STORE, Id, answers, binary, file_response, get_breach, get_for_org, org, page, require
 
 router = Router(tags=["campaigns"])
 
@@ -182,13 +183,30 @@ def purge(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
     return {"purged": count, "campaign": _fresh(campaign)}
 
 
+class PersonsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cursor: Annotated[str, Field(max_length=40)] | None = Field(
+        default=None, description="The next_cursor of the previous page."
+    )
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+
+
+class LedgerQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["csv", "pdf"] = "csv"
+    part: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=1, description="PDF: the part (a PDF holds 1,000 persons)."
+    )
+
+
 @router.get(
     "/campaigns/{int:campaign_id}/persons/",
     response=answers({200: schemas.PersonPage}),
     summary="The persons of a campaign",
 )
-def persons(request: HttpRequest, campaign_id: Id, cursor: Cursor = None, limit: int = Query(100, ge=1, le=500)) -> Any:
+def persons(request: HttpRequest, campaign_id: Id, params: Query[PersonsQuery]) -> Any:
     """The persons, decrypted, in the order of the file, a page at a time (each page in the access log)."""
+    cursor, limit = params.cursor, params.limit
     require(request, Role.DPO)
     campaign = _campaign(request, campaign_id)
     queryset = Recipient.objects.filter(campaign=campaign).order_by("pk")
@@ -217,13 +235,9 @@ def persons(request: HttpRequest, campaign_id: Id, cursor: Cursor = None, limit:
     summary="The proof ledger",
     openapi_extra=binary(["text/csv", "application/pdf"], "Who was informed, how and when (CSV streamed, or PDF)."),
 )
-def ledger(
-    request: HttpRequest,
-    campaign_id: Id,
-    format: Literal["csv", "pdf"] = "csv",  # noqa: A002
-    part: int = Query(1, ge=1, le=100_000),
-) -> HttpResponse | StreamingHttpResponse:
+def ledger(request: HttpRequest, campaign_id: Id, params: Query[LedgerQuery]) -> HttpResponse | StreamingHttpResponse:
     """The per-person proof of the campaign, for the CNIL (in the access log)."""
+    format, part = params.format, params.part  # noqa: A001
     require(request, Role.DPO)
     campaign = _campaign(request, campaign_id)
     record("campaign.ledger_export", request=request, organisation=org(request), obj=campaign,

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Path, Query, Router
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigie.accounts.models import Role
@@ -63,6 +63,11 @@ def list_documents(request: HttpRequest, breach_id: Id) -> dict[str, Any]:
     return {"ready": not validate_dossier(build_dossier(breach)), "documents": documents}
 
 
+class RenderQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Format = "pdf"
+
+
 @router.get(
     "/breaches/{int:breach_id}/documents/{kind}/",
     response=answers({}),
@@ -70,9 +75,10 @@ def list_documents(request: HttpRequest, breach_id: Id) -> dict[str, Any]:
     openapi_extra=binary(sorted(set(CONTENT_TYPES.values()) - {"image/png"}), "The document, in French."),
 )
 def render_document(
-    request: HttpRequest, breach_id: Id, kind: Annotated[Kind, Path()], format: Format = "pdf"  # noqa: A002
+    request: HttpRequest, breach_id: Id, kind: Annotated[Kind, Path()], params: Query[RenderQuery]
 ) -> HttpResponse:
     """The document ``kind`` as PDF, DOCX, text, HTML or e-mail (the formats of ``GET …/documents/``)."""
+    format = params.format  # noqa: A001
     require(request, Role.MEMBER)
     breach = get_breach(request, breach_id)
     if format not in KINDS[kind].formats:

@@ -13,7 +13,19 @@ from typing import Annotated, Any, Literal
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    create_model,
+)
 
 from vigie.breaches.models import FACT_FIELDS, Breach, BreachType, DataCategory, PersonCategory
 
@@ -34,8 +46,18 @@ def _plausible(value: datetime) -> datetime:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
-Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+def _text_only(value: Any) -> Any:
+    # A moment is written as text (ISO 8601): a number is not read as seconds since 1970.
+    if not isinstance(value, str | datetime):
+        raise ValueError(_("A date and time with its offset is expected, e.g. 2026-03-28T09:15:00+01:00."))
+    return value
+
+
+# Strict types in bodies: JSON says what it means, so 0 is not false and "3" is not 3.
+Text = Annotated[StrictStr, AfterValidator(_no_nul)]
+Moment = Annotated[AwareDatetime, BeforeValidator(_text_only), AfterValidator(_plausible)]
+Bool = StrictBool
+Int = StrictInt
 
 # The facts kept as JSON lists, and the choices of their items.
 LIST_CHOICES: dict[str, type[models.TextChoices]] = {
@@ -60,11 +82,11 @@ def _fact_type(name: str) -> tuple[Any, str]:
     if isinstance(field, models.DateTimeField):
         return Moment | None, description
     if isinstance(field, models.BooleanField):
-        return bool | None, description
+        return Bool | None, description
     if isinstance(field, models.PositiveIntegerField):
-        return Annotated[int, Field(ge=0, le=MAX_INT)] | None, description
+        return Annotated[Int, Field(ge=0, le=MAX_INT)] | None, description
     if isinstance(field, models.FloatField):
-        return Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None, description
+        return Annotated[StrictFloat, Field(ge=0, le=1_000_000, allow_inf_nan=False)] | None, description
     if isinstance(field, models.CharField | models.TextField) and field.choices:
         return _literal(list(field.choices)) | None, description
     if isinstance(field, models.CharField):
@@ -223,8 +245,8 @@ class BreachPage(BaseModel):
 
 class Overrule(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    notify_authority: bool
-    notify_data_subjects: bool
+    notify_authority: Bool
+    notify_data_subjects: Bool
     justification: Annotated[Text, Field(max_length=MAX_TEXT)]
 
 
@@ -255,7 +277,7 @@ class Closing(BaseModel):
 
 class Prefill(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    activity_ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_INT)]], Field(max_length=200)]
+    activity_ids: Annotated[list[Annotated[Int, Field(ge=1, le=MAX_INT)]], Field(max_length=200)]
 
 
 class Changed(BaseModel):
@@ -312,7 +334,7 @@ class ImportRequest(BaseModel):
 class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid")
     order: Annotated[list[Literal["email", "letter", "sms"]], Field(min_length=1, max_length=3)]
-    rate: Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)] = Field(
+    rate: Annotated[StrictFloat, Field(ge=0, le=1000, allow_inf_nan=False)] = Field(
         default=0, description="E-mails per second; 0: the installation's setting."
     )
 
