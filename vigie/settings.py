@@ -326,3 +326,4 @@ VIGIE_WEBHOOK_TIMEOUT = float(env("VIGIE_WEBHOOK_TIMEOUT", "10"))  # seconds to 
 # Delays between tries, in seconds: a delivery is tried once, then once after each delay, then given up.
 VIGIE_WEBHOOK_RETRY_SECONDS = [float(s) for s in env_list("VIGIE_WEBHOOK_RETRY_SECONDS", "5,60,300,1800,7200,21600")]
 VIGIE_WEBHOOK_TICK_SECONDS = float(env("VIGIE_WEBHOOK_TICK_SECONDS", "60"))  # the clock of deadline events
+VIGIE_WEBHOOK_LOG_DAYS = int(env("VIGIE_WEBHOOK_LOG_DAYS", "30"))  # then a delivery leaves the delivery log

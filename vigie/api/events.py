@@ -125,7 +125,14 @@ def _campaigns(org: Organisation, wanted: set[str], since: datetime, now: dateti
     campaigns = Campaign.objects.for_org(org).filter(
         status__in=(CampaignStatus.RUNNING, CampaignStatus.PAUSED, CampaignStatus.DONE, CampaignStatus.PURGED)
     )
+    announced = set(
+        WebhookNotice.objects.for_org(org)
+        .filter(key__startswith=f"{EventType.CAMPAIGN_FINISHED}:")
+        .values_list("key", flat=True)
+    )
     for campaign in campaigns.exclude(finished_at__lt=since):
+        if f"{EventType.CAMPAIGN_FINISHED}:{campaign.pk}" in announced:
+            continue  # its story is told: no need to count its persons every minute
         data = campaign_data(campaign)
         if EventType.CAMPAIGN_PROGRESS in wanted and data["total"]:
             tenth = int(10 * data["done"] // data["total"])

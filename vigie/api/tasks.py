@@ -1,7 +1,8 @@
 """Background work of webhooks (Django's Tasks API): each try of a delivery, and the clock.
 
 The clock (``webhook_tick``) runs every ``VIGIE_WEBHOOK_TICK_SECONDS``: it emits the moments reached (deadlines
-24 h and 6 h away or past, campaign progress) and tries the deliveries whose task was lost. Each tick enqueues
+24 h and 6 h away or past, campaign progress), tries the deliveries whose task was lost and forgets the deliveries
+older than ``VIGIE_WEBHOOK_LOG_DAYS``. Each tick enqueues
 the next one, unless another is already waiting, so that the workers that start together keep one chain.
 """
 
@@ -39,6 +40,7 @@ def webhook_tick() -> int:
     now = timezone.now()
     emitted = events.scan(now=now)
     webhooks.send_due(now=now)
+    webhooks.forget_old_deliveries(now=now)
     if _deferrable() and not _waiting_ticks():
         webhook_tick.using(run_after=now + timedelta(seconds=settings.VIGIE_WEBHOOK_TICK_SECONDS)).enqueue()
     return emitted

@@ -290,6 +290,17 @@ def _schedule(delivery_id: int, when: datetime) -> bool:
     return True
 
 
+def forget_old_deliveries(*, now: datetime | None = None) -> int:
+    """Delete the deliveries (and their tries) older than ``VIGIE_WEBHOOK_LOG_DAYS``: the log is for
+    troubleshooting, not an archive, and its payloads name breaches."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.VIGIE_WEBHOOK_LOG_DAYS)
+    deleted, _by_model = (
+        WebhookDelivery.objects.filter(created_at__lt=cutoff).exclude(status=DeliveryStatus.PENDING).delete()
+    )
+    return deleted
+
+
 def send_due(*, now: datetime | None = None) -> int:
     """Try every delivery whose time has come and passed by a minute (its task was lost, or never could be
     deferred); return how many were tried. Harmless beside the tasks: a try is claimed before it is made."""

@@ -52,6 +52,13 @@ def test_a_campaign_from_upload_to_purge(api, assessed_breach, owner) -> None:
     assert started.json()["progress"]["counts"]["letters"] == 3 and started.json()["progress"]["percent"] == 100.0
     assert api.post(f"{base}/pause/").status_code == 409
 
+    letters = api.get(f"{base}/letters/1/", file="pdf")
+    assert letters.status_code == 200 and letters.content.startswith(b"%PDF")
+    manifest = api.get(f"{base}/letters/1/", file="manifest")
+    assert manifest["Content-Type"] == "text/csv; charset=utf-8" and "NOM0001X" in manifest.content.decode("utf-8-sig")
+    assert AuditEvent.objects.filter(action="campaign.letters_downloaded").count() == 2
+    assert api.get(f"{base}/letters/2/").status_code == 404
+
     ledger = api.get(f"{base}/ledger/", format="csv")
     assert ledger.status_code == 200 and ledger["Cache-Control"] == "private, no-store"
     assert b"".join(ledger.streaming_content).count(b"\n") >= 4
@@ -110,3 +117,20 @@ def test_the_organisations_letter_text_is_versioned(api, org) -> None:
     )
     assert saved.status_code == 200 and saved.json()["version"] == 1
     assert LetterTemplate.objects.get(organisation=org).body == "Madame, Monsieur,\n\n{{ organisation.name }}"
+
+
+def test_the_letterhead_logo_is_replaced_and_removed(api, org) -> None:
+    from PIL import Image
+
+    from vigie.documents.models import Letterhead
+
+    image = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(image, format="JPEG")
+    url = "/api/v1/letterhead/logo/"
+    saved = api.client.post(url, {"file": SimpleUploadedFile("logo.jpg", image.getvalue())}, **api.headers())
+    assert saved.status_code == 200 and saved.json() == {"has_logo": True}
+    assert bytes(Letterhead.objects.get(organisation=org).logo).startswith(b"\x89PNG")  # re-encoded
+    refused = api.client.post(url, {"file": SimpleUploadedFile("logo.png", b"GIF89a not an image")}, **api.headers())
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "file"
+    assert api.send("delete", url).json() == {"has_logo": False}
+    assert not Letterhead.objects.get(organisation=org).logo

@@ -27,6 +27,7 @@ from vigie.api.v1 import api
 from .conftest import patients_csv
 
 B_IDS = {"breach_id": B_PK + 1, "campaign_id": B_PK + 60}
+NUMBERS = {"number": 1}  # a letter batch's number within its campaign (B's campaign has batch 1)
 STRINGS = {"obligation_id": "notify_cnil", "kind": "letter"}
 NOT_OPERATIONS = {"docs", "openapi-json", "not_found", "api-root"}  # api-root: shadowed by the index
 
@@ -47,6 +48,7 @@ BODIES: dict[str, Any] = {
     "vigie_api_v1_breaches_reopen": {"note": ""},
     "vigie_api_v1_documents_save_template": {"body": "Madame, Monsieur,"},
     "vigie_api_v1_campaigns_upload": "multipart",
+    "vigie_api_v1_documents_save_logo": "multipart",
     "vigie_api_v1_campaigns_start_import": {},
     "vigie_api_v1_campaigns_rules": {"order": ["letter"], "rate": 0},
     "vigie_api_v1_campaigns_start": None,
@@ -101,7 +103,7 @@ def test_every_operation_with_another_tenants_ids_is_refused_and_shows_nothing_o
         params = re.findall(r"\{(\w+)\}", path)
         url = path
         for name in params:
-            url = url.replace("{" + name + "}", str(B_IDS.get(name, STRINGS.get(name))))
+            url = url.replace("{" + name + "}", str(B_IDS.get(name, NUMBERS.get(name, STRINGS.get(name)))))
         answer = _call(client, method, url, operation_id, raw)
         body = b"" if getattr(answer, "streaming", False) else answer.content
         tried += 1

@@ -351,3 +351,23 @@ def test_only_an_owner_manages_webhooks(client, signed_in, org, make_member) -> 
 
     signed_in(client, make_member(org, Role.DPO))
     assert client.get(f"/organisations/{org.pk}/api/webhooks/").status_code == 403
+
+
+def test_the_delivery_log_forgets_old_deliveries_but_not_pending_ones(org, owner, receiver) -> None:
+    _endpoint(org, owner, receiver.url)
+    old, pending, recent = (webhooks.emit(org, EventType.BREACH_CREATED, {"n": n})[0] for n in range(3))
+    long_ago = timezone.now() - timedelta(days=31)
+    WebhookDelivery.objects.filter(pk=old.pk).update(created_at=long_ago, status=DeliveryStatus.SUCCEEDED)
+    WebhookDelivery.objects.filter(pk=pending.pk).update(created_at=long_ago)
+    assert webhooks.forget_old_deliveries() == 1
+    assert set(WebhookDelivery.objects.values_list("pk", flat=True)) == {pending.pk, recent.pk}
+
+
+def test_a_finished_campaign_is_not_counted_again(
+    org, owner, receiver, assessed_breach, django_assert_max_num_queries
+) -> None:
+    _endpoint(org, owner, receiver.url, [EventType.CAMPAIGN_FINISHED])
+    Campaign.objects.create(breach=assessed_breach, status=CampaignStatus.DONE, finished_at=timezone.now())
+    assert events.scan() == 1
+    with django_assert_max_num_queries(8):
+        assert events.scan() == 0

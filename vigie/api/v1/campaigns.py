@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vigie.accounts.models import Role
 from vigie.audit.services import record
-from vigie.campaigns import crypto, exports, services
+from vigie.campaigns import crypto, exports, letters, services
 from vigie.campaigns.messages import full_name
-from vigie.campaigns.models import Campaign, Recipient
+from vigie.campaigns.models import Campaign, LetterBatch, Recipient
 
 from . import schemas
 from .common import NO_STORE, Id, answers, binary, file_response, get_breach, get_for_org, org, page, require
@@ -263,3 +263,28 @@ def errors(request: HttpRequest, campaign_id: Id) -> HttpResponse:
     campaign = _campaign(request, campaign_id)
     content = exports.errors_csv(campaign).encode("utf-8")
     return file_response(content, "text/csv; charset=utf-8", f"campagne-{campaign.pk}-erreurs.csv")
+
+
+class LetterQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: Literal["pdf", "manifest"] = Field(default="pdf", description="The letters (PDF) or their manifest (CSV).")
+
+
+@router.get(
+    "/campaigns/{int:campaign_id}/letters/{int:number}/",
+    response=answers({}),
+    summary="A batch of letters for the mail house",
+    openapi_extra=binary(["application/pdf", "text/csv"], "The batch's letters (PDF) or its manifest (CSV)."),
+)
+def letter_batch(request: HttpRequest, campaign_id: Id, number: Id, params: Query[LetterQuery]) -> HttpResponse:
+    """One rendered batch (1,000 letters per PDF), decrypted, with its manifest of pages (in the access log)."""
+    require(request, Role.DPO)
+    campaign = _campaign(request, campaign_id)
+    batch = LetterBatch.objects.filter(campaign=campaign, number=number, rendered_at__isnull=False).first()
+    path = (batch.pdf_path if params.file == "pdf" else batch.manifest_path) if batch is not None else ""
+    if not path:
+        raise Http404
+    record("campaign.letters_downloaded", request=request, organisation=org(request), obj=campaign,
+           detail={"batch": number, "kind": params.file})  # fmt: skip
+    content_type, ext = ("application/pdf", "pdf") if params.file == "pdf" else ("text/csv; charset=utf-8", "csv")
+    return file_response(letters.read_file(path), content_type, f"campagne-{campaign.pk}-lot-{number:05d}.{ext}")

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import File, Path, Query, Router
+from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigie.accounts.models import Role
@@ -131,3 +133,31 @@ def get_template(request: HttpRequest, kind: Annotated[TemplateKind, Path()]) ->
     if current is None:
         return {"kind": kind, "version": 0, "body": DEFAULTS[kind]}
     return {"kind": current.kind, "version": current.version, "body": current.body}
+
+
+class Letterhead(BaseModel):
+    has_logo: bool
+
+
+@router.post(
+    "/letterhead/logo/",
+    response=answers({200: Letterhead}, write=True),
+    summary="Replace the letterhead logo",
+)
+def save_logo(request: HttpRequest, file: File[UploadedFile]) -> dict[str, Any]:
+    """A PNG or JPEG (multipart field ``file``, 1 MB at most), re-encoded before it is kept (``save_logo``)."""
+    require(request, Role.DPO)
+    try:
+        services.save_logo(org(request), file.read(services.MAX_LOGO_BYTES + 1), by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    return {"has_logo": True}
+
+
+@router.delete(
+    "/letterhead/logo/", response=answers({200: Letterhead}, write=True), summary="Remove the letterhead logo"
+)
+def remove_logo(request: HttpRequest) -> dict[str, Any]:
+    require(request, Role.DPO)
+    services.remove_logo(org(request), by=request.user)  # type: ignore[arg-type]
+    return {"has_logo": False}
