@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -188,8 +187,8 @@ def test_the_register_export_is_in_the_access_log(api, assessed_breach, owner) -
     assert "api_token" in export.detail
 
 
-@override_settings(VIGIE_API_RATE=3)
-def test_each_token_is_rate_limited(api, api_as, org, owner) -> None:
+def test_each_token_is_rate_limited(api, api_as, org, owner, settings) -> None:
+    settings.VIGIE_API_RATE = 3
     for _n in range(3):
         assert api.get("/api/v1/").status_code == 200
     limited = api.get("/api/v1/")

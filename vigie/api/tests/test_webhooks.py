@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from django.test import override_settings
 from django.utils import timezone
 from django_tasks import default_task_backend
 
@@ -160,8 +159,8 @@ def test_a_success_after_failures_stops_the_retries(receiver, org, owner) -> Non
     assert [t.status_code for t in delivery.tries.all()] == [503, 502, 204]
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
-def test_a_retry_is_a_deferred_task(receiver, org, owner) -> None:
+def test_a_retry_is_a_deferred_task(receiver, org, owner, settings) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     _endpoint(org, owner, receiver.url)
     receiver.answers = [500]
     (delivery,) = webhooks.emit(org, EventType.BREACH_CREATED, {"breach": {"id": 1}})
@@ -228,8 +227,8 @@ def test_the_connection_goes_to_the_checked_address(receiver, monkeypatch) -> No
     assert receiver.received[0]["headers"]["Host"] == f"siem.example.org:{receiver.port}"
 
 
-@override_settings(VIGIE_WEBHOOK_ALLOW_HTTP=False)
-def test_plain_http_and_credentials_are_refused() -> None:
+def test_plain_http_and_credentials_are_refused(settings) -> None:
+    settings.VIGIE_WEBHOOK_ALLOW_HTTP = False
     with pytest.raises(outbound.Refused, match="https://"):
         outbound.check_url("http://siem.example.org/")
     with pytest.raises(outbound.Refused, match="mot de passe"):
