@@ -84,6 +84,7 @@ def create_endpoint(
             secret_encrypted=encrypt_secret(secret), created_by=by,
         )  # fmt: skip
         record("webhook.created", actor=by, organisation=org, obj=endpoint, detail={"url": url, "events": events})
+        transaction.on_commit(_start_clock)
     return endpoint, secret
 
 
@@ -97,7 +98,15 @@ def update_endpoint(
         endpoint.save(update_fields=["events", "description", "active"])
         record("webhook.updated", actor=by, organisation=endpoint.organisation, obj=endpoint,
                detail={"events": events, "active": active})  # fmt: skip
+        if active:
+            transaction.on_commit(_start_clock)
     return endpoint
+
+
+def _start_clock() -> None:
+    from .tasks import ensure_ticking
+
+    ensure_ticking()
 
 
 def delete_endpoint(endpoint: WebhookEndpoint, *, by: User | None) -> None:

@@ -166,3 +166,11 @@ def test_an_owner_sees_and_revokes_a_members_token_and_a_member_cannot_touch_oth
     client.post(f"/organisations/{org.pk}/api/jetons/{theirs.pk}/revoquer/")
     theirs.refresh_from_db()
     assert theirs.revoked_by == owner
+
+
+def test_a_half_signed_in_browser_is_not_sent_to_the_second_factor_by_the_api(client, org, owner, make_token) -> None:
+    _token, raw = make_token(org, owner)
+    client.force_login(owner)  # a password but no second factor yet: the pages redirect to it
+    assert client.get(f"/organisations/{org.pk}/").status_code == 302
+    answer = client.get("/api/v1/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert answer.status_code == 200 and answer.json()["organisation"]["id"] == org.pk
