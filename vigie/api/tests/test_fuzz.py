@@ -5,12 +5,15 @@ a breach and a campaign exist (id 1) so that the generated ids reach real rows t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -26,7 +29,18 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def fuzz_token(db: None, org: Any, owner: Any, settings: Any) -> str:
+def keep_the_test_connection() -> Iterator[None]:
+    """Django closes the database connection at the end of each request; under a test, that connection holds the
+    test's transaction (PostgreSQL), so keep it open, as Django's own test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_token(db: None, org: Any, owner: Any, settings: Any, keep_the_test_connection: None) -> str:
     settings.VIGIE_API_RATE = 0  # the fuzzer's requests are not the point of the limit
     breach = breach_services.declare_breach(
         org, by=owner, title="Rançongiciel", became_aware_at=timezone.now() - timedelta(hours=3),
