@@ -1,4 +1,4 @@
-"""``vigie assess FACTS.json [--now ISO-8601] [--format json|text]`` (contract: assessment-result.md).
+"""``vigie assess FACTS.json [--now ISO-8601] [--format json|text] [--lang fr|en]`` (contract: assessment-result.md).
 
 Deliberately free of Django: ``vigie/cli.py`` hands ``assess`` over to ``main`` before loading settings, and
 ``python -m vigie.risk assess …`` works from a bare checkout. Invalid input exits with status 2 and one
@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from .decision import assess
 from .facts import FactsError, Problem, parse_datetime, parse_facts
+from .language import LANGUAGES
 from .text import render
 
 INVALID = 2
@@ -66,6 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("json", "text"),
         help="json (défaut hors terminal) ou text (défaut dans un terminal)",
     )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default="fr",
+        help="langue des textes du rapport et du JSON : fr (défaut) ou en (English)",
+    )
     return parser
 
 
@@ -84,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     result = assess(facts, now=now)
     fmt = args.format or ("text" if sys.stdout.isatty() else "json")
     if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_dict(args.lang), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render(result))
+        sys.stdout.write(render(result, args.lang))
     return 0
 
 
