@@ -89,9 +89,21 @@ class Rule:
     params: dict[str, Any] | None = None
 
 
-def rule(status: str, *why: str, hours: int | None = None, clock: str | None = None, basis: str | None = None,
-         **params: Any) -> Rule:  # fmt: skip
+def rule(
+    status: str,
+    *why: str,
+    hours: int | None = None,
+    clock: str | None = None,
+    basis: str | None = None,
+    **params: Any,
+) -> Rule:
+    """A ``Rule``: the why as message ids (sharing ``params``), and the clock of ``hours`` if any."""
     return Rule(status, why, hours, clock, basis, params or None)
+
+
+def detection_clock(r: Reading) -> str:
+    """The clock of a deadline that runs from the incident: its detection when known, else the awareness."""
+    return "incident_detected_at" if r.facts.incident_detected_at else "became_aware_at"
 
 
 ARS_REQUIRED_KINDS = frozenset({"etablissement_sante", "laboratoire", "centre_sante", "medico_social"})
@@ -173,7 +185,7 @@ def police_complaint(r: Reading, v: Verdict) -> Rule:
         return rule("not_applicable", "obligation.police_complaint.no_offence")
     insured = r.facts.controller.cyber_insurance
     if r.is_attack and insured is not False:
-        clock = "incident_detected_at" if r.facts.incident_detected_at else "became_aware_at"
+        clock = detection_clock(r)
         condition = (
             "obligation.police_complaint.insured" if insured else "obligation.police_complaint.insurance_unknown"
         )
@@ -221,8 +233,7 @@ def nis2_early_warning(r: Reading, v: Verdict) -> Rule:
         return rule("not_applicable", "obligation.nis2_early_warning.not_it")
     if not significant_incident(r, v):
         return rule("not_applicable", "obligation.nis2_early_warning.not_significant")
-    return rule("required", "obligation.nis2_early_warning.required", hours=24, clock="incident_detected_at"
-                if r.facts.incident_detected_at else "became_aware_at")  # fmt: skip
+    return rule("required", "obligation.nis2_early_warning.required", hours=24, clock=detection_clock(r))
 
 
 def ordre(r: Reading, v: Verdict) -> Rule:

@@ -171,3 +171,12 @@ def test_help_documents_the_facts_of_schema_v2(capsys: pytest.CaptureFixture[str
                  "data.special_extent", "data.key_compromised", "confidentiality.accessed",
                  "confidentiality.recipient_bound_by_secrecy", "--lang"):  # fmt: skip
         assert fact in out
+
+
+def test_help_is_in_english_with_lang_en(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "--help"]) == 0
+    out = capsys.readouterr().out
+
+    assert "Assess a personal-data breach" in out
+    assert "recipient bound by professional secrecy" in out
+    assert "Évaluer" not in out
