@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import OrgQuerySet
-from vigie.risk import Message, localise, render
+from vigie.risk import Message, localise, localise_obligations, render
 
 
 class BreachType(models.TextChoices):
@@ -477,12 +477,11 @@ class Breach(models.Model):
         An overruling turns the CNIL notification or the information of persons on or off; the computed
         verdict stays in ``assessment`` and in the journal.
         """
-        shown = self.assessment_shown(lang)
-        if not shown:
+        if not self.assessment:
             return []
         states = {state.obligation: state for state in self.obligation_states.all()}
         rows = []
-        for item in shown.get("obligations", []):
+        for item in localise_obligations(self.assessment.get("obligations", []), lang or get_language()):
             due = datetime.fromisoformat(item["due"]) if item.get("due") else None
             row = ObligationRow(
                 id=item["id"],

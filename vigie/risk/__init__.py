@@ -28,7 +28,7 @@ from .facts import (
     parse_facts,
 )
 from .language import LANGUAGES
-from .messages import Message, localise, render
+from .messages import Message, localise, localise_obligations, render
 from .obligations import Obligation
 from .severity import Severity
 from .vocabulary import (
@@ -89,6 +89,7 @@ __all__ = [
     "EventAssessment",
     "Message",
     "localise",
+    "localise_obligations",
     "matrix",
     "render",
     "AXIS_LEVELS",

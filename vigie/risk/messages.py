@@ -150,11 +150,24 @@ def localise(result: Mapping[str, Any] | None, lang: str | None) -> dict[str, An
     for reason in out.get("reasons") or []:
         for key, stored in (reason.get("i18n") or {}).items():
             apply(reason, key, stored)
-    for obligation in out.get("obligations") or []:
-        stored = obligation.get("i18n") or {"title": {"id": f"obligation.{obligation.get('id')}.title"}}
-        for key, message in stored.items():
-            apply(obligation, key, message)
+    out["obligations"] = localise_obligations(out.get("obligations") or [], lang)
     severity = out.get("severity")
     if isinstance(severity, dict) and "explanation" in (severity.get("i18n") or {}):
         apply_list(severity, "explanation", severity["i18n"]["explanation"])
+    return out
+
+
+def localise_obligations(obligations: Sequence[Mapping[str, Any]], lang: str | None) -> list[dict[str, Any]]:
+    """Stored obligations (``Assessment.to_dict()["obligations"]``) with title, basis and why in ``lang``; a title
+    always follows from the obligation id, the other texts only where their messages were stored."""
+    writer = language(lang)
+    out = []
+    for stored in obligations:
+        obligation = dict(stored)
+        messages = obligation.get("i18n") or {"title": {"id": f"obligation.{obligation.get('id')}.title"}}
+        for key, message in messages.items():
+            text = _render_stored(message, writer)
+            if text is not None:
+                obligation[key] = text
+        out.append(obligation)
     return out
