@@ -123,8 +123,8 @@ def localise(result: Mapping[str, Any] | None, lang: str | None) -> dict[str, An
     """A stored assessment (``Assessment.to_dict()``) with its texts rendered in ``lang``.
 
     Each text whose message is kept under an ``i18n`` key is rendered again; a text without one (an assessment
-    stored before the texts became messages) keeps its stored French wording, except obligation titles, which
-    follow from the obligation id. The result is a copy; ``result`` is left untouched.
+    stored before the texts became messages) keeps its stored French wording, except obligation titles in another
+    language, which follow from the obligation id. The result is a copy; ``result`` is left untouched.
     """
     if result is None:
         return None
@@ -158,13 +158,17 @@ def localise(result: Mapping[str, Any] | None, lang: str | None) -> dict[str, An
 
 
 def localise_obligations(obligations: Sequence[Mapping[str, Any]], lang: str | None) -> list[dict[str, Any]]:
-    """Stored obligations (``Assessment.to_dict()["obligations"]``) with title, basis and why in ``lang``; a title
-    always follows from the obligation id, the other texts only where their messages were stored."""
+    """Stored obligations (``Assessment.to_dict()["obligations"]``) with title, basis and why in ``lang``, from
+    their stored messages; an obligation stored without them keeps its texts, its title translated by id."""
     writer = language(lang)
     out = []
     for stored in obligations:
         obligation = dict(stored)
-        messages = obligation.get("i18n") or {"title": {"id": f"obligation.{obligation.get('id')}.title"}}
+        messages = obligation.get("i18n")
+        if not messages:
+            # Stored before texts were messages: in French the recorded title stands; in another language the
+            # title still follows from the obligation's id.
+            messages = {} if writer.french else {"title": {"id": f"obligation.{obligation.get('id')}.title"}}
         for key, message in messages.items():
             text = _render_stored(message, writer)
             if text is not None:

@@ -93,7 +93,7 @@ def test_a_stored_result_renders_in_english_and_keeps_its_french_record() -> Non
 def test_an_assessment_stored_before_messages_keeps_its_texts_and_gets_titles_by_id() -> None:
     legacy = {
         "risk": "high",
-        "obligations": [{"id": "notify_cnil", "title": "Notifier la violation à la CNIL", "status": "required",
+        "obligations": [{"id": "notify_cnil", "title": "Notifier la CNIL (ancien intitulé)", "status": "required",
                          "why": "Ancien texte.", "basis": "RGPD art. 33(1)"}],
         "reasons": [{"factor": "publication", "effect": "raises", "text": "Ancienne raison.", "basis": "CEPD"}],
         "prudent_assumptions": ["Ancienne hypothèse."],
@@ -109,6 +109,8 @@ def test_an_assessment_stored_before_messages_keeps_its_texts_and_gets_titles_by
     assert english["reasons"][0]["text"] == "Ancienne raison."
     assert english["decision"] == "Décision : notifier la CNIL."
     assert localise(None, "en") is None
+    french = localise(legacy, "fr")
+    assert french is not None and french["obligations"][0]["title"] == "Notifier la CNIL (ancien intitulé)"
 
 
 def test_a_message_id_since_removed_keeps_the_stored_wording() -> None:
