@@ -27,7 +27,7 @@ from pydantic import (
     create_model,
 )
 
-from vigie.breaches.models import FACT_FIELDS, Breach, BreachType, DataCategory, PersonCategory
+from vigie.breaches.models import FACT_FIELDS, Breach, BreachType, DataCategory, Medium, PersonCategory
 
 MAX_TEXT = 20_000
 MAX_INT = 2**31 - 1  # the database's integer
@@ -64,6 +64,7 @@ LIST_CHOICES: dict[str, type[models.TextChoices]] = {
     "breach_types": BreachType,
     "data_categories": DataCategory,
     "person_categories": PersonCategory,
+    "media": Medium,
 }
 
 
