@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "members_count": org.memberships.count(),
         "identity_missing": [
             str(org._meta.get_field(name).verbose_name)
-            for name in ("siret", "address", "dpo_email")
+            for name in ("siret", "address", "dpo_email", "legal_rep_name")
             if not getattr(org, name)
         ],
         "previous_sign_in": services.previous_sign_in(request.user),  # type: ignore[arg-type]

@@ -14,41 +14,62 @@ from .common import Document, Section, View, doc, long_date, p
 
 
 def _signature(view: View) -> list[str]:
-    lines = [view.name]
-    if view.dpo["name"]:
-        lines.append(f"{view.dpo['name']}, délégué(e) à la protection des données")
-    return lines
+    return [view.name, *view.dpo_signature()]
+
+
+CONFIDENTIAL = "Personnel et confidentiel"
 
 
 def letter(view: View, recipient: list[str] | None = None) -> Document:
     """The individual letter, A4, its address block in the window of a DL or C5 envelope."""
-    text, version = text_for(view, "letter")
+    kind = "letter-parent" if view.parent else "letter"
+    text, version = text_for(view, kind)
+    subject = (
+        "Information sur un incident touchant les données de votre enfant"
+        if view.parent
+        else "Information sur un incident touchant vos données personnelles"
+    )
     return doc(
         view,
+        kind,
         "letter",
-        "letter",
-        "Information sur un incident touchant vos données personnelles",
+        subject,
         [Section("", blocks(text, context(view)))],
         recipient=format_address(recipient or SPECIMEN),
+        mention=CONFIDENTIAL,
         place_date=view.place_date(),
         references=[["Notre référence", view.reference]] + ([["Modèle", f"version {version}"]] if version else []),
-        subject="Information sur un incident touchant vos données personnelles",
+        subject=subject,
         signature=_signature(view),
-        footnote="Personnel et confidentiel.",
     )
 
 
 def email(view: View) -> Document:
-    text, _version = text_for(view, "email")
+    kind = "email-parent" if view.parent else "email"
+    text, _version = text_for(view, kind)
+    about = "les données de votre enfant" if view.parent else "vos données personnelles"
     return doc(
         view,
-        "email",
+        kind,
         "report",
-        "Information importante sur vos données personnelles",
+        f"Information importante sur {about}",
         [Section("", blocks(text, context(view)))],
-        subject=f"Information importante sur vos données personnelles – {view.name}",
+        subject=f"Information importante sur {about} – {view.name}",
         signature=_signature(view),
     )
+
+
+def message_text(view: View) -> str:
+    """The body of the message to the persons as plain text (the CNIL asks for a copy of it)."""
+    document = public_notice(view) if view.decision.get("data_subjects_channel") == "public" else letter(view)
+    section = document.sections[0]
+    lines = []
+    for block in section.blocks:
+        if block.type == "list":
+            lines += [f"– {item}" for item in block.items]
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
 
 
 def sms(view: View) -> str:
@@ -66,15 +87,15 @@ def public_notice(view: View) -> Document:
     values = context(view)
     press = [
         p(
-            f"{view.city + ', le ' if view.city else 'Le '}{long_date(view.generated_at)}. {view.name} informe le public "
-            f"d'une violation de données personnelles dont il a eu connaissance le {long_date(view.aware_at)}."
+            f"{view.city + ', le ' if view.city else 'Le '}{long_date(view.generated_at)}. {view.named.subject} "
+            f"informe le public d'une violation de données personnelles, constatée le {long_date(view.aware_at)}."
         ),
         p(f"{values['summary']}"),
-        p("L'incident a été pris en charge dès sa découverte. " + " ".join(str(item) for item in values["measures"])),
+        p(" ".join(str(item) for item in values["measures"])),
         p(
             f"{view.cnil_status()} Les personnes concernées sont invitées à la plus grande vigilance face aux "
-            "tentatives d'escroquerie (appels, courriels ou SMS se réclamant de l'établissement ou de l'Assurance "
-            "Maladie) et peuvent obtenir des informations auprès du délégué à la protection des données : "
+            "tentatives d'escroquerie : appels, courriels ou SMS se réclamant de l'établissement ou de l'Assurance "
+            "Maladie. Elles peuvent obtenir des informations auprès du délégué à la protection des données : "
             f"{view.contact_formal()}."
         ),
     ]
@@ -87,5 +108,5 @@ def public_notice(view: View) -> Document:
             Section("Avis à publier sur le site internet et à afficher", blocks(text, values), id="web"),
             Section("Communiqué de presse", press, id="press"),
         ],
-        subtitle="Article 34, paragraphe 3, point c) du RGPD : communication publique",
+        subtitle="Communication publique selon l'article 34, paragraphe 3, point c, du RGPD",
     )
