@@ -158,7 +158,7 @@ def update_facts(
     if unknown:
         raise TypeError(f"Unknown facts: {', '.join(sorted(unknown))}")
     now = timezone.now()
-    for name in ("became_aware_at", "occurred_at", "ended_at"):
+    for name in ("became_aware_at", "incident_detected_at", "processor_informed_at", "occurred_at", "ended_at"):
         value = changes.get(name)
         if value is not None and value > now:
             raise ValidationError({name: _("This moment is in the future.")})

@@ -25,8 +25,12 @@ from .facts import (
 from .obligations import Obligation
 from .severity import Severity
 from .vocabulary import (
+    AXIS_LEVEL_LABELS_FR,
+    AXIS_LEVELS,
     BREACH_TYPE_LABELS_FR,
     BREACH_TYPES,
+    CERTAINTIES,
+    CERTAINTY_LABELS_FR,
     CHANNELS,
     CONTROLLER_KIND_LABELS_FR,
     CONTROLLER_KINDS,
@@ -38,6 +42,8 @@ from .vocabulary import (
     EXFILTRATION_STATES,
     IDENTIFIABILITY_LABELS_FR,
     IDENTIFIABILITY_LEVELS,
+    MEDIA,
+    MEDIUM_LABELS_FR,
     OBLIGATION_IDS,
     ORIGIN_LABELS_FR,
     ORIGINS,
@@ -51,11 +57,21 @@ from .vocabulary import (
     RISK_LEVELS,
     SEVERITY_LABELS_FR,
     SEVERITY_LEVELS,
+    SPECIAL_EXTENT_LABELS_FR,
+    SPECIAL_EXTENTS,
     STATUS_LABELS_FR,
     STATUSES,
 )
 
 __all__ = [
+    "AXIS_LEVELS",
+    "AXIS_LEVEL_LABELS_FR",
+    "CERTAINTIES",
+    "CERTAINTY_LABELS_FR",
+    "MEDIA",
+    "MEDIUM_LABELS_FR",
+    "SPECIAL_EXTENTS",
+    "SPECIAL_EXTENT_LABELS_FR",
     "BREACH_TYPES",
     "BREACH_TYPE_LABELS_FR",
     "CHANNELS",

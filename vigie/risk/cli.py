@@ -20,6 +20,23 @@ from .text import render
 
 INVALID = 2
 
+EPILOG = """\
+Faits (vigie/risk/schema/breach-facts.schema.json, version 2 ; les fichiers v1 restent valides) :
+  became_aware_at                 prise de connaissance de la violation (départ des 72 heures CNIL)
+  incident_detected_at            détection de l'incident ou de l'attaque (plainte pour l'assurance, ARS, NIS2)
+  processor_informed_at           alerte reçue du sous-traitant (art. 33(2))
+  nature.certainty                confirmed | suspected (violation avérée ou suspectée)
+  data.media                      server, workstation, laptop, phone, usb_key, backup_media, paper, email,
+                                  postal_mail, cloud, other
+  data.special_extent             minor | substantial | highly_sensitive (étendue des données sensibles)
+  data.key_compromised            clé de chiffrement ou sel compromis
+  data.already_public             données déjà publiques de façon licite
+  confidentiality.accessed        données ouvertes ou consultées par un tiers
+  confidentiality.recipient_bound_by_secrecy
+                                  destinataire tenu au secret professionnel
+Un fait absent est lu de la façon la plus prudente, et le rapport le dit.
+"""
+
 
 class _Invalid(Exception):
     def __init__(self, problems: list[Problem]) -> None:
@@ -35,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="vigie assess",
         description="Évaluer une violation de données personnelles : risque, gravité ENISA, formalités et délais.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "facts", metavar="FACTS.json", help="faits de la violation (fichier JSON, ou - pour l'entrée standard)"

@@ -37,9 +37,19 @@ IDENTIFIABILITY_LEVELS: Final = _enum("data", "identifiability")
 PERSON_CATEGORIES: Final = _enum("persons", "categories", items=True)
 EXFILTRATION_STATES: Final = _enum("confidentiality", "exfiltration")
 RECIPIENTS: Final = _enum("confidentiality", "recipient")
+CERTAINTIES: Final = _enum("nature", "certainty")
+SPECIAL_EXTENTS: Final = _enum("data", "special_extent")
+MEDIA: Final = _enum("data", "media", items=True)
 
 # Output vocabularies (see the output contract, assessment-result.md).
 RISK_LEVELS: Final = ("unlikely", "risk", "high")
+# The two axes of the assessment (EDPB Guidelines 9/2022 § IV.B; CNIL, PIA method): the likelihood that the
+# breach harms the persons and the severity of that harm, each on the CNIL's four levels (négligeable,
+# limitée, importante, maximale). These ids are stable: documents map the CNIL form's « gravité » from them.
+AXIS_LEVELS: Final = ("negligible", "limited", "significant", "maximum")
+# What each axis is assessed for: the CNIL PIA method's three feared events.
+EVENTS: Final = ("confidentiality", "integrity", "availability")
+AXES: Final = ("likelihood", "severity")
 SEVERITY_LEVELS: Final = ("low", "medium", "high", "very_high")
 STATUSES: Final = ("required", "recommended", "not_applicable")
 EFFECTS: Final = ("raises", "lowers")
@@ -154,6 +164,34 @@ RECIPIENT_LABELS_FR: Final = {
     "malicious": "malveillant",
     "untrusted": "non fiable",
     "trusted": "de confiance",
+}
+CERTAINTY_LABELS_FR: Final = {
+    "confirmed": "avérée",
+    "suspected": "suspectée",
+}
+SPECIAL_EXTENT_LABELS_FR: Final = {
+    "minor": "mention accessoire (par exemple une préférence alimentaire)",
+    "substantial": "informations médicales ou sensibles proprement dites",
+    "highly_sensitive": "informations particulièrement sensibles (VIH, génétique, santé mentale, addiction…)",
+}
+MEDIUM_LABELS_FR: Final = {
+    "server": "serveur",
+    "workstation": "poste de travail",
+    "laptop": "ordinateur portable",
+    "phone": "téléphone ou tablette",
+    "usb_key": "clé USB",
+    "backup_media": "support de sauvegarde",
+    "paper": "papier",
+    "email": "courriel",
+    "postal_mail": "courrier postal",
+    "cloud": "service en ligne ou hébergé",
+    "other": "autre support",
+}
+AXIS_LEVEL_LABELS_FR: Final = {
+    "negligible": "négligeable",
+    "limited": "limitée",
+    "significant": "importante",
+    "maximum": "maximale",
 }
 RISK_LABELS_FR: Final = {
     "unlikely": "risque improbable",

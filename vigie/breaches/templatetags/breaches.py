@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from ..models import Breach, BreachType, DataCategory, PersonCategory
+from ..models import Breach, BreachType, DataCategory, Medium, PersonCategory
 
 register = template.Library()
 
@@ -24,6 +24,7 @@ NBSP = "\u00a0"
 LIST_CHOICES: dict[str, type[TextChoices]] = {
     "breach_types": BreachType,
     "data_categories": DataCategory,
+    "media": Medium,
     "person_categories": PersonCategory,
 }
 LEVELS = {"low": 0.0, "medium": 2.0, "high": 3.0, "very_high": 4.0}

@@ -56,6 +56,68 @@ def test_to_facts_of_a_complete_breach_is_valid_input_for_the_core(org, owner) -
     assert facts.controller.kind == "cabinet_medical"
 
 
+def test_to_facts_carries_the_facts_of_schema_v2(org, owner) -> None:
+    detected = timezone.now() - timedelta(hours=30)
+    informed = timezone.now() - timedelta(hours=7)
+    breach = declare_ransomware(
+        org,
+        owner,
+        incident_detected_at=detected,
+        processor_informed_at=informed,
+        certainty="suspected",
+        special_extent="highly_sensitive",
+        media=["server", "backup_media"],
+        protection="hashed_salted",
+        key_compromised=False,
+        already_public=False,
+        recipient="untrusted",
+        recipient_bound_by_secrecy=True,
+        accessed=False,
+    )
+
+    facts = parse_facts(breach.to_facts())
+
+    assert facts.incident_detected_at == detected
+    assert facts.processor_informed_at == informed
+    assert facts.nature.certainty == "suspected"
+    assert facts.data.special_extent == "highly_sensitive"
+    assert facts.data.media == ("server", "backup_media")
+    assert (facts.data.key_compromised, facts.data.already_public) == (False, False)
+    assert facts.confidentiality.recipient_bound_by_secrecy is True
+    assert facts.confidentiality.accessed is False
+
+
+def test_unknown_v2_facts_are_left_out_for_the_core_to_read_prudently(org, owner) -> None:
+    facts = declare_ransomware(org, owner).to_facts()
+
+    assert "incident_detected_at" not in facts and "processor_informed_at" not in facts
+    assert set(facts["data"]) == {"categories"}
+    assert "certainty" not in facts["nature"]
+    assert "accessed" not in facts["confidentiality"]
+
+
+def test_every_choice_of_the_model_is_a_value_of_the_facts_schema() -> None:
+    from vigie import risk
+    from vigie.breaches import models
+
+    pairs = [
+        (models.Origin, risk.ORIGINS),
+        (models.BreachType, risk.BREACH_TYPES),
+        (models.DataCategory, risk.DATA_CATEGORIES),
+        (models.Protection, risk.PROTECTIONS),
+        (models.Identifiability, risk.IDENTIFIABILITY_LEVELS),
+        (models.PersonCategory, risk.PERSON_CATEGORIES),
+        (models.Exfiltration, risk.EXFILTRATION_STATES),
+        (models.Recipient, risk.RECIPIENTS),
+        (models.ActingAs, risk.CONTROLLER_ROLES),
+        (models.Certainty, risk.CERTAINTIES),
+        (models.SpecialExtent, risk.SPECIAL_EXTENTS),
+        (models.Medium, risk.MEDIA),
+    ]
+    for choices, values in pairs:
+        assert tuple(choices.values) == values, choices
+
+
 def test_decision_page_shows_the_sentence_the_gauge_the_reasons_and_live_countdowns(owner_client, org, owner) -> None:
     breach = declare_ransomware(org, owner, hours_ago=60)
 
