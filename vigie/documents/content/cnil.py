@@ -8,7 +8,13 @@ whenever the 72 hours are past.
 
 from __future__ import annotations
 
-from vigie.risk import CONTROLLER_KIND_LABELS_FR, IDENTIFIABILITY_LABELS_FR, PROTECTION_LABELS_FR
+from vigie.risk import (
+    AXIS_LEVEL_LABELS_FR,
+    AXIS_LEVELS,
+    CONTROLLER_KIND_LABELS_FR,
+    IDENTIFIABILITY_LABELS_FR,
+    PROTECTION_LABELS_FR,
+)
 from vigie.risk.french import integer
 
 from .common import (
@@ -108,17 +114,33 @@ def harms(view: View) -> list[str]:
     return out
 
 
-def declared_severity(view: View) -> str:
-    """The severity declared on the CNIL form (négligeable, limitée, importante, maximale), from the decision.
+# The CNIL form's « gravité » levels that agree with each decision: persons informed of a high risk, the CNIL
+# notified of a risk, or the breach kept in the register only.
+SEVERITY_BANDS = {
+    "inform": ("significant", "maximum"),
+    "notify": ("limited", "significant"),
+    "register": ("negligible", "negligible"),
+}
 
-    It must agree with what the organisation decided: a breach the persons are told of is at least
-    « importante »; one notified to the CNIL only, « limitée »; one kept in the register, « négligeable ».
+
+def declared_severity(view: View) -> str:
+    """The severity declared on the CNIL form (négligeable, limitée, importante, maximale).
+
+    It is the severity axis of the assessment (the worst feared event's), kept within the levels that agree
+    with the decision as it stands, the DPO's overruling included: a breach the persons are told of is at
+    least « importante », one notified to the CNIL alone at most « importante », one kept in the register
+    « négligeable ». Without the axis (an assessment made before it existed), the band's first level.
     """
     if view.decision.get("notify_data_subjects"):
-        return "Importante"
-    if view.decision.get("notify_authority"):
-        return "Limitée"
-    return "Négligeable"
+        low, high = SEVERITY_BANDS["inform"]
+    elif view.decision.get("notify_authority"):
+        low, high = SEVERITY_BANDS["notify"]
+    else:
+        low, high = SEVERITY_BANDS["register"]
+    axis = str((view.assessment.get("axes") or {}).get("severity") or low)
+    level = AXIS_LEVELS.index(axis) if axis in AXIS_LEVELS else AXIS_LEVELS.index(low)
+    level = min(max(level, AXIS_LEVELS.index(low)), AXIS_LEVELS.index(high))
+    return cap(AXIS_LEVEL_LABELS_FR[AXIS_LEVELS[level]])
 
 
 def channel_text(view: View) -> str:
@@ -249,7 +271,6 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
     persons = view.facts.get("persons", {})
     data = view.facts.get("data", {})
     informed, informed_details = persons_informed(view)
-    severity = view.assessment.get("severity", {})
     legal = view.legal
 
     information_blocks = [
@@ -383,11 +404,7 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
             [
                 bullets(harms(view)),
                 fld("severity", "Gravité", declared_severity(view) + "."),
-                p(
-                    f"Analyse de risque : {view.risk_label()} ; méthode ENISA en appui : {view.severity_text()}."
-                    if severity
-                    else f"Analyse de risque : {view.risk_label()}."
-                ),
+                p(f"Analyse de risque : {view.risk_label()}."),
             ],
             id="harm",
         ),

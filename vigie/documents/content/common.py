@@ -14,6 +14,7 @@ from typing import Any
 from vigie.risk import (
     BREACH_TYPE_LABELS_FR,
     DATA_CATEGORY_LABELS_FR,
+    MEDIUM_LABELS_FR,
     ORIGIN_LABELS_FR,
     PERSON_CATEGORY_LABELS_FR,
     RISK_LABELS_FR,
@@ -328,27 +329,44 @@ class View:
         return self.facts.get("availability", {}).get("restored_within_hours") is not None
 
     @property
+    def certainty(self) -> str | None:
+        """``confirmed`` (« avérée »), ``suspected`` (« suspectée »), or None when not recorded."""
+        value = self.facts.get("nature", {}).get("certainty")
+        return None if value is None else str(value)
+
+    @property
     def confirmed(self) -> bool:
-        """The breach is established, not merely suspected (only when the user recorded it as confirmed)."""
-        return self.facts.get("nature", {}).get("confirmed") is True
+        """The breach is established, not merely suspected: only when the user recorded it as confirmed."""
+        return self.certainty == "confirmed"
 
     @property
     def suspected(self) -> bool:
         return not self.confirmed
 
+    def _fact_moment(self, name: str) -> datetime | None:
+        return parse(self.facts.get(name))
+
+    @property
+    def detected_at(self) -> datetime | None:
+        return self._fact_moment("incident_detected_at")
+
+    @property
+    def processor_informed_at(self) -> datetime | None:
+        return self._fact_moment("processor_informed_at")
+
     def detected_text(self) -> str:
-        moment = parse(self.breach.get("incident_detected_at"))
-        return moment_text(moment) if moment else ""
+        return moment_text(self.detected_at) if self.detected_at else ""
 
     def processor_informed_text(self) -> str:
-        moment = parse(self.breach.get("processor_informed_at"))
-        return moment_text(moment) if moment else ""
+        return moment_text(self.processor_informed_at) if self.processor_informed_at else ""
 
     def medium_text(self) -> str:
-        media = self.facts.get("data", {}).get("media") or []
-        labels = [MEDIUM_LABELS_FR.get(str(m), str(m)) for m in media]
+        labels = [MEDIUM_LABELS_FR.get(str(m), str(m)) for m in self.facts.get("data", {}).get("media") or []]
         if not labels:
-            return todo("support des données : serveur, poste de travail, ordinateur portable, sauvegarde, clé USB, téléphone ou papier")
+            return todo(
+                "support des données : serveur, poste de travail, ordinateur portable, sauvegarde, clé USB, "
+                "téléphone ou papier"
+            )
         return cap(join(labels)) + "."
 
     def origin_label(self) -> str:
@@ -496,6 +514,10 @@ class View:
         events: list[tuple[datetime, str]] = []
         if self.occurred_at:
             events.append((self.occurred_at, "Début de la violation"))
+        if self.detected_at:
+            events.append((self.detected_at, "Détection de l'incident"))
+        if self.processor_informed_at:
+            events.append((self.processor_informed_at, f"Information {self.named.of_} par son sous-traitant"))
         events.append((self.aware_at, f"Prise de connaissance de la violation par {self.named.the}"))
         if self.ended_at:
             events.append((self.ended_at, "Fin de la violation"))
@@ -510,19 +532,6 @@ class View:
     def chronology_lines(self) -> list[str]:
         return [f"{long_date(at)} à {at.astimezone(PARIS):%H} h {at.astimezone(PARIS):%M} : {what}." for at, what in self.chronology()]
 
-
-MEDIUM_LABELS_FR = {
-    "server": "serveur",
-    "workstation": "poste de travail",
-    "laptop": "ordinateur portable",
-    "backup": "disque ou support de sauvegarde",
-    "usb": "clé USB",
-    "phone": "téléphone",
-    "paper": "papier",
-    "cloud": "service en ligne",
-    "email": "messagerie",
-    "other": "autre support",
-}
 
 # What a formality is called once it is done, in a chronology or a list of bodies informed.
 DONE_WORDS = {

@@ -117,8 +117,22 @@ def hostile(view: View) -> bool:
     )
 
 
+# The device, when the medium of the data is recorded (« On nous a volé un ordinateur portable. »).
+DEVICES = {
+    "laptop": "un ordinateur portable",
+    "workstation": "un ordinateur",
+    "phone": "un téléphone",
+    "usb_key": "une clé USB",
+    "backup_media": "un support de sauvegarde",
+}
+
+
 def what_happened(view: View) -> str:
     sentences = [WHAT_HAPPENED.get(view.origin, WHAT_HAPPENED["other"])]
+    devices = [DEVICES[m] for m in view.facts.get("data", {}).get("media") or [] if m in DEVICES]
+    if view.origin in ("lost_device", "stolen_device") and len(devices) == 1:
+        verb = "Nous avons perdu" if view.origin == "lost_device" else "On nous a volé"
+        sentences = [f"{verb} {devices[0]}. Il contenait des données."]
     conf = view.facts.get("confidentiality", {})
     avail = view.facts.get("availability", {})
     if view.origin == "ransomware" and "availability" in view.types:

@@ -99,7 +99,8 @@ def test_cnil_assistant_shows_each_field_with_a_copy_button(owner_client, breach
     body = response.content.decode()
     assert response.status_code == 200
     if not htmx:
-        assert body.index("1. Type de notification") < body.index("2. Organisme") < body.index("14. Autres démarches")
+        assert body.index("1. Type de notification") < body.index("2. Organisme") < body.index("3. Représentant légal")
+        assert body.index("3. Représentant légal") < body.index("16. Autres démarches")
         assert 'data-copy="#f-nature"' in body and 'id="f-nature"' in body and "data-copied=" in body
     assert 'name="reference"' in body
 
