@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vigie.risk.french import integer
+from vigie.risk.french import decimal, integer
 
 VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
 # Words whose h is aspirated: no elision before them (« le handicap », « de Haute-Savoie »).
@@ -185,3 +185,38 @@ def join(items: list[str], conjunction: str = "et") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def unnested(text: str) -> str:
+    """Parentheses inside parentheses turned into a comma: « (ingénierie sociale (usurpation d'identité)) »
+    becomes « (ingénierie sociale, usurpation d'identité) ». Article numbering (« 34(3)(a) ») is kept."""
+    out: list[str] = []
+    depth = 0
+    numbering: list[bool] = []  # for each open parenthesis, whether it is article numbering
+    for index, char in enumerate(text):
+        if char == "(":
+            is_numbering = index > 0 and (text[index - 1].isalnum() or text[index - 1] == ")")
+            numbering.append(is_numbering)
+            if depth >= 1 and not is_numbering:
+                while out and out[-1] == " ":
+                    out.pop()
+                out.append(", ")
+            else:
+                out.append(char)
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            was_numbering = numbering.pop()
+            if depth >= 1 and not was_numbering:
+                continue
+            out.append(char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def hours(value: float) -> str:
+    """« moins d'une heure », « 1 heure », « 1,5 heure », « 36 heures » (plural from two, as in French)."""
+    if value < 1:
+        return "moins d'une heure"
+    return f"{decimal(value)} heure" + ("s" if value >= 2 else "")

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from vigie.risk import CONTROLLER_KIND_LABELS_FR, STATUS_LABELS_FR
-from vigie.risk.french import decimal
 
 from ..address import format_address, wrap
 from ..templating import blocks, context, text_for
@@ -30,7 +29,7 @@ from .common import (
     todo,
     working_days_after,
 )
-from .grammar import cap, de
+from .grammar import cap, de, hours, unnested
 from .places import departement, of_departement, region
 
 TO_COMPLETE = "ADRESSE A COMPLETER"
@@ -191,7 +190,7 @@ def complaint(view: View) -> Document:
     if avail.get("permanent_loss"):
         damages.append("Perte définitive de données.")
     if view.restored:
-        damages.append(f"Interruption de service : {decimal(float(avail['restored_within_hours']))} heures environ.")
+        damages.append(f"Interruption de service : environ {hours(float(avail['restored_within_hours']))}.")
     insurance = (
         [
             p(
@@ -410,7 +409,7 @@ def ars(view: View) -> Document:
         care = "Aucune perturbation de la prise en charge signalée."
     systems = view.detail("systems_affected")
     restored = (
-        f"Données de nouveau disponibles en {decimal(float(avail['restored_within_hours']))} heures."
+        f"Données de nouveau disponibles en {hours(float(avail['restored_within_hours']))}."
         if view.restored
         else ""
     )
@@ -571,7 +570,10 @@ def status_label(item: dict[str, Any]) -> str:
 
 def register_extract(view: View) -> Document:
     """One breach as the register documents it (art. 33(5)): facts, effects, remedial action, reasoning."""
-    reasons = [f"{r['text']} — {r['basis']}" if r.get("basis") else r["text"] for r in view.assessment.get("reasons", [])]
+    reasons = [
+        unnested(f"{r['text']} — {r['basis']}" if r.get("basis") else r["text"])
+        for r in view.assessment.get("reasons", [])
+    ]
     obligations = []
     for item in view.d.get("obligations", []):
         if item["status"] == "not_applicable" and not item.get("done_at"):

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 
-from vigie.risk.french import decimal
-
 from .common import View
-from .grammar import cap, de
+from .grammar import cap, de, hours
 
 WHAT_HAPPENED = {
     "ransomware": "Des pirates ont attaqué notre système informatique avec un virus.",
@@ -149,8 +147,7 @@ def what_happened(view: View) -> str:
         if avail.get("permanent_loss"):
             sentences.append("Certaines données sont perdues.")
         elif view.restored:
-            hours = float(avail["restored_within_hours"])
-            span = "moins d'une heure" if hours < 1 else (f"{decimal(hours)} heure" + ("s" if hours >= 2 else ""))
+            span = hours(float(avail["restored_within_hours"]))
             sentences.append(f"Nous n'avons plus eu accès à ces données pendant {span}. Elles sont de nouveau disponibles.")
         else:
             sentences.append("Nous n'avons plus eu accès à certaines de ces données.")

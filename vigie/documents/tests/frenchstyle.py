@@ -70,7 +70,8 @@ def slips(text: str, *, names: Iterable[str] = (), sms: bool = False) -> list[tu
     found += _find("acronym in lower case", rf"\b(?:{'|'.join(ACRONYMS)})\b", plain)
 
     # Elision and contraction.
-    for match in re.finditer(rf"\b({'|'.join(ELIDING)}) ([\w«]+)", plain, re.IGNORECASE):
+    # (« Changez-le aussi »: a pronoun after an imperative does not elide.)
+    for match in re.finditer(rf"(?<![\w-])({'|'.join(ELIDING)}) ([\w«]+)", plain, re.IGNORECASE):
         if starts_with_vowel_sound(match.group(2)):
             found.append(("missing elision", _excerpt(plain, match.start(), match.end())))
     found += _find("missing contraction", r"\b(?:de|à) les? (?=[A-ZÉ][a-zé])", plain)
