@@ -217,12 +217,12 @@ class OrganisationForm(forms.ModelForm):
                 "The data protection officer (DPO) if you have one, otherwise the person the CNIL and patients "
                 "can contact about this breach (GDPR art. 33(3)(b))."
             ),
-            "dpo_civility": _("So that the documents write « délégué » or « déléguée »."),
+            "dpo_civility": _("So that the words of the documents agree with the person's gender."),
             "legal_rep_name": _(
                 "The person who represents the organisation in law (manager, president, practitioner in charge): "
                 "named in the CNIL notification and the complaint."
             ),
-            "legal_rep_function": _("E.g. “Gérant”, “Président”, “Médecin titulaire”."),
+            "legal_rep_function": _("E.g. manager, president, practitioner in charge."),
             "legal_rep_ordre_member": _("The letter to the Ordre then closes with « salutations confraternelles »."),
             "contact_name": _(
                 "The person the CNIL or the ARS can call about the breach, if not the DPO (e.g. the practice manager)."

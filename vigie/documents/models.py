@@ -112,7 +112,7 @@ class IncidentDetails(models.Model):
     care_impact = models.TextField(_("care cancelled or postponed"), max_length=2000, blank=True)
     patient_transfers = models.TextField(_("patients transferred"), max_length=2000, blank=True)
     structure_impact = models.TextField(_("effect on the running of the structure"), max_length=2000, blank=True)
-    cert_support = models.BooleanField(_("support requested from CERT Santé"), null=True, blank=True)
+    cert_support = models.BooleanField(_("support requested from the health CERT"), null=True, blank=True)
 
     # Technical indicators, for the complaint.
     attacker_ips = models.TextField(_("IP addresses and times (UTC)"), max_length=4000, blank=True)
