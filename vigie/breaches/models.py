@@ -2,7 +2,9 @@
 
 The facts of a breach are stored as plain columns (so that the register can filter and count them) and turned
 into the decision core's input in exactly one place, :meth:`Breach.to_facts`. The assessment is stored as the
-core's JSON result, so that what was decided stays on record even when the reasoning evolves.
+core's JSON result, so that what was decided stays on record even when the reasoning evolves. Its texts are kept
+both in French (the record) and as message ids with parameters, rendered at display time in the user's language
+(:meth:`Breach.assessment_shown`, :meth:`Breach.obligation_rows`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import OrgQuerySet
+from vigie.risk import Message, localise, localise_obligations, render
 
 
 class BreachType(models.TextChoices):
@@ -454,6 +458,11 @@ class Breach(models.Model):
             return self.override_notify_data_subjects
         return None if self.assessment is None else bool(self.assessment["notify_data_subjects"])
 
+    def assessment_shown(self, lang: str | None = None) -> dict[str, Any] | None:
+        """The stored assessment with its texts in ``lang`` (the active language by default); an assessment
+        stored before texts were messages keeps its French wording."""
+        return localise(self.assessment, lang or get_language())
+
     @property
     def cnil_deadline(self) -> datetime | None:
         """72 hours of absolute time after awareness (GDPR art. 33(1))."""
@@ -461,8 +470,9 @@ class Breach(models.Model):
             return None
         return self.became_aware_at.astimezone(UTC) + timedelta(hours=72)
 
-    def obligation_rows(self) -> list[ObligationRow]:
-        """The assessment's obligations as they stand: the DPO's overruling applied, with what was done.
+    def obligation_rows(self, lang: str | None = None) -> list[ObligationRow]:
+        """The assessment's obligations as they stand: the DPO's overruling applied, with what was done; titles
+        and texts in ``lang`` (the active language by default).
 
         An overruling turns the CNIL notification or the information of persons on or off; the computed
         verdict stays in ``assessment`` and in the journal.
@@ -471,7 +481,7 @@ class Breach(models.Model):
             return []
         states = {state.obligation: state for state in self.obligation_states.all()}
         rows = []
-        for item in self.assessment.get("obligations", []):
+        for item in localise_obligations(self.assessment.get("obligations", []), lang or get_language()):
             due = datetime.fromisoformat(item["due"]) if item.get("due") else None
             row = ObligationRow(
                 id=item["id"],
@@ -493,8 +503,13 @@ class Breach(models.Model):
             rows.append(row)
         return rows
 
-    def obligation(self, obligation_id: str) -> ObligationRow | None:
-        return next((row for row in self.obligation_rows() if row.id == obligation_id), None)
+    def obligation(self, obligation_id: str, lang: str | None = None) -> ObligationRow | None:
+        return next((row for row in self.obligation_rows(lang) if row.id == obligation_id), None)
+
+
+def obligation_title(obligation_id: str, lang: str | None = None) -> str:
+    """The title of an obligation in ``lang`` (the active language by default), from its stable id."""
+    return render(Message(f"obligation.{obligation_id}.title"), lang or get_language())
 
 
 def _iso(moment: datetime) -> str:

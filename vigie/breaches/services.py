@@ -51,6 +51,7 @@ from .models import (
     ReminderSent,
     Status,
     TimelineEvent,
+    obligation_title,
 )
 from .templatetags.breaches import moment, remaining_roughly, shown
 
@@ -469,7 +470,8 @@ def mark_obligation_done(
         state.reference, state.note, state.delay_reasons = reference.strip(), note.strip(), delay_reasons.strip()
         state.save()
         with _french():
-            summary = _("“%(title)s” done on %(moment)s.") % {"title": row.title, "moment": moment(done_at)}
+            title = obligation_title(row.id)
+            summary = _("“%(title)s” done on %(moment)s.") % {"title": title, "moment": moment(done_at)}
             if state.reference:
                 summary += " " + _("Reference: %(ref)s.") % {"ref": state.reference}
             if late:
@@ -498,7 +500,7 @@ def reopen_obligation(breach: Breach, obligation_id: str, *, by: User, reason: s
         state.reference = state.note = state.delay_reasons = ""
         state.save()
         with _french():
-            summary = _("“%(title)s” marked as not done.") % {"title": row.title}
+            summary = _("“%(title)s” marked as not done.") % {"title": obligation_title(row.id)}
             if reason.strip():
                 summary += " " + reason.strip()
             _event(breach, EventKind.OBLIGATION_REOPENED, summary, by=by, data={"obligation": obligation_id})
@@ -685,7 +687,7 @@ def _send_reminder(breach: Breach, due: list[tuple[ObligationRow, int]], recipie
     url = settings.SITE_URL + reverse("breaches:detail", args=[breach.organisation_id, breach.pk])
     with _french():
         items = [
-            {"title": row.title, "due": moment(row.due), "remaining": remaining_roughly(row.due, now)}
+            {"title": obligation_title(row.id), "due": moment(row.due), "remaining": remaining_roughly(row.due, now)}
             for row, _hours in due
             if row.due is not None
         ]
