@@ -132,7 +132,9 @@ class Organisation(models.Model):
     legal_rep_ordre_member = models.BooleanField(_("the legal representative is a member of this Ordre"), default=False)
     # The person the CNIL and the ARS call about the breach, when it is not the DPO.
     contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
-    contact_civility = models.CharField(_("contact person's civility"), max_length=3, choices=Civility.choices, blank=True)
+    contact_civility = models.CharField(
+        _("contact person's civility"), max_length=3, choices=Civility.choices, blank=True
+    )
     contact_function = models.CharField(_("contact person's function"), max_length=100, blank=True)
     contact_phone = models.CharField(_("contact person's telephone"), max_length=30, blank=True)
     contact_email = models.EmailField(_("contact person's e-mail"), blank=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import DETAIL_FIELDS, IncidentDetails
@@ -64,7 +64,9 @@ class IncidentDetailsForm(forms.ModelForm):
             "attacker_ips": _("One per line, with the time in UTC, as read in the logs."),
             "ransom_note": _("Copied as it appears; never answer it, never pay."),
             "it_provider": _("The investigators will want to reach them."),
-            "losses_estimate": _("A first figure or range: restoration, expertise, informing the persons, lost activity."),
+            "losses_estimate": _(
+                "A first figure or range: restoration, expertise, informing the persons, lost activity."
+            ),
             "complainant": _("Name and function of the person filing the complaint, if not the legal representative."),
             "authority_proof": _("E.g. Kbis extract under three months, statutes, delegation of authority."),
             "persons_channel": _("When the persons were told without Vigie: telephone, letters posted by hand…"),

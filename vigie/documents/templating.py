@@ -107,7 +107,7 @@ SMS = (
 PUBLIC_NOTICE = """\
 ## Information sur un incident touchant des données personnelles
 
-Le {{ breach.date }}, nous avons appris qu'un incident avait touché des données de personnes suivies par nos soins. Nous ne pouvons pas joindre chacune d'elles : nous publions donc cet avis.
+Le {{ breach.date }}, nous avons appris qu'un incident avait touché des données de personnes suivies par nos soins. {{ public_notice_reason }}
 
 ## Que s'est-il passé ?
 
@@ -238,6 +238,7 @@ NAMES = (
     "deontology",
     "ordre_salutations",
     "insurer_deadline",
+    "public_notice_reason",
     "cnil_url",
 )
 
@@ -265,8 +266,15 @@ def insurer_deadline(view: View) -> str:
     )
 
 
-def context(view: View) -> dict[str, str | list[str]]:
-    """The value of every placeholder for this dossier."""
+def public_notice_reason(view: View) -> str:
+    """Why a public notice: each person cannot be reached (art. 34(3)(c)), or it adds to the letters."""
+    if view.decision.get("data_subjects_channel") == "public":
+        return "Nous ne pouvons pas joindre chacune d'elles : nous publions donc cet avis."
+    return "Nous publions cet avis en plus de l'information que nous adressons à chacune d'elles."
+
+
+def context(view: View, *, letter: bool = True) -> dict[str, str | list[str]]:
+    """The value of every placeholder for this dossier (``letter``: the text is a letter, not a notice)."""
     values: dict[str, str | list[str]] = {
         "organisation.name": view.name,
         "organisation.subject": view.named.subject,
@@ -290,7 +298,7 @@ def context(view: View) -> dict[str, str | list[str]]:
         "measures": plain.measures(view),
         "measures_formal": plain.measures_formal(view),
         "advice": plain.advice(view),
-        "contact": view.contact_sentence(),
+        "contact": view.contact_sentence(letter=letter),
         "contact_short": view.contact_short(),
         "contact_formal": view.contact_formal(),
         "summary": plain.summary_formal(view),
@@ -300,6 +308,7 @@ def context(view: View) -> dict[str, str | list[str]]:
         "deontology": deontology(view),
         "ordre_salutations": ordre_salutations(view),
         "insurer_deadline": insurer_deadline(view),
+        "public_notice_reason": public_notice_reason(view),
         "cnil_url": CNIL_COMPLAINT_URL,
     }
     assert set(values) == set(NAMES)

@@ -131,7 +131,9 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
     form = _details_form(breach, request.POST)
     if form.is_valid():
         services.save_incident_details(
-            breach, {name: form.cleaned_data[name] for name in DETAIL_FIELDS}, by=request.user  # type: ignore[arg-type]
+            breach,
+            {name: form.cleaned_data[name] for name in DETAIL_FIELDS},
+            by=request.user,  # type: ignore[arg-type]
         )
         messages.success(request, _("The incident details are saved."))
         return _after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]) + "#incident-details")  # type: ignore[attr-defined]

@@ -243,7 +243,11 @@ def test_the_siren_comes_from_the_siret_and_the_legal_representative_is_kept(own
     assert owner_client.post(url, {**VALID, **representative}).status_code == 302
     org.refresh_from_db()
     assert org.siren == "732829320" and not org.no_siren
-    assert (org.legal_rep_name, org.legal_rep_rpps, org.legal_rep_ordre_member) == ("Claire Martin", "10101234567", True)
+    assert (org.legal_rep_name, org.legal_rep_rpps, org.legal_rep_ordre_member) == (
+        "Claire Martin",
+        "10101234567",
+        True,
+    )
     assert (org.contact_name, org.contact_function, org.dpo_civility) == ("Paul Riou", "secrétaire médical", "mme")
     page = owner_client.get(url).text
     assert page.index("Représentant légal") < page.index("Personne à contacter")

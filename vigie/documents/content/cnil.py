@@ -64,7 +64,6 @@ def cause(view: View) -> str:
     return f"{where} ; {how[view.malicious]}."
 
 
-
 def consequences(view: View) -> str:
     """The CNIL form's likely consequences, for the types of breach recorded (each worded as a possibility)."""
     parts = []
@@ -238,27 +237,39 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
         )
     elif unknown:
         type_blocks.append(
-            p(
-                f"Éléments encore inconnus, transmis dans une notification complémentaire, art. 33(4) : "
-                f"{join(unknown)}."
-            )
+            p(f"Éléments encore inconnus, transmis dans une notification complémentaire, art. 33(4) : {join(unknown)}.")
         )
 
     timeline_blocks = [
-        fld("established", "Violation avérée ou suspectée", "Violation suspectée." if view.suspected else "Violation avérée."),
-        fld("ongoing", "La violation est-elle toujours en cours ?", {True: "Oui.", False: "Non.", None: "Inconnu à ce stade."}[view.ongoing if view.ended_at is None else False]),
+        fld(
+            "established",
+            "Violation avérée ou suspectée",
+            "Violation suspectée." if view.suspected else "Violation avérée.",
+        ),
+        fld(
+            "ongoing",
+            "La violation est-elle toujours en cours ?",
+            {True: "Oui.", False: "Non.", None: "Inconnu à ce stade."}[
+                view.ongoing if view.ended_at is None else False
+            ],
+        ),
         fld("start", "Date de début de la violation", view.occurred_text()),
         *fields_known(("detection", "Date de détection de l'incident", view.detected_text())),
         fld("awareness", "Date et heure de la prise de connaissance", view.aware_text()),
-        *fields_known(("processor_informed", "Date à laquelle le sous-traitant a informé le responsable", view.processor_informed_text())),
+        *fields_known(
+            (
+                "processor_informed",
+                "Date à laquelle le sous-traitant a informé le responsable",
+                view.processor_informed_text(),
+            )
+        ),
         fld("end", "Date de fin de la violation", view.ended_text()),
         fld("discovery", "Circonstances de la découverte", view.narrative("awareness_note")),
     ]
     if view.cnil_late():
         deadline = view.cnil_deadline()
         reasons = view.delay_reasons() or todo(
-            "la notification intervient plus de 72 heures après la prise de connaissance ; exposez les motifs "
-            "du retard"
+            "la notification intervient plus de 72 heures après la prise de connaissance ; exposez les motifs du retard"
         )
         timeline_blocks.append(
             fld(
@@ -282,7 +293,9 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
         information_blocks.append(
             fld(
                 "message_copy",
-                "Copie du message adressé aux personnes" if view.done_at("inform_persons") else "Projet de message aux personnes",
+                "Copie du message adressé aux personnes"
+                if view.done_at("inform_persons")
+                else "Projet de message aux personnes",
                 message,
             )
         )
@@ -305,7 +318,10 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
             [
                 fld("org_name", "Raison sociale", view.name),
                 fld("org_siren", "SIREN", view.siren()),
-                *fields_known(("org_siret", "SIRET", str(org.get("siret") or "")), ("org_finess", "FINESS", str(org.get("finess") or ""))),
+                *fields_known(
+                    ("org_siret", "SIRET", str(org.get("siret") or "")),
+                    ("org_finess", "FINESS", str(org.get("finess") or "")),
+                ),
                 fld(
                     "org_sector",
                     "Secteur d'activité",
@@ -319,9 +335,15 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
         Section(
             "3. Représentant légal",
             [
-                fld("legal_name", "Nom", named_person(str(legal["name"]), str(legal["civility"])) or todo("nom du représentant légal")),
+                fld(
+                    "legal_name",
+                    "Nom",
+                    named_person(str(legal["name"]), str(legal["civility"])) or todo("nom du représentant légal"),
+                ),
                 fld("legal_function", "Fonction", str(legal["function"]) or todo("fonction du représentant légal")),
-                *fields_known(("legal_email", "Courriel", str(legal["email"])), ("legal_phone", "Téléphone", str(legal["phone"]))),
+                *fields_known(
+                    ("legal_email", "Courriel", str(legal["email"])), ("legal_phone", "Téléphone", str(legal["phone"]))
+                ),
             ],
             id="legal",
         ),
@@ -332,7 +354,8 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
                 fld(
                     "contact",
                     "Personne à contacter : nom, fonction, téléphone",
-                    view.contact_person() or todo("nom, fonction et téléphone de la personne à contacter, si ce n'est pas le délégué"),
+                    view.contact_person()
+                    or todo("nom, fonction et téléphone de la personne à contacter, si ce n'est pas le délégué"),
                 ),
             ],
             id="contact",
@@ -411,9 +434,7 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
         Section(
             "14. Mesures prises ou envisagées, RGPD art. 33(3)(d)",
             [
-                fld(
-                    "measures_taken", "Mesures prises, immédiates et de remédiation", view.narrative("measures_taken")
-                ),
+                fld("measures_taken", "Mesures prises, immédiates et de remédiation", view.narrative("measures_taken")),
                 fld(
                     "measures_planned",
                     "Mesures envisagées pour éviter que l'incident se reproduise",
@@ -439,11 +460,7 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
 def news_block(view: View) -> Block:
     """What happened since the initial notification: dated facts and formalities, not the application's log."""
     notified = view.done_at("notify_cnil")
-    news = [
-        f"{long_date(at)} : {what}."
-        for at, what in view.chronology()
-        if notified is not None and at > notified
-    ]
+    news = [f"{long_date(at)} : {what}." for at, what in view.chronology() if notified is not None and at > notified]
     return bullets(news) if news else p(todo("éléments nouveaux depuis la notification initiale"))
 
 

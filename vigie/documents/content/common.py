@@ -243,6 +243,13 @@ class View:
             return []
         return [named_person(self.dpo["name"], self.dpo["civility"]), cap(dpo_title(self.dpo["civility"]))]
 
+    def dpo_the(self) -> str:
+        """« la déléguée à la protection des données », « le délégué… », or « le DPO » when the gender is unknown."""
+        civility = self.dpo["civility"]
+        return (
+            "le DPO" if civility not in ("m", "mme") else ("la " if civility == "mme" else "le ") + dpo_title(civility)
+        )
+
     def legal_representative(self) -> str:
         """« Mme Anne Durand, gérante », or empty when no representative is recorded."""
         name = named_person(str(self.legal["name"]), str(self.legal["civility"]))
@@ -257,8 +264,9 @@ class View:
             return ""
         return ", ".join(part for part in (representative, self.legal["phone"], self.legal["email"]) if part)
 
-    def contact_sentence(self) -> str:
-        """How to reach the DPO or the contact point, in one sentence (GDPR art. 33(3)(b), 34(2))."""
+    def contact_sentence(self, *, letter: bool = True) -> str:
+        """How to reach the DPO or the contact point, in one sentence (GDPR art. 33(3)(b), 34(2)); a notice that
+        is not a letter gives the postal address itself."""
         who = named_person(self.dpo["name"], self.dpo["civility"]) or "notre délégué à la protection des données"
         ways = []
         if self.dpo["email"] or self.org.get("email"):
@@ -266,7 +274,11 @@ class View:
         if self.dpo["phone"] or self.org.get("phone"):
             ways.append(f"par téléphone au {self.dpo['phone'] or self.org['phone']}")
         if self.address_lines():
-            ways.append("par courrier à l'adresse en haut de cette lettre")
+            ways.append(
+                "par courrier à l'adresse en haut de cette lettre"
+                if letter
+                else f"par courrier au {', '.join(self.address_lines())}"
+            )
         if not ways:
             return f"Vous pouvez joindre {who} auprès {self.named.of_}."
         return f"Vous pouvez joindre {who} {join(ways, 'ou')}."
@@ -286,7 +298,9 @@ class View:
         name = named_person(self.contact["name"], self.contact["civility"])
         if not name:
             return ""
-        return ", ".join(part for part in (name, self.contact["function"], self.contact["phone"], self.contact["email"]) if part)
+        return ", ".join(
+            part for part in (name, self.contact["function"], self.contact["phone"], self.contact["email"]) if part
+        )
 
     # --- Breach --------------------------------------------------------------------------------------------
 
@@ -377,7 +391,11 @@ class View:
 
     def nature_phrase(self) -> str:
         """« une atteinte à la confidentialité et à la disponibilité des données »."""
-        parts = {"confidentiality": "à la confidentialité", "integrity": "à l'intégrité", "availability": "à la disponibilité"}
+        parts = {
+            "confidentiality": "à la confidentialité",
+            "integrity": "à l'intégrité",
+            "availability": "à la disponibilité",
+        }
         named = [parts[t] for t in ("confidentiality", "integrity", "availability") if t in self.types]
         return f"une atteinte {join(named)} des données" if named else "une violation de données"
 
@@ -530,7 +548,10 @@ class View:
         return sorted(events, key=lambda event: event[0])
 
     def chronology_lines(self) -> list[str]:
-        return [f"{long_date(at)} à {at.astimezone(PARIS):%H} h {at.astimezone(PARIS):%M} : {what}." for at, what in self.chronology()]
+        return [
+            f"{long_date(at)} à {at.astimezone(PARIS):%H} h {at.astimezone(PARIS):%M} : {what}."
+            for at, what in self.chronology()
+        ]
 
 
 # What a formality is called once it is done, in a chronology or a list of bodies informed.

@@ -17,7 +17,7 @@ from vigie.risk.french import decimal, integer
 VOWELS = "aeiouàâäéèêëîïôöùûüœæ"
 # Words whose h is aspirated: no elision before them (« le handicap », « de Haute-Savoie »).
 ASPIRATED_H = (
-    "hache", "haine", "hall", "hameau", "hanche", "handicap", "hangar", "harcèlement", "hasard", "hausse", "haut",
+    "hach", "haine", "hall", "hameau", "hanche", "handicap", "hangar", "harcèlement", "hasard", "hausse", "haut",
     "hérisson", "héros", "hêtre", "hibou", "hiérarchie", "homard", "honte", "hors", "hotte", "houx", "hublot",
     "huit", "hurl", "havre",
 )  # fmt: skip
@@ -189,7 +189,8 @@ def join(items: list[str], conjunction: str = "et") -> str:
 
 def unnested(text: str) -> str:
     """Parentheses inside parentheses turned into a comma: « (ingénierie sociale (usurpation d'identité)) »
-    becomes « (ingénierie sociale, usurpation d'identité) ». Article numbering (« 34(3)(a) ») is kept."""
+    becomes « (ingénierie sociale, usurpation d'identité) », and two groups in a row into one. Article
+    numbering (« 34(3)(a) ») is kept. For the decision core's texts, which nest them."""
     out: list[str] = []
     depth = 0
     numbering: list[bool] = []  # for each open parenthesis, whether it is article numbering
@@ -212,7 +213,8 @@ def unnested(text: str) -> str:
             out.append(char)
         else:
             out.append(char)
-    return "".join(out)
+    # Two groups in a row, « (a) (b) », become one: « (a ; b) ».
+    return re.sub(r"\)\s+\((?=[^\d])", " ; ", "".join(out))
 
 
 def hours(value: float) -> str:

@@ -42,8 +42,7 @@ ACCESS_AGGRAVATED = (
 )
 HINDRANCE = "Entrave au fonctionnement d'un système de traitement automatisé de données : C. pén., art. 323-2"
 DATA_TAMPERING = (
-    "Introduction, extraction, reproduction, suppression ou modification frauduleuse de données : "
-    "C. pén., art. 323-3"
+    "Introduction, extraction, reproduction, suppression ou modification frauduleuse de données : C. pén., art. 323-3"
 )
 TOOLS = "Détention ou mise à disposition d'un programme conçu pour commettre ces atteintes : C. pén., art. 323-3-1"
 GANG = "Participation à un groupement formé en vue de préparer ces atteintes : C. pén., art. 323-4"
@@ -94,7 +93,9 @@ def offences(view: View) -> list[str]:
             out.append(ENDANGERING)
     if origin == "ransomware":
         demanded = view.detail("ransom_amount") or view.detail("ransom_note")
-        out.append(f"{EXTORTION}, une rançon ayant été exigée" if demanded else f"{EXTORTION}, si une rançon a été exigée")
+        out.append(
+            f"{EXTORTION}, une rançon ayant été exigée" if demanded else f"{EXTORTION}, si une rançon a été exigée"
+        )
     if origin in ("phishing", "social_engineering"):
         out += [IMPERSONATION, FRAUD]
     if origin in ("stolen_device", "stolen_paper"):
@@ -181,8 +182,10 @@ def complaint(view: View) -> Document:
         f"Atteinte aux données {de(view.persons_text())}.",
         cap(view.detail("losses_estimate")).rstrip(".") + "."
         if view.detail("losses_estimate")
-        else todo("première estimation des pertes : remise en état, expertise, information des personnes, "
-                  "perte d'exploitation"),
+        else todo(
+            "première estimation des pertes : remise en état, expertise, information des personnes, "
+            "perte d'exploitation"
+        ),
     ]
     avail = view.facts.get("availability", {})
     if avail.get("impact_on_care"):
@@ -227,7 +230,9 @@ def complaint(view: View) -> Document:
                         "authority_proof",
                         "Pouvoir de représenter l'organisme",
                         view.detail("authority_proof")
-                        or todo("extrait Kbis de moins de trois mois, statuts ou délégation de pouvoir, et pièce d'identité"),
+                        or todo(
+                            "extrait Kbis de moins de trois mois, statuts ou délégation de pouvoir, et pièce d'identité"
+                        ),
                     ),
                 ],
             ),
@@ -389,7 +394,9 @@ def handling_state(view: View) -> str:
         state = "Incident en cours."
     else:
         state = ""
-    return " ".join(part for part in (state, recorded) if part) or todo("état de la prise en charge : en cours, maîtrisé, clos")
+    return " ".join(part for part in (state, recorded) if part) or todo(
+        "état de la prise en charge : en cours, maîtrisé, clos"
+    )
 
 
 def ars(view: View) -> Document:
@@ -409,9 +416,7 @@ def ars(view: View) -> Document:
         care = "Aucune perturbation de la prise en charge signalée."
     systems = view.detail("systems_affected")
     restored = (
-        f"Données de nouveau disponibles en {hours(float(avail['restored_within_hours']))}."
-        if view.restored
-        else ""
+        f"Données de nouveau disponibles en {hours(float(avail['restored_within_hours']))}." if view.restored else ""
     )
     support = view.details.get("cert_support")
     return doc(
@@ -463,11 +468,29 @@ def ars(view: View) -> Document:
                 "3. Impacts",
                 [
                     fld("ars_impact_data", "Sur les données", cap(view.types_label()) + "."),
-                    fld("ars_impact_persons", "Sur les personnes", f"{cap(view.persons_text())}. {consequences(view)}".strip()),
-                    fld("ars_impact_systems", "Sur les systèmes", " ".join(part for part in (systems, restored) if part) or todo("effet sur les systèmes")),
-                    fld("ars_care", "Soins annulés ou reportés", care or todo("soins annulés ou reportés, ou « aucun »")),
-                    fld("ars_transfers", "Transferts de patients", view.detail("patient_transfers") or todo("patients transférés, ou « aucun »")),
-                    fld("ars_structure", "Sur le fonctionnement de la structure", view.detail("structure_impact") or todo("mode dégradé, fermeture, report d'activité")),
+                    fld(
+                        "ars_impact_persons",
+                        "Sur les personnes",
+                        f"{cap(view.persons_text())}. {consequences(view)}".strip(),
+                    ),
+                    fld(
+                        "ars_impact_systems",
+                        "Sur les systèmes",
+                        " ".join(part for part in (systems, restored) if part) or todo("effet sur les systèmes"),
+                    ),
+                    fld(
+                        "ars_care", "Soins annulés ou reportés", care or todo("soins annulés ou reportés, ou « aucun »")
+                    ),
+                    fld(
+                        "ars_transfers",
+                        "Transferts de patients",
+                        view.detail("patient_transfers") or todo("patients transférés, ou « aucun »"),
+                    ),
+                    fld(
+                        "ars_structure",
+                        "Sur le fonctionnement de la structure",
+                        view.detail("structure_impact") or todo("mode dégradé, fermeture, report d'activité"),
+                    ),
                     fld(
                         "ars_others",
                         "Autres structures touchées",
@@ -484,7 +507,11 @@ def ars(view: View) -> Document:
                         "Origine malveillante",
                         {True: "Oui.", False: "Non.", None: "Indéterminée."}[view.malicious],
                     ),
-                    fld("ars_vector", "Vecteur d'attaque", view.detail("attack_vector") or todo("vecteur d'attaque ou cause technique, si connu")),
+                    fld(
+                        "ars_vector",
+                        "Vecteur d'attaque",
+                        view.detail("attack_vector") or todo("vecteur d'attaque ou cause technique, si connu"),
+                    ),
                 ],
             ),
             Section(
@@ -561,11 +588,17 @@ def processor_notice(view: View) -> Document:
 
 
 def status_label(item: dict[str, Any]) -> str:
-    """How the register qualifies a formality: a complaint is never « obligatoire », at most the insurer's
-    condition for compensation (C. assur. L. 12-10-1)."""
-    if item["id"] == "police_complaint" and item["status"] == "required":
-        return "condition de l'indemnisation par l'assureur"
+    """How the register qualifies a formality: a complaint is never « obligatoire »; with a deadline, it is the
+    insurer's condition for compensation (C. assur. L. 12-10-1)."""
+    if item["id"] == "police_complaint" and item["status"] != "not_applicable":
+        if item["status"] == "required" or item.get("due"):
+            return "recommandé, condition de l'indemnisation par l'assureur"
+        return STATUS_LABELS_FR["recommended"]
     return STATUS_LABELS_FR.get(item["status"], item["status"])
+
+
+# Titles the register gives to the formalities where the core's own would name the wrong body.
+REGISTER_TITLES = {"ordre": "Informer le conseil de l'Ordre"}
 
 
 def register_extract(view: View) -> Document:
@@ -578,7 +611,7 @@ def register_extract(view: View) -> Document:
     for item in view.d.get("obligations", []):
         if item["status"] == "not_applicable" and not item.get("done_at"):
             continue
-        line = f"{item['title']} : {status_label(item)}"
+        line = f"{REGISTER_TITLES.get(item['id'], item['title'])} : {status_label(item)}"
         if item.get("due"):
             line += f", échéance {moment_text(parse(item['due']))}"  # type: ignore[arg-type]
         if item.get("done_at"):

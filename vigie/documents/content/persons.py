@@ -11,6 +11,8 @@ from ..address import SPECIMEN, format_address
 from ..sms import fit
 from ..templating import blocks, context, fill, text_for
 from .common import Document, Section, View, doc, long_date, p
+from .grammar import cap, de, join
+from .plain import quoted
 
 
 def _signature(view: View) -> list[str]:
@@ -81,22 +83,38 @@ def sms(view: View) -> str:
     return fit(fill(text, {**values, "organisation.name": name}))
 
 
+def press_measures(view: View) -> str:
+    """The measures in the third person, for the press (the CNIL's notification follows in its own sentence);
+    the organisation's own notes quoted as theirs."""
+    parts = []
+    if view.done_at("police_complaint"):
+        parts.append(f"une plainte a été déposée le {long_date(view.done_at('police_complaint'))}")  # type: ignore[arg-type]
+    if view.facts.get("confidentiality", {}).get("recovered_or_deleted"):
+        parts.append("les données ont été récupérées ou effacées")
+    if view.restored and "availability" in view.types and not view.facts.get("availability", {}).get("permanent_loss"):
+        parts.append("les données sont de nouveau disponibles")
+    text = cap(join(parts)) + "." if parts else ""
+    notes = view.narrative("measures_taken")
+    if notes:
+        text += f" Mesures prises, selon les notes {view.named.of_} : {quoted(notes)}."
+    return text.strip()
+
+
 def public_notice(view: View) -> Document:
     """Art. 34(3)(c): a notice for the website and a press text, when each person cannot be reached."""
     text, _version = text_for(view, "public-notice")
-    values = context(view)
+    values = context(view, letter=False)
     press = [
         p(
             f"{view.city + ', le ' if view.city else 'Le '}{long_date(view.generated_at)}. {view.named.subject} "
             f"informe le public d'une violation de données personnelles, constatée le {long_date(view.aware_at)}."
         ),
         p(f"{values['summary']}"),
-        p(" ".join(str(item) for item in values["measures"])),
+        *([p(measures)] if (measures := press_measures(view)) else []),
         p(
             f"{view.cnil_status()} Les personnes concernées sont invitées à la plus grande vigilance face aux "
-            "tentatives d'escroquerie : appels, courriels ou SMS se réclamant de l'établissement ou de l'Assurance "
-            "Maladie. Elles peuvent obtenir des informations auprès du délégué à la protection des données : "
-            f"{view.contact_formal()}."
+            f"tentatives d'escroquerie : appels, courriels ou SMS se réclamant {view.named.of_} ou de l'Assurance "
+            f"Maladie. Elles peuvent obtenir des informations auprès {de(view.dpo_the())} : {view.contact_formal()}."
         ),
     ]
     return doc(

@@ -148,7 +148,9 @@ def what_happened(view: View) -> str:
             sentences.append("Certaines données sont perdues.")
         elif view.restored:
             span = hours(float(avail["restored_within_hours"]))
-            sentences.append(f"Nous n'avons plus eu accès à ces données pendant {span}. Elles sont de nouveau disponibles.")
+            sentences.append(
+                f"Nous n'avons plus eu accès à ces données pendant {span}. Elles sont de nouveau disponibles."
+            )
         else:
             sentences.append("Nous n'avons plus eu accès à certaines de ces données.")
     return " ".join(sentences)
@@ -191,7 +193,9 @@ def consequences(view: View) -> list[str]:
     if avail.get("impact_on_care"):
         out.append("Certains soins, rendez-vous ou résultats ont pu être retardés.")
     if avail.get("permanent_loss"):
-        out.append(f"Certaines informations {yours(view, 'de votre dossier', 'de son dossier')} sont peut-être perdues.")
+        out.append(
+            f"Certaines informations {yours(view, 'de votre dossier', 'de son dossier')} sont peut-être perdues."
+        )
     out.append("Nous ne savons pas si ces données seront utilisées. Nous préférons vous prévenir.")
     return out
 
@@ -225,7 +229,12 @@ def measures(view: View) -> list[str]:
     if planned:
         out.append(f"Elle a noté ce qui est prévu : {quoted(planned)}.")
     if len(out) <= 1:
-        out.append("Nous travaillons à arrêter l'incident et à éviter qu'il se reproduise.")
+        stopped = view.ended_at is not None or view.ongoing is False
+        out.append(
+            "Nous travaillons à éviter qu'il se reproduise."
+            if stopped
+            else "Nous travaillons à arrêter l'incident et à éviter qu'il se reproduise."
+        )
     return out
 
 

@@ -25,8 +25,25 @@ from collections.abc import Iterable
 from vigie.documents.content.grammar import ORGANISATION_NOUNS, starts_with_vowel_sound
 
 NBSP = "\u00a0\u202f"
-URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|eu|gouv|example|net)\b\S*")
-ACRONYMS = ("nir", "cnil", "rgpd", "siret", "siren", "finess", "rpps", "anssi", "enisa", "cepd", "ars", "dpo", "ehpad", "chu")
+URL_OR_EMAIL = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|eu|gouv|example|net)\b\S*"
+)
+ACRONYMS = (
+    "nir",
+    "cnil",
+    "rgpd",
+    "siret",
+    "siren",
+    "finess",
+    "rpps",
+    "anssi",
+    "enisa",
+    "cepd",
+    "ars",
+    "dpo",
+    "ehpad",
+    "chu",
+)
 ELIDING = ("de", "le", "la", "que", "ne", "se", "je", "me", "te", "ce", "jusque", "lorsque", "puisque")
 PERSON_NOUNS = ("personne", "patient", "mineur", "enregistrement", "salarié", "client", "heure", "jour")
 

@@ -107,12 +107,17 @@ def test_cnil_information_answers_with_channel_and_a_copy_of_the_message() -> No
     data["information"] = {"channels": {"email": 4200, "letter": 600}}
     values = fields("cnil-initial", data)
     assert values["informed"] == "Oui, les personnes ont été informées"
-    assert values["informed_details"] == "Le 4 mars 2026. Par courriel, 4\u202f200 personnes et par courrier, 600 personnes."
+    assert (
+        values["informed_details"]
+        == "Le 4 mars 2026. Par courriel, 4\u202f200 personnes et par courrier, 600 personnes."
+    )
     assert "Nous vous écrivons car des données qui vous concernent" in values["message_copy"]
     assert "\n– Votre numéro de sécurité sociale." in values["message_copy"]
     recorded = dossier(done=done)
     recorded["details"] = {"persons_channel": "Appel téléphonique de la biologiste"}
-    assert fields("cnil-initial", recorded)["informed_details"] == "Le 4 mars 2026. Appel téléphonique de la biologiste."
+    assert (
+        fields("cnil-initial", recorded)["informed_details"] == "Le 4 mars 2026. Appel téléphonique de la biologiste."
+    )
 
 
 @pytest.mark.parametrize(
@@ -164,7 +169,7 @@ def test_register_extract_says_closed_in_french_and_never_calls_the_complaint_co
     data = dossier(breach={"status": "closed"}, organisation={"cyber_insurance": True})
     text = text_of("register-extract", data)
     assert "Statut : clôturée" in text
-    assert "Porter plainte : condition de l'indemnisation par l'assureur" in text
+    assert "Porter plainte : recommandé, condition de l'indemnisation par l'assureur" in text
     assert "Porter plainte : obligatoire" not in text
 
 
@@ -267,7 +272,9 @@ def test_complaint_names_the_offences_the_facts_point_to(scenario: str, present:
     ],
 )  # fmt: skip
 def test_each_profession_writes_to_its_own_council(profession: str, kind: str, postcode: str, expected: str) -> None:
-    assert council(View(dossier(organisation={"profession": profession, "kind": kind, "postcode": postcode}))) == expected
+    assert (
+        council(View(dossier(organisation={"profession": profession, "kind": kind, "postcode": postcode}))) == expected
+    )
 
 
 def test_national_and_regional_councils_get_the_national_seats_address() -> None:

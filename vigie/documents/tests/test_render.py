@@ -219,7 +219,11 @@ def test_ars_insurer_processor_and_register_documents_say_what_they_are_for() ->
     processor = pdf_text(render("processor-notice", dossier(SCENARIOS["processor"]), "pdf"))
     assert "article 33, paragraphe 2" in processor and "sous-traitant" in processor
     register = pdf_text(render("register-extract", dossier(), "pdf"))
-    assert "article 33, paragraphe 5" in register and "Facteurs retenus" in register and "Chronologie des faits" in register
+    assert (
+        "article 33, paragraphe 5" in register
+        and "Facteurs retenus" in register
+        and "Chronologie des faits" in register
+    )
 
 
 def test_french_typography_no_break_spaces_and_guillemets() -> None:

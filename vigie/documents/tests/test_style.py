@@ -72,8 +72,6 @@ def test_the_style_check_lets_correct_french_through(text: str) -> None:
     assert slips(text, names=NAMES) == []
 
 
-
-
 @pytest.mark.django_db
 def test_every_document_of_every_demo_breach_is_in_correct_french(capsys) -> None:  # type: ignore[no-untyped-def]
     call_command("demo")
@@ -100,7 +98,9 @@ def test_no_pdf_breaks_a_web_or_email_address_across_lines(capsys) -> None:  # t
                 continue
             # pdf_text turns a line break into a space: an address cut across two lines is no longer found.
             text = pdf_text(render(kind, data, "pdf"))
-            for address in {m.group(0).rstrip(".,;:") for m in URL_OR_EMAIL.finditer(render(kind, data, "txt").decode())}:
+            for address in {
+                m.group(0).rstrip(".,;:") for m in URL_OR_EMAIL.finditer(render(kind, data, "txt").decode())
+            }:
                 assert address in text, (breach.reference, kind, address)
                 checked += 1
     assert checked > 100
@@ -121,7 +121,12 @@ ORG_NAMES = [
     "Centre de santé Jean Moulin", "Maison de santé de l'Odet", "Pharmacie de la Gare", "Yssingeaux Médical",
     "Cabinet du Dr Martin", "Groupe Hospitalier Est", "Officine Saint-Roch",
 ]  # fmt: skip
-NARRATIVES = ["", "Serveur isolé ; mots de passe changés", "Poste débranché du réseau.", "Dossier retrouvé, puis détruit."]
+NARRATIVES = [
+    "",
+    "Serveur isolé ; mots de passe changés",
+    "Poste débranché du réseau.",
+    "Dossier retrouvé, puis détruit.",
+]
 PROFESSIONS = ["", "medecins", "pharmaciens", "chirurgiens_dentistes", "sages_femmes", "infirmiers",
                "masseurs_kinesitherapeutes", "pedicures_podologues"]  # fmt: skip
 KINDS_OF_ORG = ["cabinet_medical", "centre_sante", "laboratoire", "etablissement_sante", "pharmacie", "medico_social",
@@ -136,7 +141,10 @@ def subset(values: tuple[str, ...] | list[str], *, min_size: int = 0) -> st.Sear
 @st.composite
 def random_dossiers(draw: st.DrawFn) -> dict[str, Any]:
     facts = copy.deepcopy(RANSOMWARE)
-    facts["controller"] = {"kind": draw(st.sampled_from(KINDS_OF_ORG)), "role": draw(st.sampled_from(["controller", "processor"]))}
+    facts["controller"] = {
+        "kind": draw(st.sampled_from(KINDS_OF_ORG)),
+        "role": draw(st.sampled_from(["controller", "processor"])),
+    }
     facts["nature"] = {
         "types": draw(subset(BREACH_TYPES, min_size=1)),
         "origin": draw(st.sampled_from(ORIGINS)),
@@ -207,7 +215,9 @@ def random_dossiers(draw: st.DrawFn) -> dict[str, Any]:
             },
         )
     )
-    data["information"] = {"channels": draw(st.dictionaries(st.sampled_from(["email", "letter", "sms"]), st.integers(1, 5000)))}
+    data["information"] = {
+        "channels": draw(st.dictionaries(st.sampled_from(["email", "letter", "sms"]), st.integers(1, 5000)))
+    }
     return data
 
 

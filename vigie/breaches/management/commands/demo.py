@@ -139,8 +139,7 @@ STORIES = [
             "risque d'hameçonnage ciblé et d'usurpation d'identité.",
             "measures_taken": "Serveur isolé, restauration depuis la sauvegarde hors ligne, mots de passe changés, "
             "plainte déposée.",
-            "measures_planned": "Double authentification pour les accès à distance ; sauvegardes testées chaque "
-            "mois.",
+            "measures_planned": "Double authentification pour les accès à distance ; sauvegardes testées chaque mois.",
             "certainty": "confirmed",
             "media": ["server", "workstation"],
         },
