@@ -142,7 +142,7 @@ Je tiens à vous informer d'une violation de données personnelles survenue au s
 
 {{ summary }}
 
-Les mesures suivantes ont été prises :
+Les mesures prises, et celles qui sont prévues, sont les suivantes :
 
 {{ measures_formal }}
 
@@ -163,7 +163,7 @@ Nous vous déclarons un sinistre : une violation de données personnelles, dont 
 
 {{ complaint_status }}
 
-Les mesures suivantes ont été prises :
+Les mesures prises, et celles qui sont prévues, sont les suivantes :
 
 {{ measures_formal }}
 
@@ -182,7 +182,7 @@ En notre qualité de sous-traitant, nous vous informons sans délai d'une violat
 
 Conséquences probables : {{ consequences_formal }}
 
-Les mesures suivantes ont été prises :
+Les mesures prises, et celles qui sont prévues, sont les suivantes :
 
 {{ measures_formal }}
 

@@ -33,7 +33,8 @@ from .readability import kandel_moles
 from .render import CONTENT_TYPES, KINDS, compose, french, typeset
 from .templating import DEFAULTS, NAMES
 
-READABLE = ("letter", "email", "public-notice")
+READABLE = ("letter", "letter-parent", "email", "email-parent", "public-notice")
+PARENT_KINDS = ("letter-parent", "email-parent")
 
 
 def _breach(request: HttpRequest, pk: int) -> Breach:
@@ -75,7 +76,10 @@ def _rows(breach: Breach, dossier: dict[str, Any] | None) -> list[dict[str, Any]
     }
     states = {row.id: row for row in breach.obligation_rows()}
     rows = []
+    minors = "minors" in (breach.person_categories or [])
     for slug, kind in KINDS.items():
+        if slug in PARENT_KINDS and not minors:
+            continue  # letters to a minor's parents only when minors are among the persons
         obligation = states.get(kind.obligation or "")
         if obligation is not None and obligation.done and slug != "cnil-complementary":
             status = "sent"

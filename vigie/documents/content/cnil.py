@@ -32,7 +32,7 @@ from .common import (
     p,
     todo,
 )
-from .grammar import cap, count_of, join, named_person
+from .grammar import cap, count_of, join, lower_first, named_person
 
 INTERNAL = {
     "insider_misuse", "lost_device", "lost_paper", "misdirected_email", "misdirected_post",
@@ -222,7 +222,9 @@ def notification_type(view: View, complementary: bool) -> str:
     return "Notification initiale" if missing(view) else "Notification complète"
 
 
-def sections(view: View, *, complementary: bool = False) -> list[Section]:
+def sections(view: View, *, complementary: bool = False, annex: bool = False) -> list[Section]:
+    """The form's sections in order. With ``annex`` (the PDF and DOCX dossier), the copy of the message to the
+    persons is laid out in an annex at the end rather than as one long field (the copy assistant's)."""
     org = view.org
     initial_ref = view.cnil_reference()
     type_blocks = [fld("type", "Type de notification", notification_type(view, complementary))]
@@ -288,17 +290,14 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
         fld("informed", "Les personnes ont-elles été informées ?", informed),
         fld("informed_details", "Précisions", informed_details),
     ]
-    message = persons_message(view)
-    if message and (view.done_at("inform_persons") or view.decision.get("notify_data_subjects")):
-        information_blocks.append(
-            fld(
-                "message_copy",
-                "Copie du message adressé aux personnes"
-                if view.done_at("inform_persons")
-                else "Projet de message aux personnes",
-                message,
-            )
-        )
+    message_label = (
+        "Copie du message adressé aux personnes"
+        if view.done_at("inform_persons")
+        else "Projet de message aux personnes"
+    )
+    with_message = bool(view.done_at("inform_persons") or view.decision.get("notify_data_subjects"))
+    if with_message:
+        information_blocks.append(fld("message_copy", message_label, "En annexe." if annex else persons_message(view)))
 
     others = [
         fld("complaint", "Plainte", view.complaint_status()),
@@ -340,7 +339,9 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
                     "Nom",
                     named_person(str(legal["name"]), str(legal["civility"])) or todo("nom du représentant légal"),
                 ),
-                fld("legal_function", "Fonction", str(legal["function"]) or todo("fonction du représentant légal")),
+                fld(
+                    "legal_function", "Fonction", cap(str(legal["function"])) or todo("fonction du représentant légal")
+                ),
                 *fields_known(
                     ("legal_email", "Courriel", str(legal["email"])), ("legal_phone", "Téléphone", str(legal["phone"]))
                 ),
@@ -454,6 +455,8 @@ def sections(view: View, *, complementary: bool = False) -> list[Section]:
                 id="news",
             )
         )
+    if annex and with_message:
+        out.append(Section(f"Annexe : {lower_first(message_label)}", persons_message_blocks(view), id="annex"))
     return out
 
 
@@ -471,6 +474,12 @@ def persons_message(view: View) -> str:
     return message_text(view)
 
 
+def persons_message_blocks(view: View) -> list[Block]:
+    from .persons import message_blocks
+
+    return message_blocks(view)
+
+
 def notification(view: View, *, complementary: bool = False) -> Document:
     kind = "cnil-complementary" if complementary else "cnil-initial"
     title = "Notification complémentaire à la CNIL" if complementary else "Notification initiale à la CNIL"
@@ -482,7 +491,7 @@ def notification(view: View, *, complementary: bool = False) -> Document:
         kind,
         "report",
         title,
-        sections(view, complementary=complementary),
+        sections(view, complementary=complementary, annex=True),
         subtitle=f"Violation de données personnelles {view.reference} — {view.title}",
         references=[
             ["Référence interne", view.reference],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from vigie.risk import CONTROLLER_KIND_LABELS_FR, STATUS_LABELS_FR
+from vigie.risk import AXIS_LEVEL_LABELS_FR, CONTROLLER_KIND_LABELS_FR, STATUS_LABELS_FR
 
 from ..address import format_address, wrap
 from ..templating import blocks, context, text_for
@@ -116,13 +116,13 @@ def _signature(view: View) -> list[str]:
     return [view.name, *view.dpo_signature()]
 
 
-def _signer(view: View) -> list[str]:
-    """The legal representative signs the letters written in the first person (the Ordre)."""
+def _signer(view: View, *, rpps: bool = False) -> list[str]:
+    """The legal representative signs for the organisation (the Ordre letter adds the practitioner's RPPS)."""
     representative = view.legal_representative()
     if not representative:
         return _signature(view)
     lines = [representative, view.name]
-    if view.legal.get("rpps"):
+    if rpps and view.legal.get("rpps"):
         lines.append(f"RPPS n° {view.legal['rpps']}")
     return lines
 
@@ -168,7 +168,11 @@ def indicators(view: View) -> list[Block]:
 def complaint(view: View) -> Document:
     """A complaint file to take to the police or gendarmerie, or to send to the public prosecutor."""
     insured = bool(view.org.get("cyber_insurance"))
-    insurance_deadline = view.aware_at + timedelta(hours=72)
+    # The core's clock when it gives one (it runs from the detection of the attack when recorded), else 72 hours
+    # from awareness (C. assur. L. 12-10-1: « connaissance de l'atteinte »).
+    insurance_deadline = parse(view.obligation("police_complaint").get("due")) or (
+        (view.detected_at or view.aware_at) + timedelta(hours=72)
+    )
     evidence = [
         *EVIDENCE.get(view.origin, []),
         "Journaux des serveurs, du pare-feu et de la messagerie, conservés en l'état",
@@ -179,7 +183,6 @@ def complaint(view: View) -> Document:
     if view.done_at("notify_cnil"):
         evidence.append("Copie de la notification à la CNIL et de son récépissé")
     damages = [
-        f"Atteinte aux données {de(view.persons_text())}.",
         cap(view.detail("losses_estimate")).rstrip(".") + "."
         if view.detail("losses_estimate")
         else todo(
@@ -265,7 +268,15 @@ def complaint(view: View) -> Document:
                     p("Sous réserve de l'appréciation des enquêteurs et du procureur de la République."),
                 ],
             ),
-            Section("7. Préjudice", [bullets(damages), bullets(harms(view))]),
+            Section(
+                "7. Préjudice",
+                [
+                    h("Pour l'organisme"),
+                    bullets(damages),
+                    h("Pour les personnes concernées"),
+                    bullets([f"Atteinte aux données {de(view.persons_text())}.", *harms(view)]),
+                ],
+            ),
             Section("8. Éléments de preuve joints ou conservés", [bullets(evidence)]),
             Section("9. Assurance", insurance),
             Section("10. Mesures prises", [fld("measures", "Mesures prises", view.narrative("measures_taken"))]),
@@ -336,26 +347,24 @@ def council(view: View) -> str:
     return f"Conseil départemental de {ordre} {of_departement(postcode) or '(département à préciser)'}"
 
 
-def council_address(view: View) -> tuple[list[str], str]:
-    """The postal lines of the council, pre-filled where the council sits at the national Ordre (or is reached
-    through it), and a note for the sender; otherwise the line to complete."""
+def council_address(view: View) -> list[str]:
+    """The postal lines of the council: pre-filled where the council sits at the national Ordre (its central
+    councils), or is reached through it (a regional council, named above the national seat); otherwise the
+    line to complete."""
     seat = NATIONAL_SEATS.get(str(view.org.get("profession") or ""))
-    name = council(view)
-    if seat and name.startswith("Conseil central"):
-        return seat, "Adresse du siège de l'Ordre national, où siègent les conseils centraux."
+    if seat and council(view).startswith("Conseil central"):
+        return seat
     if seat:
-        return ["Ordre national des pharmaciens", *seat], (
-            "Adresse du siège de l'Ordre national, qui transmet au conseil régional ; l'adresse du conseil régional "
-            "peut la remplacer."
-        )
-    return [TO_COMPLETE], ""
+        return ["Ordre national des pharmaciens", *seat]
+    return [TO_COMPLETE]
 
 
 def ordre(view: View) -> Document:
     text, version = text_for(view, "ordre")
     name = council(view)
-    postal, note = council_address(view)
+    postal = council_address(view)
     rpps = str(view.legal.get("rpps") or "")
+    departmental = name.startswith("Conseil départemental")
     return doc(
         view,
         "ordre",
@@ -366,13 +375,16 @@ def ordre(view: View) -> Document:
         place_date=view.place_date(),
         references=[
             ["Notre référence", view.reference],
-            ["Département", departement(str(view.org.get("postcode") or "")) or "à préciser"],
+            *(
+                [["Département", departement(str(view.org.get("postcode") or "")) or "à préciser"]]
+                if departmental
+                else []
+            ),
             ["N° RPPS", rpps or "à compléter"],
         ]
         + ([["Modèle", f"version {version}"]] if version else []),
         subject="Information sur une violation de données personnelles",
-        signature=_signer(view),
-        footnote=note,
+        signature=_signer(view, rpps=True),
     )
 
 
@@ -430,8 +442,8 @@ def ars(view: View) -> Document:
                 [
                     p(scope),
                     p(
-                        "À déclarer sans délai sur le portail de signalement des événements sanitaires indésirables, "
-                        "signalement-sante.gouv.fr ; l'ARS et le CERT Santé, à l'Agence du numérique en santé, en sont "
+                        "À déclarer sans délai sur signalement-sante.gouv.fr, le portail de signalement des événements "
+                        "sanitaires indésirables ; l'ARS et le CERT Santé, à l'Agence du numérique en santé, en sont "
                         "destinataires."
                     ),
                 ],
@@ -574,9 +586,7 @@ def processor_notice(view: View) -> Document:
         "letter",
         "Notification d'une violation au responsable de traitement",
         [Section("", blocks(text, context(view)))],
-        recipient=_recipient(
-            "À l'attention du responsable de traitement", "et de son délégué à la protection des données", TO_COMPLETE
-        ),
+        recipient=_recipient("À l'attention du responsable", "de traitement et de son DPO", TO_COMPLETE),
         place_date=view.place_date(),
         references=[["Notre référence", view.reference]] + ([["Modèle", f"version {version}"]] if version else []),
         subject="Violation de données personnelles — article 33, paragraphe 2, du RGPD",
@@ -604,7 +614,7 @@ REGISTER_TITLES = {"ordre": "Informer le conseil de l'Ordre"}
 def register_extract(view: View) -> Document:
     """One breach as the register documents it (art. 33(5)): facts, effects, remedial action, reasoning."""
     reasons = [
-        unnested(f"{r['text']} — {r['basis']}" if r.get("basis") else r["text"])
+        cap(unnested(f"{r['text']} — {r['basis']}" if r.get("basis") else r["text"]))
         for r in view.assessment.get("reasons", [])
     ]
     obligations = []
@@ -621,9 +631,14 @@ def register_extract(view: View) -> Document:
         if item.get("delay_reasons"):
             line += f" ; motifs du retard : {item['delay_reasons']}"
         obligations.append(line)
+    axes = view.assessment.get("axes") or {}
     decision = [
         fld("risk", "Risque pour les personnes", cap(view.risk_label())),
-        fld("severity", "Gravité, méthode ENISA", cap(view.severity_text())),
+        *fields_known(
+            ("likelihood", "Vraisemblance", cap(AXIS_LEVEL_LABELS_FR.get(str(axes.get("likelihood")), ""))),
+            ("axis_severity", "Gravité", cap(AXIS_LEVEL_LABELS_FR.get(str(axes.get("severity")), ""))),
+        ),
+        fld("severity", "Score ENISA, à titre de contrôle", cap(view.severity_text())),
         fld("notify", "Notification à la CNIL", "Oui" if view.decision.get("notify_authority") else "Non"),
         fld("inform", "Information des personnes", "Oui" if view.decision.get("notify_data_subjects") else "Non"),
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..address import SPECIMEN, format_address
 from ..sms import fit
 from ..templating import blocks, context, fill, text_for
-from .common import Document, Section, View, doc, long_date, p
+from .common import Block, Document, Section, View, doc, long_date, p
 from .grammar import cap, de, join
 from .plain import quoted
 
@@ -61,12 +61,16 @@ def email(view: View) -> Document:
     )
 
 
+def message_blocks(view: View) -> list[Block]:
+    """The body of the message to the persons: the public notice when that is the channel, else the letter."""
+    document = public_notice(view) if view.decision.get("data_subjects_channel") == "public" else letter(view)
+    return document.sections[0].blocks
+
+
 def message_text(view: View) -> str:
     """The body of the message to the persons as plain text (the CNIL asks for a copy of it)."""
-    document = public_notice(view) if view.decision.get("data_subjects_channel") == "public" else letter(view)
-    section = document.sections[0]
     lines = []
-    for block in section.blocks:
+    for block in message_blocks(view):
         if block.type == "list":
             lines += [f"– {item}" for item in block.items]
         else:

@@ -161,6 +161,9 @@ def data_concerned(view: View) -> list[str]:
     return [cap(table.get(code, table["other"])) + "." for code in view.categories]
 
 
+CHILD_IDENTITY = "l'identité de votre enfant"
+
+
 def consequences(view: View) -> list[str]:
     cats = set(view.categories)
     out: list[str] = []
@@ -174,12 +177,12 @@ def consequences(view: View) -> list[str]:
             )
         if cats & {"national_id", "official_id", "identity"} and cats & {"birth_date", "national_id", "official_id"}:
             out.append(
-                f"Ils peuvent aussi utiliser {yours(view, 'votre identité', 'son identité')}. Par exemple pour "
+                f"Ils peuvent aussi utiliser {yours(view, 'votre identité', CHILD_IDENTITY)}. Par exemple pour "
                 "ouvrir un compte ou faire un crédit."
             )
         if cats & SENSITIVE:
             out.append(
-                f"Ils peuvent menacer de dire des choses sur {yours(view, 'votre santé', 'sa santé')}. Le but est "
+                f"Ils peuvent menacer de dire des choses sur {yours(view, 'votre santé', 'la santé de votre enfant')}. Le but est "
                 "de vous demander de l'argent."
             )
         if cats & {"financial", "payment_card"}:
@@ -267,7 +270,7 @@ def advice(view: View) -> list[str]:
         )
     if cats & {"national_id", "official_id"}:
         out.append(
-            f"Si quelqu'un utilise {yours(view, 'votre identité', 'son identité')}, portez plainte. "
+            f"Si quelqu'un utilise {yours(view, 'votre identité', CHILD_IDENTITY)}, portez plainte. "
             "Prévenez aussi votre banque."
         )
     if cats & SENSITIVE and hostile(view):

@@ -43,7 +43,7 @@ def test_cnil_dossier_has_the_legal_representative_in_a_section_of_its_own() -> 
     data = dossier(organisation={"legal_representative": LEGAL})
     assert "3. Représentant légal" in section_titles("cnil-initial", data)
     values = fields("cnil-initial", data)
-    assert values["legal_name"] == "Mme Anne Kerleau" and values["legal_function"] == "gérante"
+    assert values["legal_name"] == "Mme Anne Kerleau" and values["legal_function"] == "Gérante"
     assert values["legal_phone"] == "02 97 00 00 01"
     assert fields("cnil-initial", dossier())["legal_name"].startswith("À compléter")
 
@@ -111,8 +111,14 @@ def test_cnil_information_answers_with_channel_and_a_copy_of_the_message() -> No
         values["informed_details"]
         == "Le 4 mars 2026. Par courriel, 4\u202f200 personnes et par courrier, 600 personnes."
     )
-    assert "Nous vous écrivons car des données qui vous concernent" in values["message_copy"]
-    assert "\n– Votre numéro de sécurité sociale." in values["message_copy"]
+    assert values["message_copy"] == "En annexe."
+    annex = compose("cnil-initial", data).sections[-1]
+    assert annex.title == "Annexe : copie du message adressé aux personnes"
+    assert any("Votre numéro de sécurité sociale." in block.items for block in annex.blocks if block.type == "list")
+    # The copy assistant gives the whole text in one field, to paste into the online form.
+    assistant = {b.id: b.text for section in cnil.sections(View(data)) for b in section.blocks if b.type == "field"}
+    assert "Nous vous écrivons car des données qui vous concernent" in assistant["message_copy"]
+    assert "\n– Votre numéro de sécurité sociale." in assistant["message_copy"]
     recorded = dossier(done=done)
     recorded["details"] = {"persons_channel": "Appel téléphonique de la biologiste"}
     assert (
@@ -279,10 +285,9 @@ def test_each_profession_writes_to_its_own_council(profession: str, kind: str, p
 
 def test_national_and_regional_councils_get_the_national_seats_address() -> None:
     lab = View(dossier(organisation={"profession": "pharmaciens", "kind": "laboratoire"}))
-    assert council_address(lab)[0] == ["4 avenue Ruysdaël", "75379 Paris Cedex 08"]
+    assert council_address(lab) == ["4 avenue Ruysdaël", "75379 Paris Cedex 08"]
     regional = View(dossier(organisation={"profession": "pharmaciens", "kind": "pharmacie", "postcode": "56000"}))
-    lines, note = council_address(regional)
-    assert lines[0] == "Ordre national des pharmaciens" and "transmet au conseil régional" in note
+    assert council_address(regional) == ["Ordre national des pharmaciens", "4 avenue Ruysdaël", "75379 Paris Cedex 08"]
     document = compose("ordre", dossier(organisation={"profession": "pharmaciens", "kind": "laboratoire"}))
     assert document.recipient[-2:] == ["4 AVENUE RUYSDAEL", "75379 PARIS CEDEX 08"]
     departmental = compose("ordre", dossier())

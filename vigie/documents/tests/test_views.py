@@ -256,3 +256,11 @@ def test_a_read_only_member_cannot_record_incident_details(client, breach, make_
     signed_in(client, reader)
     response = client.post(url("details", breach.organisation_id, breach.pk), {"group_name": "Nébula"})
     assert response.status_code in (403, 404)
+
+
+def test_letters_to_parents_are_offered_only_when_minors_are_concerned(owner_client, org, owner) -> None:  # type: ignore[no-untyped-def]
+    adults = declare(org, owner, person_categories=["patients"])
+    children = declare(org, owner, person_categories=["patients", "minors"])
+    assert "Lettre aux parents" not in owner_client.get(url("index", org.pk, adults.pk)).content.decode()
+    page = owner_client.get(url("index", org.pk, children.pk)).content.decode()
+    assert "Lettre aux parents" in page and "Courriel aux parents" in page

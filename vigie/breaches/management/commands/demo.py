@@ -145,7 +145,7 @@ STORIES = [
         },
         [
             (20, "done", {"obligation": "police_complaint", "reference": "PV 2024/1187"}),
-            (26, "done", {"obligation": "ars_cert_sante", "reference": "Signalement n° 2025-0412"}),
+            (26, "done", {"obligation": "ars_cert_sante", "reference": "2025-0412"}),
             (30, "done", {"obligation": "notify_cnil", "reference": "CNIL-NOTIF-0042871"}),
             (40, "note", {"text": "Déclaration faite à l'assureur ; expert mandaté."}),
             (120, "done", {"obligation": "inform_persons", "note": "Courrier à chaque patient, avec conseils."}),
