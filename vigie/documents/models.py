@@ -18,7 +18,9 @@ from vigie.accounts.scoping import OrgQuerySet
 # Documents whose text an organisation may replace by its own (see ``templating``), with their names on screen.
 EDITABLE_KINDS = {
     "letter": _("Letter to the persons"),
+    "letter-parent": _("Letter to the parents of a minor"),
     "email": _("E-mail to the persons"),
+    "email-parent": _("E-mail to the parents of a minor"),
     "sms": _("Text message to the persons"),
     "public-notice": _("Public communication"),
     "ordre": _("Letter to the Ordre"),

@@ -357,3 +357,14 @@ def test_personnel_et_confidentiel_shows_in_the_window_above_the_address(kind: s
     assert mention_x >= 100 and 53 <= mention_y < first_y < last_y <= 92
     assert mention_x == pytest.approx(first_x, abs=0.5)
     assert "Personnel et confidentiel" not in pdf_text(render("cnil-initial", dossier(), "pdf"))
+
+
+def test_the_docx_letter_has_the_mention_above_the_address_and_parents_letters_take_the_own_text() -> None:
+    from .pdftext import docx_text
+
+    text = docx_text(render("letter", dossier(), "docx"))
+    assert text.index("PERSONNEL ET CONFIDENTIEL") < text.index("Madame ou Monsieur Prénom NOM")
+    own = {"letter-parent": {"version": 2, "body": "Madame, Monsieur,\n\nAu sujet de votre enfant : {{ advice }}"}}
+    parent = text_of("letter-parent", dossier(templates=own))
+    assert "Au sujet de votre enfant" in parent and "version 2" in parent
+    assert "Au sujet de votre enfant" not in text_of("letter", dossier(templates=own))
