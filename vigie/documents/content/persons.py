@@ -55,7 +55,7 @@ def email(view: View) -> Document:
         kind,
         "report",
         f"Information importante sur {about}",
-        [Section("", blocks(text, context(view)))],
+        [Section("", blocks(text, context(view, letter=False)))],
         subject=f"Information importante sur {about} – {view.name}",
         signature=_signature(view),
     )

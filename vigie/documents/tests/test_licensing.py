@@ -185,3 +185,11 @@ def test_the_misdirected_email_scenario_is_the_one_the_secrecy_row_uses() -> Non
     # Guard for the table above: the scenario must stay an accidental disclosure of health data.
     assert MISDIRECTED["nature"]["malicious"] is False and "health" in MISDIRECTED["data"]["categories"]
     assert RANSOMWARE["nature"]["origin"] == "ransomware"
+
+
+def test_only_a_letter_points_to_the_address_at_its_top() -> None:
+    data = make({})
+    assert "l'adresse en haut de cette lettre" in text_of("letter", data)
+    for kind in ("email", "email-parent", "public-notice"):
+        text = text_of(kind, data)
+        assert "en haut de cette lettre" not in text and "par courrier au 12 rue des Tilleuls, 69003 Lyon" in text, kind
