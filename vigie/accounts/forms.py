@@ -16,7 +16,7 @@ from django_otp.models import Device
 
 from .models import Organisation, Role, User
 from .services import SecondFactorThrottled, check_code
-from .validators import compact, validate_finess, validate_postcode, validate_siret
+from .validators import compact, validate_finess, validate_postcode, validate_rpps, validate_siren, validate_siret
 
 
 class SignInForm(AuthenticationForm):
@@ -145,6 +145,19 @@ class OrganisationForm(forms.ModelForm):
         help_text=_("9 characters, for health and medico-social establishments. Leave empty if you have none."),
     )
 
+    siren = forms.CharField(
+        label="SIREN",
+        max_length=16,
+        required=False,
+        help_text=_("9 digits; taken from the SIRET when left empty."),
+    )
+    legal_rep_rpps = forms.CharField(
+        label=_("RPPS number"),
+        max_length=16,
+        required=False,
+        help_text=_("11 digits, if the legal representative is a health professional (printed on the Ordre letter)."),
+    )
+
     class Meta:
         model = Organisation
         fields = [
@@ -152,6 +165,8 @@ class OrganisationForm(forms.ModelForm):
             "kind",
             "profession",
             "siret",
+            "siren",
+            "no_siren",
             "finess",
             "address",
             "postcode",
@@ -162,10 +177,38 @@ class OrganisationForm(forms.ModelForm):
             "dpo_name",
             "dpo_email",
             "dpo_phone",
+            "dpo_civility",
+            "legal_rep_civility",
+            "legal_rep_name",
+            "legal_rep_function",
+            "legal_rep_email",
+            "legal_rep_phone",
+            "legal_rep_rpps",
+            "legal_rep_ordre_member",
+            "contact_civility",
+            "contact_name",
+            "contact_function",
+            "contact_phone",
+            "contact_email",
             "cyber_insurance",
             "nis2_entity",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "no_siren": _("The organisation has no SIREN number"),
+            "dpo_civility": _("Civility"),
+            "legal_rep_civility": _("Civility"),
+            "legal_rep_name": _("Name"),
+            "legal_rep_function": _("Function"),
+            "legal_rep_email": _("E-mail"),
+            "legal_rep_phone": _("Telephone"),
+            "legal_rep_ordre_member": _("The legal representative is registered with the Ordre chosen above"),
+            "contact_civility": _("Civility"),
+            "contact_name": _("Name"),
+            "contact_function": _("Function"),
+            "contact_phone": _("Telephone"),
+            "contact_email": _("E-mail"),
+        }
         help_texts = {
             "name": _("As it should appear on the notifications."),
             "profession": OrganisationCreateForm.Meta.help_texts["profession"],
@@ -173,6 +216,16 @@ class OrganisationForm(forms.ModelForm):
             "dpo_name": _(
                 "The data protection officer (DPO) if you have one, otherwise the person the CNIL and patients "
                 "can contact about this breach (GDPR art. 33(3)(b))."
+            ),
+            "dpo_civility": _("So that the words of the documents agree with the person's gender."),
+            "legal_rep_name": _(
+                "The person who represents the organisation in law (manager, president, practitioner in charge): "
+                "named in the CNIL notification and the complaint."
+            ),
+            "legal_rep_function": _("E.g. manager, president, practitioner in charge."),
+            "legal_rep_ordre_member": _("The letter to the Ordre then closes with « salutations confraternelles »."),
+            "contact_name": _(
+                "The person the CNIL or the ARS can call about the breach, if not the DPO (e.g. the practice manager)."
             ),
             "cyber_insurance": _(
                 "Insurers usually pay for a cyber attack only if a complaint was filed with the police within 72 hours."
@@ -189,6 +242,29 @@ class OrganisationForm(forms.ModelForm):
             return ""
         validate_siret(value)
         return compact(value)
+
+    def clean_siren(self) -> str:
+        value = compact(self.cleaned_data["siren"])
+        if value:
+            validate_siren(value)
+        return value
+
+    def clean_legal_rep_rpps(self) -> str:
+        value = compact(self.cleaned_data["legal_rep_rpps"])
+        if value:
+            validate_rpps(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        siret, siren = data.get("siret") or "", data.get("siren") or ""
+        if siret and not siren:
+            data["siren"] = siret[:9]
+        elif siret and siren and not siret.startswith(siren):
+            self.add_error("siren", _("The SIREN is the first nine digits of the SIRET: they differ here."))
+        if data.get("no_siren") and (data.get("siren") or siret):
+            self.add_error("no_siren", _("Untick this box, or remove the SIREN and SIRET numbers."))
+        return data
 
     def clean_finess(self) -> str:
         value = self.cleaned_data["finess"]

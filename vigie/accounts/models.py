@@ -79,7 +79,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class Profession(models.TextChoices):
-    """The Ordre whose departmental council receives the courtesy letter after a breach."""
+    """The Ordre whose council (departmental, regional or central, by profession) receives the courtesy letter."""
 
     MEDECINS = "medecins", _("Physicians")
     PHARMACIENS = "pharmaciens", _("Pharmacists")
@@ -87,7 +87,16 @@ class Profession(models.TextChoices):
     SAGES_FEMMES = "sages_femmes", _("Midwives")
     INFIRMIERS = "infirmiers", _("Nurses")
     MASSEURS_KINESITHERAPEUTES = "masseurs_kinesitherapeutes", _("Physiotherapists")
+    PEDICURES_PODOLOGUES = "pedicures_podologues", _("Chiropodists")
     NONE = "", _("None (no Ordre)")
+
+
+class Civility(models.TextChoices):
+    """How a person is addressed, and the gender the documents' words agree with (« déléguée », « Madame »)."""
+
+    UNKNOWN = "", _("Not given")
+    MME = "mme", _("Ms")
+    M = "m", _("Mr")
 
 
 class Organisation(models.Model):
@@ -97,6 +106,9 @@ class Organisation(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
     profession = models.CharField(_("profession (Ordre)"), max_length=32, choices=Profession.choices, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    # The CNIL's online form asks for the SIREN, or a box ticked when the organisation has none.
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    no_siren = models.BooleanField(_("no SIREN number"), default=False)
     finess = models.CharField(_("FINESS"), max_length=9, blank=True)
     address = models.TextField(_("postal address"), blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
@@ -107,6 +119,25 @@ class Organisation(models.Model):
     dpo_name = models.CharField(_("DPO or contact person"), max_length=150, blank=True)
     dpo_email = models.EmailField(_("DPO e-mail"), blank=True)
     dpo_phone = models.CharField(_("DPO telephone"), max_length=30, blank=True)
+    dpo_civility = models.CharField(_("DPO civility"), max_length=3, choices=Civility.choices, blank=True)
+    # The legal representative (CNIL form, complaint, Ordre letter): the person who signs for the organisation.
+    legal_rep_name = models.CharField(_("legal representative"), max_length=150, blank=True)
+    legal_rep_civility = models.CharField(
+        _("legal representative's civility"), max_length=3, choices=Civility.choices, blank=True
+    )
+    legal_rep_function = models.CharField(_("legal representative's function"), max_length=100, blank=True)
+    legal_rep_email = models.EmailField(_("legal representative's e-mail"), blank=True)
+    legal_rep_phone = models.CharField(_("legal representative's telephone"), max_length=30, blank=True)
+    legal_rep_rpps = models.CharField(_("legal representative's RPPS number"), max_length=11, blank=True)
+    legal_rep_ordre_member = models.BooleanField(_("the legal representative is a member of this Ordre"), default=False)
+    # The person the CNIL and the ARS call about the breach, when it is not the DPO.
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_civility = models.CharField(
+        _("contact person's civility"), max_length=3, choices=Civility.choices, blank=True
+    )
+    contact_function = models.CharField(_("contact person's function"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact person's telephone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
     cyber_insurance = models.BooleanField(
         _("insured against cyber attacks"),
         default=False,

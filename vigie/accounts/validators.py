@@ -1,4 +1,5 @@
-"""Checks of an organisation's legal identifiers (SIRET, FINESS, postcode). Pure functions and form validators."""
+"""Checks of an organisation's legal identifiers (SIRET, SIREN, FINESS, RPPS, postcode). Pure functions and form
+validators."""
 
 from __future__ import annotations
 
@@ -51,6 +52,22 @@ def validate_siret(value: str) -> None:
             _("This SIRET number is not valid: please check it against your Kbis or INSEE notice."),
             code="siret_key",
         )
+
+
+def validate_siren(value: str) -> None:
+    siren = compact(value)
+    if len(siren) != 9 or not siren.isdigit():
+        raise ValidationError(_("A SIREN number has 9 digits."), code="siren_length")
+    if siren != LA_POSTE_SIREN and not luhn_ok(siren):
+        raise ValidationError(
+            _("This SIREN number is not valid: please check it against your Kbis or INSEE notice."), code="siren_key"
+        )
+
+
+def validate_rpps(value: str) -> None:
+    # Only the form is checked (11 digits): a wrong digit is caught by the Ordre, which knows its members.
+    if not re.fullmatch(r"\d{11}", compact(value)):
+        raise ValidationError(_("An RPPS number has 11 digits."), code="rpps")
 
 
 def validate_finess(value: str) -> None:

@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "members_count": org.memberships.count(),
         "identity_missing": [
             str(org._meta.get_field(name).verbose_name)
-            for name in ("siret", "address", "dpo_email")
+            for name in ("siret", "address", "dpo_email", "legal_rep_name")
             if not getattr(org, name)
         ],
         "previous_sign_in": services.previous_sign_in(request.user),  # type: ignore[arg-type]
@@ -81,8 +81,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
     # The form works on its own copy, so that a refused value never shows up elsewhere on the page.
     form = OrganisationForm(request.POST or None, instance=type(org).objects.get(pk=org.pk))
     if form.is_valid():
+        # Every field, not only ``changed_data``: a value the form derives (the SIREN from the SIRET) counts too;
+        # the service saves and logs only what differs.
         services.update_organisation(
-            org, {name: form.cleaned_data[name] for name in form.changed_data}, by=request.user, request=request
+            org, {name: form.cleaned_data[name] for name in form.Meta.fields}, by=request.user, request=request
         )  # type: ignore[arg-type]
         messages.success(request, _("The organisation's details are saved."))
         return redirect_after_post(request, reverse("accounts:organisation", args=[org.pk]))

@@ -575,6 +575,7 @@ class EventKind(models.TextChoices):
     OBLIGATION_DONE = "obligation_done", _("Obligation done")
     OBLIGATION_REOPENED = "obligation_reopened", _("Obligation reopened")
     DOCUMENT_GENERATED = "document_generated", _("Document generated")
+    DETAILS_RECORDED = "details_recorded", _("Incident details recorded")
     NOTE = "note", _("Note added")
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     CLOSED = "closed", _("Breach closed")

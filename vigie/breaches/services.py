@@ -580,6 +580,13 @@ def record_document_generated(
         return _event(breach, EventKind.DOCUMENT_GENERATED, summary, by=by, data={"kind": kind, **(data or {})})
 
 
+def record_details_saved(breach: Breach, *, by: User | None, labels: list[str]) -> TimelineEvent:
+    """Journal that the incident details kept for the complaint and the ARS report changed (which ones)."""
+    with _french():
+        summary = _("Incident details recorded: %(fields)s.") % {"fields": ", ".join(labels)}
+    return _event(breach, EventKind.DETAILS_RECORDED, summary, by=by, data={"fields": labels})
+
+
 # --- Reminders ------------------------------------------------------------------------------------------------
 
 

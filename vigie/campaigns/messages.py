@@ -181,7 +181,7 @@ class Variant:
         letter = french(persons.letter(view))
         self.letter_blocks = [block for section in letter["sections"] for block in _mark_greetings(section["blocks"])]
         self.letter_common = {
-            key: letter[key] for key in ("subject", "references", "signature", "footnote", "letterhead")
+            key: letter[key] for key in ("subject", "references", "signature", "footnote", "mention", "letterhead")
         }
         self.personal = [index for index, block in enumerate(self.letter_blocks) if _has_mark(block)]
         self.template: MessageTemplate | None = None  # the e-mail's bytes, made when first sent
@@ -280,5 +280,6 @@ class Composer:
         return {"address": list(data.get("address") or []), "salutation": closing, "blocks": blocks}
 
     def letter_common(self) -> dict[str, Any]:
-        """What every letter of a batch shares: organisation, subject, references, signature, footnote."""
+        """What every letter of a batch shares: organisation, subject, references, signature, footnote, the
+        mention above the address (« Personnel et confidentiel »)."""
         return {"organisation": self.org_name, **self.default.letter_common}

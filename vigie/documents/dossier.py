@@ -113,7 +113,7 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
     """
     from django.utils import timezone
 
-    from .models import Letterhead, LetterTemplate
+    from .models import IncidentDetails, Letterhead, LetterTemplate
 
     now = now or timezone.now()
     org = breach.organisation
@@ -131,7 +131,25 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
         "website": org.website,
         "cyber_insurance": org.cyber_insurance,
         "nis2_entity": org.nis2_entity,
-        "dpo": {"name": org.dpo_name, "email": org.dpo_email, "phone": org.dpo_phone},
+        "dpo": {"name": org.dpo_name, "email": org.dpo_email, "phone": org.dpo_phone, "civility": org.dpo_civility},
+        "siren": org.siren,
+        "no_siren": org.no_siren,
+        "legal_representative": {
+            "name": org.legal_rep_name,
+            "civility": org.legal_rep_civility,
+            "function": org.legal_rep_function,
+            "email": org.legal_rep_email,
+            "phone": org.legal_rep_phone,
+            "rpps": org.legal_rep_rpps,
+            "ordre_member": org.legal_rep_ordre_member,
+        },
+        "contact": {
+            "name": org.contact_name,
+            "civility": org.contact_civility,
+            "function": org.contact_function,
+            "phone": org.contact_phone,
+            "email": org.contact_email,
+        },
     }
     letterhead = Letterhead.objects.filter(organisation=org).first()
     if letterhead is not None and letterhead.logo:
@@ -159,6 +177,7 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
         )
     assessment = breach.assessment
     channel = (assessment or {}).get("data_subjects_channel")
+    details = IncidentDetails.objects.filter(breach=breach).first()
     return {
         "version": VERSION,
         "generated_at": _iso(now),
@@ -195,4 +214,23 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
             for event in breach.events.select_related("author")
         ],
         "templates": LetterTemplate.objects.latest_bodies(org),
+        "details": details.as_dossier() if details else {},
+        "information": _information(breach),
     }
+
+
+def _information(breach: Breach) -> dict[str, Any]:
+    """How many persons each channel reached through Vigie's campaigns (a server accepted the e-mail or the
+    SMS, or the letter was produced for printing): the CNIL asks by which means the persons were told."""
+    from django.db.models import Count
+
+    from vigie.campaigns.models import Channel, Recipient, State
+
+    reached = (
+        Recipient.objects.filter(campaign__breach=breach, state__in=(State.SENT, State.LETTER))
+        .exclude(channel=Channel.NONE)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("pk"))
+    )
+    return {"channels": {row["channel"]: row["n"] for row in reached}}

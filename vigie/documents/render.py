@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -58,8 +59,12 @@ KINDS: dict[str, Kind] = {
              lambda v, **_: cnil.notification(v, complementary=True)),
         Kind("letter", "Lettre aux personnes concernées", REPORT_FORMATS, "inform_persons",
              lambda v, recipient=None: persons.letter(v, recipient)),
+        Kind("letter-parent", "Lettre aux parents d'un mineur concerné", REPORT_FORMATS, "inform_persons",
+             lambda v, recipient=None: persons.letter(v.for_parent(), recipient)),
         Kind("email", "Courriel aux personnes concernées", ("eml", "html", "txt"), "inform_persons",
              lambda v, **_: persons.email(v)),
+        Kind("email-parent", "Courriel aux parents d'un mineur concerné", ("eml", "html", "txt"), "inform_persons",
+             lambda v, **_: persons.email(v.for_parent())),
         Kind("sms", "SMS aux personnes concernées", ("txt",), "inform_persons", lambda v, **_: persons.sms(v)),
         Kind("public-notice", "Communication publique", REPORT_FORMATS, "inform_persons",
              lambda v, **_: persons.public_notice(v)),
@@ -122,8 +127,13 @@ def render(kind: str, dossier: dict[str, Any], fmt: str, *, recipient: list[str]
 # --- French typography -------------------------------------------------------------------------------------
 
 
+# « L.1110-4 » → « L. 1110-4 »: articles of the French codes take a space after the letter (no-break).
+_CODE_ARTICLE = re.compile(r"\b([LRD])\.\s?(?=\d)")
+
+
 def _typo(value: Any) -> Any:
     if isinstance(value, str):
+        value = _CODE_ARTICLE.sub("\\1.\u00a0", value).replace("art. ", "art.\u00a0").replace("C. pén.", "C.\u00a0pén.")
         return typo(value).replace("'", "’")  # the typographic apostrophe
     if isinstance(value, list):
         return [_typo(item) for item in value]
@@ -183,7 +193,19 @@ def typeset(document: dict[str, Any], fmt: str = "pdf", *, logo: str | None = No
 def _wrap(text: str, width: int = 78, indent: str = "") -> str:
     import textwrap
 
-    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=" " * len(indent)) if text else ""
+    # Never break inside a word: a web or e-mail address cut at its hyphen would no longer work.
+    return (
+        textwrap.fill(
+            text,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=" " * len(indent),
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        if text
+        else ""
+    )
 
 
 def plain_text(document: dict[str, Any]) -> str:
@@ -191,7 +213,7 @@ def plain_text(document: dict[str, Any]) -> str:
     head = document["letterhead"]
     lines += [head["name"], *head["lines"], *head["contact"], *head["ids"], ""]
     if document["recipient"]:
-        lines += [*document["recipient"], ""]
+        lines += [*([document["mention"]] if document.get("mention") else []), *document["recipient"], ""]
     if document["place_date"]:
         lines += [document["place_date"], ""]
     lines += [f"{label} : {value}" for label, value in document["references"]]
@@ -212,7 +234,8 @@ def plain_text(document: dict[str, Any]) -> str:
             elif block["type"] == "list":
                 lines += [_wrap(item, indent="  - ") for item in block["items"]] + [""]
             elif block["type"] == "field":
-                lines += [f"{block['label']} :", _wrap(block["text"], indent="  "), ""]
+                label = block["label"] if block["label"].endswith("?") else f"{block['label']} :"
+                lines += [label, *(_wrap(line, indent="  ") for line in block["text"].split("\n")), ""]
             else:
                 lines += [_wrap(block["text"]), ""]
     lines += document["signature"]

@@ -1,7 +1,9 @@
 """Writes of the documents app, one named function each: generating a document (journalled and logged),
-saving a new version of an organisation's text, replacing its letterhead logo.
+recording the incident details the complaint and the ARS report quote, saving a new version of an
+organisation's text, replacing its letterhead logo.
 
 - ``generate_document(breach, kind, fmt, *, by, request=None) -> Generated``
+- ``save_incident_details(breach, changes, *, by) -> IncidentDetails``
 - ``save_letter_template(org, kind, body, *, by) -> LetterTemplate``
 - ``save_logo(org, data, *, by) -> Letterhead`` and ``remove_logo(org, *, by)``
 """
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -23,7 +26,7 @@ from vigie.audit.services import record
 from vigie.breaches.models import Breach
 
 from .dossier import build_dossier
-from .models import EDITABLE_KINDS, Letterhead, LetterTemplate
+from .models import DETAIL_FIELDS, EDITABLE_KINDS, IncidentDetails, Letterhead, LetterTemplate
 from .render import CONTENT_TYPES, KINDS, filename, render
 from .templating import unknown_placeholders
 
@@ -60,6 +63,35 @@ def generate_document(
             request=request,
         )
     return Generated(content, name, CONTENT_TYPES[fmt])
+
+
+def save_incident_details(breach: Breach, changes: dict[str, object], *, by: User | None) -> IncidentDetails:
+    """Record the incident details given in ``changes`` (field → value) for the breach; journal which changed."""
+    from vigie.breaches.services import record_details_saved
+
+    unknown = set(changes) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"not incident details: {sorted(unknown)}")
+    with transaction.atomic():
+        details, _created = IncidentDetails.objects.select_for_update().get_or_create(breach=breach)
+        changed = [name for name in DETAIL_FIELDS if name in changes and getattr(details, name) != changes[name]]
+        if not changed:
+            return details
+        for name in changed:
+            setattr(details, name, changes[name])
+        details.updated_by = by
+        details.save()
+        with translation.override("fr"):
+            labels = [str(IncidentDetails._meta.get_field(name).verbose_name) for name in changed]
+        record_details_saved(breach, by=by, labels=labels)
+        record(
+            "document.details_saved",
+            actor=by,
+            organisation=breach.organisation,
+            obj=breach,
+            detail={"fields": changed},
+        )
+    return details
 
 
 def save_letter_template(org: Organisation, kind: str, body: str, *, by: User | None) -> LetterTemplate:

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from .content import plain
-from .content.common import CNIL_COMPLAINT_URL, Block, View, long_date, short_date
+from .content.common import CNIL_COMPLAINT_URL, Block, View, long_date, short_date, working_days_after
 
 PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
@@ -59,8 +59,47 @@ Nous regrettons cet incident. Nous restons à votre écoute.
 
 Veuillez agréer, Madame, Monsieur, nos salutations distinguées."""
 
+LETTER_PARENT = """\
+Madame, Monsieur,
+
+Nous vous écrivons car des données qui concernent votre enfant ont été touchées par un incident.
+
+## Que s'est-il passé ?
+
+{{ what_happened }}
+
+Nous l'avons appris le {{ breach.date }}.
+
+## Quelles données de votre enfant sont concernées ?
+
+{{ data_concerned }}
+
+## Quels sont les risques ?
+
+{{ consequences }}
+
+## Ce que nous avons fait
+
+{{ measures }}
+
+## Ce que nous vous conseillons
+
+{{ advice }}
+
+## Pour nous joindre
+
+{{ contact }} Rappelez la référence {{ breach.reference }}.
+
+## Votre droit de réclamation
+
+Vous pouvez aussi vous plaindre auprès de la CNIL, pour votre enfant. C'est l'autorité qui protège les données personnelles. Son site : {{ cnil_url }}.
+
+Nous regrettons cet incident. Nous restons à votre écoute.
+
+Veuillez agréer, Madame, Monsieur, nos salutations distinguées."""
+
 SMS = (
-    "{{ organisation.name }} : un incident a touché vos données le {{ breach.date_short }}. "
+    "{{ organisation.name }} : un incident découvert le {{ breach.date_short }} a touché vos données. "
     "Méfiez-vous des appels et messages qui parlent de vos soins. Ne donnez jamais vos codes. "
     "Infos : {{ contact_short }}"
 )
@@ -68,7 +107,7 @@ SMS = (
 PUBLIC_NOTICE = """\
 ## Information sur un incident touchant des données personnelles
 
-{{ organisation.name }} a subi un incident le {{ breach.date }}. Des données de personnes suivies par nos soins sont concernées. Nous ne pouvons pas joindre chacune d'elles : nous publions donc cet avis.
+Le {{ breach.date }}, nous avons appris qu'un incident avait touché des données de personnes suivies par nos soins. {{ public_notice_reason }}
 
 ## Que s'est-il passé ?
 
@@ -99,53 +138,55 @@ Vous pouvez aussi vous plaindre auprès de la CNIL : {{ cnil_url }}."""
 ORDRE = """\
 Madame la Présidente, Monsieur le Président,
 
-Je tiens à vous informer d'une violation de données personnelles survenue au sein de {{ organisation.name }}, dont nous avons eu connaissance le {{ breach.date }} (référence {{ breach.reference }}).
+Je tiens à vous informer d'une violation de données personnelles survenue au sein {{ organisation.of }}, dont nous avons eu connaissance le {{ breach.date }}, sous la référence {{ breach.reference }}.
 
 {{ summary }}
 
-Les mesures suivantes ont été prises :
+Les mesures prises, et celles qui sont prévues, sont les suivantes :
 
 {{ measures_formal }}
 
 {{ cnil_status }} {{ persons_status }}
 
-Ce courrier ne répond à aucune obligation légale. Il vise à tenir le conseil informé, au regard du secret professionnel ({{ deontology }}), et de la continuité des soins si elle devait être affectée.
+Ce courrier ne répond à aucune obligation légale. Il vise à tenir le conseil informé, au regard du secret professionnel, {{ deontology }}, et de la continuité des soins si elle devait être affectée.
 
-Je reste à votre disposition pour tout renseignement complémentaire et vous prie d'agréer, Madame la Présidente, Monsieur le Président, l'expression de mes salutations confraternelles."""
+Je reste à votre disposition pour tout renseignement complémentaire et vous prie d'agréer, Madame la Présidente, Monsieur le Président, l'expression de mes {{ ordre_salutations }}."""
 
 INSURER = """\
 Madame, Monsieur,
 
-Nous vous déclarons un sinistre : une violation de données personnelles, découverte le {{ breach.date }} (notre référence {{ breach.reference }}).
+Nous vous déclarons un sinistre : une violation de données personnelles, dont nous avons eu connaissance le {{ breach.date }}, sous notre référence {{ breach.reference }}.
+
+{{ insurer_deadline }}
 
 {{ summary }}
 
 {{ complaint_status }}
 
-Les mesures suivantes ont été prises :
+Les mesures prises, et celles qui sont prévues, sont les suivantes :
 
 {{ measures_formal }}
 
 {{ cnil_status }}
 
-Nous vous remercions de nous indiquer la marche à suivre, l'expert éventuellement mandaté et les pièces à fournir. Numéro de contrat : à compléter.
+Nous vous remercions de nous indiquer la marche à suivre, l'expert éventuellement mandaté et les pièces à fournir.
 
 Veuillez agréer, Madame, Monsieur, nos salutations distinguées."""
 
 PROCESSOR_NOTICE = """\
 Madame, Monsieur,
 
-En notre qualité de sous-traitant, nous vous informons sans délai d'une violation de données personnelles touchant des données que nous traitons pour votre compte (article 33, paragraphe 2, du RGPD). Nous en avons eu connaissance le {{ breach.date }} (notre référence {{ breach.reference }}).
+En notre qualité de sous-traitant, nous vous informons sans délai d'une violation de données personnelles touchant des données que nous traitons pour votre compte, en application de l'article 33, paragraphe 2, du RGPD. Nous en avons eu connaissance le {{ breach.date }}, sous notre référence {{ breach.reference }}.
 
 {{ summary }}
 
 Conséquences probables : {{ consequences_formal }}
 
-Les mesures suivantes ont été prises :
+Les mesures prises, et celles qui sont prévues, sont les suivantes :
 
 {{ measures_formal }}
 
-Il vous appartient, en tant que responsable de traitement, d'apprécier s'il faut notifier la CNIL dans les 72 heures suivant le moment où vous avez connaissance de la violation, et informer les personnes concernées. Nous vous apportons toute l'aide nécessaire (article 28, paragraphe 3, point f) et vous transmettrons les informations complémentaires dès qu'elles seront connues (article 33, paragraphe 4).
+Il vous appartient, en tant que responsable de traitement, d'apprécier s'il faut notifier la CNIL dans les 72 heures suivant le moment où vous avez connaissance de la violation, et informer les personnes concernées. Nous vous apportons toute l'aide nécessaire, selon l'article 28, paragraphe 3, point f, et vous transmettrons les informations complémentaires dès qu'elles seront connues, selon l'article 33, paragraphe 4.
 
 Votre contact : {{ contact_formal }}.
 
@@ -154,6 +195,8 @@ Veuillez agréer, Madame, Monsieur, nos salutations distinguées."""
 DEFAULTS: dict[str, str] = {
     "letter": LETTER,
     "email": LETTER,
+    "letter-parent": LETTER_PARENT,
+    "email-parent": LETTER_PARENT,
     "sms": SMS,
     "public-notice": PUBLIC_NOTICE,
     "ordre": ORDRE,
@@ -164,6 +207,8 @@ DEFAULTS: dict[str, str] = {
 # Every placeholder a text may use. A list value fills a block of its own as bullets, or is joined inline.
 NAMES = (
     "organisation.name",
+    "organisation.subject",
+    "organisation.of",
     "organisation.city",
     "organisation.phone",
     "organisation.email",
@@ -191,20 +236,49 @@ NAMES = (
     "persons_status",
     "complaint_status",
     "deontology",
+    "ordre_salutations",
+    "insurer_deadline",
+    "public_notice_reason",
     "cnil_url",
 )
 
 
 def deontology(view: View) -> str:
-    if view.org.get("profession") == "medecins":
-        return "articles L.1110-4, R.4127-4 et R.4127-73 du code de la santé publique"
-    return "article L.1110-4 du code de la santé publique"
+    """The rules of professional secrecy the organisation's practitioners are bound by."""
+    articles = {
+        "medecins": "art. L. 1110-4, R. 4127-4 et R. 4127-73",
+        "pharmaciens": "art. L. 1110-4 et R. 4235-5",
+    }.get(str(view.org.get("profession") or ""), "art. L. 1110-4")
+    return f"{articles} du code de la santé publique"
 
 
-def context(view: View) -> dict[str, str | list[str]]:
-    """The value of every placeholder for this dossier."""
+def ordre_salutations(view: View) -> str:
+    """« confraternelles » only between members of the same Ordre; « distinguées » otherwise."""
+    return "salutations confraternelles" if view.legal.get("ordre_member") else "salutations distinguées"
+
+
+def insurer_deadline(view: View) -> str:
+    """The contractual deadline to declare a claim, never under five working days (C. assur. L. 113-2 4°)."""
+    return (
+        "Le contrat fixe le délai de déclaration du sinistre, qui ne peut être inférieur à cinq jours ouvrés à "
+        f"compter de sa connaissance : il ne peut donc expirer avant le {long_date(working_days_after(view.aware_at, 5))}, "
+        "selon l'art. L. 113-2, 4° du code des assurances."
+    )
+
+
+def public_notice_reason(view: View) -> str:
+    """Why a public notice: each person cannot be reached (art. 34(3)(c)), or it adds to the letters."""
+    if view.decision.get("data_subjects_channel") == "public":
+        return "Nous ne pouvons pas joindre chacune d'elles : nous publions donc cet avis."
+    return "Nous publions cet avis en plus de l'information que nous adressons à chacune d'elles."
+
+
+def context(view: View, *, letter: bool = True) -> dict[str, str | list[str]]:
+    """The value of every placeholder for this dossier (``letter``: the text is a letter, not a notice)."""
     values: dict[str, str | list[str]] = {
         "organisation.name": view.name,
+        "organisation.subject": view.named.subject,
+        "organisation.of": view.named.of_,
         "organisation.city": view.city,
         "organisation.phone": str(view.org.get("phone") or ""),
         "organisation.email": str(view.org.get("email") or ""),
@@ -224,7 +298,7 @@ def context(view: View) -> dict[str, str | list[str]]:
         "measures": plain.measures(view),
         "measures_formal": plain.measures_formal(view),
         "advice": plain.advice(view),
-        "contact": view.contact_sentence(),
+        "contact": view.contact_sentence(letter=letter),
         "contact_short": view.contact_short(),
         "contact_formal": view.contact_formal(),
         "summary": plain.summary_formal(view),
@@ -232,6 +306,9 @@ def context(view: View) -> dict[str, str | list[str]]:
         "persons_status": view.persons_status(),
         "complaint_status": view.complaint_status(),
         "deontology": deontology(view),
+        "ordre_salutations": ordre_salutations(view),
+        "insurer_deadline": insurer_deadline(view),
+        "public_notice_reason": public_notice_reason(view),
         "cnil_url": CNIL_COMPLAINT_URL,
     }
     assert set(values) == set(NAMES)

@@ -8,6 +8,7 @@ app_name = "documents"
 urlpatterns = [
     path("violations/<int:pk>/documents/", views.index, name="index"),
     path("violations/<int:pk>/documents/cnil/assistant/", views.cnil_assistant, name="cnil_assistant"),
+    path("violations/<int:pk>/documents/elements/", views.details, name="details"),
     path("violations/<int:pk>/documents/cybermalveillance/", views.cybermalveillance, name="cybermalveillance"),
     path("violations/<int:pk>/documents/<slug:kind>/", views.preview, name="preview"),
     path("violations/<int:pk>/documents/<slug:kind>/apercu.png", views.preview_png, name="preview_png"),

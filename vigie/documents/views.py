@@ -27,13 +27,14 @@ from . import services
 from .content import cnil
 from .content.common import View
 from .dossier import build_dossier, validate_dossier
-from .forms import LetterTemplateForm, LogoForm, ReceiptForm
-from .models import EDITABLE_KINDS, Letterhead, LetterTemplate
+from .forms import IncidentDetailsForm, LetterTemplateForm, LogoForm, ReceiptForm
+from .models import DETAIL_FIELDS, EDITABLE_KINDS, IncidentDetails, Letterhead, LetterTemplate
 from .readability import kandel_moles
 from .render import CONTENT_TYPES, KINDS, compose, french, typeset
 from .templating import DEFAULTS, NAMES
 
-READABLE = ("letter", "email", "public-notice")
+READABLE = ("letter", "letter-parent", "email", "email-parent", "public-notice")
+PARENT_KINDS = ("letter-parent", "email-parent")
 
 
 def _breach(request: HttpRequest, pk: int) -> Breach:
@@ -75,7 +76,10 @@ def _rows(breach: Breach, dossier: dict[str, Any] | None) -> list[dict[str, Any]
     }
     states = {row.id: row for row in breach.obligation_rows()}
     rows = []
+    minors = "minors" in (breach.person_categories or [])
     for slug, kind in KINDS.items():
+        if slug in PARENT_KINDS and not minors:
+            continue  # letters to a minor's parents only when minors are among the persons
         obligation = states.get(kind.obligation or "")
         if obligation is not None and obligation.done and slug != "cnil-complementary":
             status = "sent"
@@ -97,20 +101,49 @@ def _rows(breach: Breach, dossier: dict[str, Any] | None) -> list[dict[str, Any]
     return rows
 
 
-@org_view(Role.READONLY)
-def index(request: HttpRequest, pk: int) -> HttpResponse:
-    """The Documents tab: each document of the breach with its status, a preview and its downloads."""
-    breach = _breach(request, pk)
+def _details_form(breach: Breach, data: Any = None) -> IncidentDetailsForm:
+    return IncidentDetailsForm(data, instance=IncidentDetails.objects.filter(breach=breach).first())
+
+
+def _index_context(breach: Breach, details_form: IncidentDetailsForm) -> dict[str, Any]:
     dossier = build_dossier(breach)
     valid = not validate_dossier(dossier)
-    context = {
+    return {
         "breach": breach,
         "ready": valid,
         "rows": _rows(breach, dossier if valid else None),
         "cnil_done": bool((row := breach.obligation("notify_cnil")) and row.done),
+        "details_form": details_form,
     }
+
+
+@org_view(Role.READONLY)
+def index(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Documents tab: each document of the breach with its status, a preview and its downloads, and the
+    incident details the complaint and the ARS report quote."""
+    breach = _breach(request, pk)
+    context = _index_context(breach, _details_form(breach))
     template = "documents/index.html#documents" if request.htmx else "documents/index.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def details(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the incident details (technical indicators, state of the structure, how the persons were told)."""
+    breach = _breach(request, pk)
+    form = _details_form(breach, request.POST)
+    if form.is_valid():
+        services.save_incident_details(
+            breach,
+            {name: form.cleaned_data[name] for name in DETAIL_FIELDS},
+            by=request.user,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("The incident details are saved."))
+        return _after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]) + "#incident-details")  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "documents/index.html#incident-details", {"breach": breach, "details_form": form})
+    return render(request, "documents/index.html", _index_context(breach, form))
 
 
 @org_view(Role.READONLY)

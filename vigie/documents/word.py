@@ -80,7 +80,11 @@ def _blocks(document: Any, blocks: list[dict[str, Any]]) -> None:
             label.paragraph_format.keep_with_next = True
             label.paragraph_format.space_after = Pt(0)
             _run(label, block["label"], bold=True, size=9.5, color=SOFT)
-            document.add_paragraph(clean(block["text"]))
+            value = document.add_paragraph()
+            for index, line in enumerate(block["text"].split("\n")):
+                if index:
+                    value.add_run().add_break()
+                _run(value, line)
         else:
             paragraph = document.add_paragraph(clean(block["text"]))
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -111,6 +115,10 @@ def docx(doc: dict[str, Any], *, logo: bytes | None = None) -> bytes:
         address.paragraph_format.left_indent = Mm(90)
         address.paragraph_format.space_before = Pt(36)
         address.paragraph_format.space_after = Pt(36)
+        if doc.get("mention"):
+            _run(address, doc["mention"].upper(), bold=True, size=9.5)
+            address.add_run().add_break()
+            address.add_run().add_break()
         for index, line in enumerate(doc["recipient"]):
             if index:
                 address.add_run().add_break()

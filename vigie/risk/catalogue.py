@@ -298,9 +298,9 @@ REASONS: Final[dict[str, tuple[str, str]]] = {
     ),
     "a.l.backup.basis": (f"{_C[0]}, cas n° 1", f"{_C[1]}, case 1"),
     "a.l.short": (
-        "Les données ont été rétablies en {hours:decimal} heure(s), sans effet signalé pour les personnes "
+        "Les données ont été rétablies en {hours:decimal} h, sans effet signalé pour les personnes "
         "(vraisemblance {level:label:axis_level}).",
-        "The data were back within {hours:decimal} hour(s), with no effect reported for the persons (likelihood "
+        "The data were back within {hours:decimal} h, with no effect reported for the persons (likelihood "
         "{level:label:axis_level}).",
     ),
     "a.l.short.basis": (f"{_G[0]}, annexe B, ex. 3 ; {_C[0]}, cas n° 1", f"{_G[1]}, annex B, ex. 3; {_C[1]}, case 1"),

@@ -100,9 +100,11 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     TimelineEvent.objects.create(**pk(3), breach=breach, kind=EventKind.NOTE, author=user, summary=f"Note {marker}")
     Invitation.objects.create(**pk(4), organisation=org, email=f"invite-{marker.lower()}@example.fr", role=Role.MEMBER)
     # Documents (offset 6): an organisation's own letter text.
-    from vigie.documents.models import LetterTemplate
+    from vigie.documents.models import IncidentDetails, LetterTemplate
 
     LetterTemplate.objects.create(**pk(6), organisation=org, kind="letter", version=1, body=f"Lettre {marker}")
+    # Documents (offset 7): the incident details recorded for the complaint and the ARS report.
+    IncidentDetails.objects.create(**pk(7), breach=breach, group_name=f"Groupe {marker}")
     # Campaigns (offsets 60–63): a campaign, one recipient, one ledger entry, one letter batch.
     from vigie.campaigns.models import Campaign, DeliveryEvent, LetterBatch, Recipient
 

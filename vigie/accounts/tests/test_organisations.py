@@ -224,3 +224,55 @@ def test_siret_and_finess_checks():
     assert not siret_ok("73282932000075")
     assert siret_ok("35600000049837")  # La Poste: digits add up to a multiple of 5
     assert compact(" 2a0 000 001 ") == "2A0000001"
+
+
+def test_the_siren_comes_from_the_siret_and_the_legal_representative_is_kept(owner_client, org):
+    url = reverse("accounts:organisation", args=[org.pk])
+    representative = {
+        "legal_rep_civility": "mme",
+        "legal_rep_name": "Claire Martin",
+        "legal_rep_function": "médecin titulaire",
+        "legal_rep_rpps": "101 0123 4567",
+        "legal_rep_ordre_member": "on",
+        "contact_civility": "m",
+        "contact_name": "Paul Riou",
+        "contact_function": "secrétaire médical",
+        "contact_phone": "03 88 00 00 02",
+        "dpo_civility": "mme",
+    }
+    assert owner_client.post(url, {**VALID, **representative}).status_code == 302
+    org.refresh_from_db()
+    assert org.siren == "732829320" and not org.no_siren
+    assert (org.legal_rep_name, org.legal_rep_rpps, org.legal_rep_ordre_member) == (
+        "Claire Martin",
+        "10101234567",
+        True,
+    )
+    assert (org.contact_name, org.contact_function, org.dpo_civility) == ("Paul Riou", "secrétaire médical", "mme")
+    page = owner_client.get(url).text
+    assert page.index("Représentant légal") < page.index("Personne à contacter")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"siren": "412356784"}, "neuf premiers chiffres du SIRET"),
+        ({"siren": "73282932"}, "9 chiffres"),
+        ({"siret": "", "siren": "732829321"}, "n’est pas valable"),
+        ({"no_siren": "on"}, "Décochez cette case"),
+        ({"legal_rep_rpps": "1010123456"}, "11 chiffres"),
+    ],
+)
+def test_siren_and_rpps_are_checked(owner_client, org, changes, message, htmx_headers):
+    url = reverse("accounts:organisation", args=[org.pk])
+    response = owner_client.post(url, {**VALID, **changes}, HTTP_HX_TARGET="organisation-form", **htmx_headers)
+    assert response.status_code == 200 and message in response.text
+    org.refresh_from_db()
+    assert org.city == ""
+
+
+def test_an_organisation_without_siren_says_so(owner_client, org):
+    url = reverse("accounts:organisation", args=[org.pk])
+    assert owner_client.post(url, {**VALID, "siret": "", "no_siren": "on"}).status_code == 302
+    org.refresh_from_db()
+    assert org.no_siren and org.siren == ""

@@ -5,99 +5,202 @@ register extract (GDPR art. 33(5)).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from vigie.risk import CONTROLLER_KIND_LABELS_FR, STATUS_LABELS_FR
+from vigie.risk import AXIS_LEVEL_LABELS_FR, CONTROLLER_KIND_LABELS_FR, STATUS_LABELS_FR
 
 from ..address import format_address, wrap
 from ..templating import blocks, context, text_for
 from .cnil import cause, consequences, harms
-from .common import Document, Section, View, bullets, doc, fld, h, long_date, moment_text, p, parse
+from .common import (
+    Block,
+    Document,
+    Section,
+    View,
+    bullets,
+    doc,
+    fields_known,
+    fld,
+    h,
+    long_date,
+    moment_text,
+    p,
+    parse,
+    todo,
+    working_days_after,
+)
+from .grammar import cap, de, hours, unnested
 from .places import departement, of_departement, region
 
 TO_COMPLETE = "ADRESSE A COMPLETER"
 
-# Code pénal: the offences a complaint may name, by origin (the prosecutor decides the qualification).
-OFFENCES = {
-    "hacking": ["Accès ou maintien frauduleux dans un système de traitement automatisé de données (art. 323-1)"],
-    "ransomware": [
-        "Accès ou maintien frauduleux dans un système de traitement automatisé de données (art. 323-1)",
-        "Entrave au fonctionnement d'un système (art. 323-2)",
-        "Extraction et modification frauduleuses de données (art. 323-3)",
-        "Extorsion, si une rançon est demandée (art. 312-1)",
-    ],
-    "malware": [
-        "Accès ou maintien frauduleux dans un système de traitement automatisé de données (art. 323-1)",
-        "Détention ou diffusion d'un programme conçu pour commettre ces atteintes (art. 323-3-1)",
-    ],
-    "credential_stuffing": [
-        "Accès ou maintien frauduleux dans un système de traitement automatisé de données (art. 323-1)"
-    ],
-    "phishing": [
-        "Accès ou maintien frauduleux dans un système de traitement automatisé de données (art. 323-1)",
-        "Escroquerie ou tentative d'escroquerie (art. 313-1)",
-    ],
-    "social_engineering": [
-        "Usurpation d'identité (art. 226-4-1)",
-        "Escroquerie ou tentative d'escroquerie (art. 313-1)",
-    ],
-    "stolen_device": ["Vol (art. 311-1)"],
-    "stolen_paper": ["Vol (art. 311-1)"],
-    "insider_misuse": ["Accès ou maintien frauduleux dans un système de traitement automatisé de données (art. 323-1)"],
-}
+# Code pénal: the offences a complaint may name, by origin; the prosecutor decides the qualification.
+ACCESS = "Accès ou maintien frauduleux dans un système de traitement automatisé de données : C. pén., art. 323-1"
+ACCESS_AGGRAVATED = (
+    "Accès ou maintien frauduleux ayant entraîné la suppression ou la modification de données, ou l'altération "
+    "du fonctionnement du système : C. pén., art. 323-1, al. 2"
+)
+HINDRANCE = "Entrave au fonctionnement d'un système de traitement automatisé de données : C. pén., art. 323-2"
+DATA_TAMPERING = (
+    "Introduction, extraction, reproduction, suppression ou modification frauduleuse de données : C. pén., art. 323-3"
+)
+TOOLS = "Détention ou mise à disposition d'un programme conçu pour commettre ces atteintes : C. pén., art. 323-3-1"
+GANG = "Participation à un groupement formé en vue de préparer ces atteintes : C. pén., art. 323-4"
+ENDANGERING = (
+    "Atteinte ayant exposé autrui à un risque immédiat de mort ou de blessures graves, ou fait obstacle aux "
+    "secours, à apprécier au vu de la perturbation des soins : C. pén., art. 323-4-2"
+)
+COLLECTION = "Collecte de données à caractère personnel par un moyen frauduleux : C. pén., art. 226-18"
+DISCLOSURE = (
+    "Divulgation à un tiers n'ayant pas qualité pour les recevoir de données portant atteinte à la "
+    "considération ou à l'intimité de la vie privée : C. pén., art. 226-22"
+)
+EXTORTION = "Extorsion : C. pén., art. 312-1"
+FRAUD = "Escroquerie ou tentative d'escroquerie : C. pén., art. 313-1"
+IMPERSONATION = "Usurpation d'identité : C. pén., art. 226-4-1"
+THEFT = "Vol : C. pén., art. 311-1"
+INTRUSIONS = {"ransomware", "malware", "hacking", "credential_stuffing", "phishing", "insider_misuse"}
+
 EVIDENCE = {
-    "ransomware": ["Note ou écran de demande de rançon (photo ou capture, sans payer ni répondre)"],
+    "ransomware": ["Note ou écran de demande de rançon, en photo ou capture, sans payer ni répondre"],
     "phishing": ["Message d'hameçonnage reçu, avec ses en-têtes complets"],
     "social_engineering": ["Enregistrement ou notes des appels et messages de l'usurpateur"],
-    "stolen_device": ["Inventaire de l'appareil volé (modèle, numéro de série, chiffrement)"],
+    "stolen_device": ["Inventaire de l'appareil volé : modèle, numéro de série, chiffrement"],
     "stolen_paper": ["Liste des documents volés"],
     "credential_stuffing": ["Liste des comptes touchés et adresses IP des connexions suspectes"],
 }
 
 
-def _recipient(*lines: str) -> list[str]:
-    """An institution's address block: only the last line (the address to complete) is postal."""
-    return format_address(wrap([line for line in lines if line]), postal=1)
+def offences(view: View) -> list[str]:
+    """The offences the recorded facts point to (never theft for a ransomware: nothing was taken away from the
+    victim's possession, the data were accessed, copied or made unavailable)."""
+    origin = view.origin
+    conf = view.facts.get("confidentiality", {})
+    copied = conf.get("exfiltration") in ("confirmed", "likely") or bool(conf.get("published"))
+    altered = bool({"integrity", "availability"} & set(view.types))
+    out: list[str] = []
+    if origin in INTRUSIONS:
+        out.append(ACCESS_AGGRAVATED if altered else ACCESS)
+        if "availability" in view.types and origin in ("ransomware", "malware", "hacking"):
+            out.append(HINDRANCE)
+        if "integrity" in view.types or copied:
+            out.append(DATA_TAMPERING)
+        if origin in ("ransomware", "malware"):
+            out.append(TOOLS)
+        if view.detail("group_name"):
+            out.append(GANG)
+        if view.facts.get("availability", {}).get("impact_on_care"):
+            out.append(ENDANGERING)
+    if origin == "ransomware":
+        demanded = view.detail("ransom_amount") or view.detail("ransom_note")
+        out.append(
+            f"{EXTORTION}, une rançon ayant été exigée" if demanded else f"{EXTORTION}, si une rançon a été exigée"
+        )
+    if origin in ("phishing", "social_engineering"):
+        out += [IMPERSONATION, FRAUD]
+    if origin in ("stolen_device", "stolen_paper"):
+        out.append(THEFT)
+    if view.malicious and copied:
+        out.append(COLLECTION)
+    if view.malicious and conf.get("published"):
+        out.append(DISCLOSURE)
+    return out
+
+
+def _recipient(*lines: str, postal: int = 1) -> list[str]:
+    """An institution's address block: the last ``postal`` lines are the postal address."""
+    return format_address(wrap([line for line in lines if line]), postal=postal)
 
 
 def _signature(view: View) -> list[str]:
-    return [view.name] + ([view.dpo["name"]] if view.dpo["name"] else [])
+    return [view.name, *view.dpo_signature()]
+
+
+def _signer(view: View, *, rpps: bool = False) -> list[str]:
+    """The legal representative signs for the organisation (the Ordre letter adds the practitioner's RPPS)."""
+    representative = view.legal_representative()
+    if not representative:
+        return _signature(view)
+    lines = [representative, view.name]
+    if rpps and view.legal.get("rpps"):
+        lines.append(f"RPPS n° {view.legal['rpps']}")
+    return lines
+
+
+def identifiers(view: View) -> str:
+    """« SIREN 123 456 789, SIRET …, FINESS … », as recorded."""
+    ids = [f"SIREN {view.siren()}"] if view.org.get("siren") or view.org.get("siret") else []
+    return ", ".join(ids + view.letterhead()["ids"])
 
 
 # --- Police complaint ------------------------------------------------------------------------------------------
+
+INDICATORS = (
+    ("attacker_ips", "Adresses IP observées et horaires, en UTC"),
+    ("ransom_note", "Texte de la note de rançon"),
+    ("group_name", "Groupe revendiquant l'attaque"),
+    ("onion_addresses", "Adresses en .onion"),
+    ("wallet_addresses", "Adresses de portefeuilles de cryptomonnaie"),
+    ("ransom_amount", "Montant demandé"),
+    ("systems_affected", "Systèmes touchés"),
+    ("attack_vector", "Vecteur d'attaque"),
+    ("it_provider", "Prestataire informatique à contacter"),
+)
+
+
+def indicators(view: View) -> list[Block]:
+    """The technical indicators recorded for the investigators; what they will ask for, when none is."""
+    out = [fld(name, label, view.detail(name)) for name, label in INDICATORS if view.detail(name)]
+    paid = view.details.get("ransom_paid")
+    if paid is not None:
+        out.append(fld("ransom_paid", "Rançon payée", "Oui." if paid else "Non."))
+    if not out:
+        wanted = "adresses IP et horaires en UTC, systèmes touchés, prestataire informatique"
+        if view.origin == "ransomware":
+            wanted = (
+                "adresses IP et horaires en UTC, texte de la note de rançon, nom du groupe, adresses en .onion et "
+                "de portefeuilles, montant demandé et s'il a été payé, systèmes touchés, prestataire informatique"
+            )
+        out.append(p(todo(f"éléments techniques si connus : {wanted}")))
+    return out
 
 
 def complaint(view: View) -> Document:
     """A complaint file to take to the police or gendarmerie, or to send to the public prosecutor."""
     insured = bool(view.org.get("cyber_insurance"))
-    insurance_deadline = view.aware_at + timedelta(hours=72)
-    offences = OFFENCES.get(view.origin, ["Qualification à apprécier par les enquêteurs"])
-    if set(view.categories) & {"health", "genetic"} and view.origin in OFFENCES:
-        offences = [*offences, "Atteinte au secret des données de santé des patients (à signaler aux enquêteurs)"]
+    # The core's clock when it gives one (it runs from the detection of the attack when recorded), else 72 hours
+    # from awareness (C. assur. L. 12-10-1: « connaissance de l'atteinte »).
+    insurance_deadline = parse(view.obligation("police_complaint").get("due")) or (
+        (view.detected_at or view.aware_at) + timedelta(hours=72)
+    )
     evidence = [
         *EVIDENCE.get(view.origin, []),
-        "Journaux (logs) des serveurs, du pare-feu et de la messagerie, conservés en l'état",
+        "Journaux des serveurs, du pare-feu et de la messagerie, conservés en l'état",
         "Captures d'écran datées de ce qui a été constaté",
         "Liste des appareils et comptes touchés ; appareils isolés du réseau sans être éteints",
         "Rapport du prestataire informatique ou de l'expert, s'il existe",
-        "Copie de la notification à la CNIL et de son récépissé",
     ]
+    if view.done_at("notify_cnil"):
+        evidence.append("Copie de la notification à la CNIL et de son récépissé")
     damages = [
-        f"Atteinte aux données de {view.persons_text()} ({view.person_categories_label()}).",
-        "Coûts de remise en état, d'expertise et d'information des personnes : à chiffrer.",
+        cap(view.detail("losses_estimate")).rstrip(".") + "."
+        if view.detail("losses_estimate")
+        else todo(
+            "première estimation des pertes : remise en état, expertise, information des personnes, "
+            "perte d'exploitation"
+        ),
     ]
     avail = view.facts.get("availability", {})
     if avail.get("impact_on_care"):
         damages.append("Perturbation de la prise en charge des patients.")
     if avail.get("permanent_loss"):
         damages.append("Perte définitive de données.")
-    if avail.get("restored_within_hours"):
-        damages.append(
-            f"Interruption de service : environ {avail['restored_within_hours']:g} heures.".replace(".", ",", 1)
-        )
+    if view.restored:
+        damages.append(f"Interruption de service : environ {hours(float(avail['restored_within_hours']))}.")
     insurance = (
         [
             p(
-                "L'organisme est assuré contre les cyberattaques. Selon l'article L.12-10-1 du code des assurances, "
+                "L'organisme est assuré contre les cyberattaques. Selon l'art. L. 12-10-1 du code des assurances, "
                 "l'indemnisation des pertes et dommages causés par une atteinte à un système d'information est "
                 "subordonnée au dépôt d'une plainte au plus tard 72 heures après la connaissance de l'atteinte."
             ),
@@ -106,6 +209,8 @@ def complaint(view: View) -> Document:
         if insured
         else [p("L'organisme n'a pas déclaré d'assurance contre les cyberattaques ; la plainte reste recommandée.")]
     )
+    representative = view.detail("complainant") or view.legal_representative()
+    qualifications = offences(view)
     return doc(
         view,
         "complaint",
@@ -117,55 +222,64 @@ def complaint(view: View) -> Document:
                 [
                     fld("plaintiff", "Organisme", view.name),
                     fld("plaintiff_address", "Adresse", ", ".join(view.address_lines())),
-                    fld("plaintiff_ids", "Identifiants", ", ".join(view.letterhead()["ids"])),
+                    fld("plaintiff_ids", "Identifiants", identifiers(view)),
                     fld("plaintiff_contact", "Contact", view.contact_formal()),
-                    fld("representative", "Représenté par", "À compléter (nom, qualité, pièce d'identité)."),
+                    fld(
+                        "representative",
+                        "Représenté par",
+                        representative or todo("nom et qualité du représentant légal"),
+                    ),
+                    fld(
+                        "authority_proof",
+                        "Pouvoir de représenter l'organisme",
+                        view.detail("authority_proof")
+                        or todo(
+                            "extrait Kbis de moins de trois mois, statuts ou délégation de pouvoir, et pièce d'identité"
+                        ),
+                    ),
                 ],
             ),
             Section(
                 "2. Exposé des faits",
                 [
-                    fld(
-                        "facts_origin",
-                        "Nature des faits",
-                        f"{view.origin_label().capitalize()} ; {view.types_label()}.",
-                    ),
+                    fld("facts_origin", "Nature des faits", f"{cap(view.origin_label())} ; {view.types_label()}."),
                     fld("facts_start", "Début des faits", view.occurred_text()),
+                    *fields_known(("facts_detection", "Détection", view.detected_text())),
                     fld("facts_awareness", "Constatation", view.aware_text()),
                     fld("facts_discovery", "Circonstances de la découverte", view.narrative("awareness_note")),
                     fld("facts_description", "Description", view.narrative("description") or view.title),
                     fld("facts_cause", "Cause", cause(view)),
                 ],
             ),
+            Section("3. Chronologie des faits", [bullets(view.chronology_lines())]),
+            Section("4. Éléments techniques pour les enquêteurs", indicators(view)),
             Section(
-                "3. Chronologie",
-                [bullets([f"{long_date(parse(e['at']))} : {e['summary']}" for e in view.d.get("timeline", [])])]  # type: ignore[arg-type]
-                if view.d.get("timeline")
-                else [p("Aucun événement consigné.")],
-            ),
-            Section(
-                "4. Données concernées",
+                "5. Données concernées",
                 [
-                    fld("data_categories", "Catégories de données", view.categories_label()),
-                    fld(
-                        "data_persons",
-                        "Personnes concernées",
-                        f"{view.persons_text()} ({view.person_categories_label()})",
-                    ),
-                    fld("data_records", "Enregistrements", view.records_text()),
+                    fld("data_categories", "Catégories de données", cap(view.categories_label())),
+                    fld("data_persons", "Personnes concernées", cap(view.persons_text())),
+                    fld("data_records", "Enregistrements", cap(view.records_text())),
                 ],
             ),
             Section(
-                "5. Qualifications pénales envisagées (code pénal)",
+                "6. Qualifications pénales envisagées",
                 [
-                    bullets(offences),
+                    bullets(qualifications) if qualifications else p("Qualification à apprécier par les enquêteurs."),
                     p("Sous réserve de l'appréciation des enquêteurs et du procureur de la République."),
                 ],
             ),
-            Section("6. Préjudice", [bullets(damages), bullets(harms(view))]),
-            Section("7. Éléments de preuve joints ou conservés", [bullets(evidence)]),
-            Section("8. Assurance", insurance),
-            Section("9. Mesures prises", [fld("measures", "Mesures prises", view.narrative("measures_taken"))]),
+            Section(
+                "7. Préjudice",
+                [
+                    h("Pour l'organisme"),
+                    bullets(damages),
+                    h("Pour les personnes concernées"),
+                    bullets([f"Atteinte aux données {de(view.persons_text())}.", *harms(view)]),
+                ],
+            ),
+            Section("8. Éléments de preuve joints ou conservés", [bullets(evidence)]),
+            Section("9. Assurance", insurance),
+            Section("10. Mesures prises", [fld("measures", "Mesures prises", view.narrative("measures_taken"))]),
         ],
         subtitle=f"Violation de données personnelles {view.reference} — à déposer au commissariat, à la gendarmerie "
         "ou à adresser au procureur de la République",
@@ -183,6 +297,7 @@ ORDRES = {
     "infirmiers": "l'Ordre des infirmiers",
     "masseurs_kinesitherapeutes": "l'Ordre des masseurs-kinésithérapeutes",
     "pharmaciens": "l'Ordre des pharmaciens",
+    "pedicures_podologues": "l'Ordre des pédicures-podologues",
 }
 REGION_OF = {
     "Auvergne-Rhône-Alpes": "d'Auvergne-Rhône-Alpes",
@@ -199,46 +314,77 @@ REGION_OF = {
     "Pays de la Loire": "des Pays de la Loire",
     "Provence-Alpes-Côte d'Azur": "de Provence-Alpes-Côte d'Azur",
 }
+# The seat of the national Ordre, where its central councils sit and which forwards to a regional council.
+NATIONAL_SEATS = {"pharmaciens": ["4 avenue Ruysdaël", "75379 Paris Cedex 08"]}
 
 
 def council(view: View) -> str:
-    """The council of the Ordre that receives the letter, from the profession and the postcode.
+    """The council of the Ordre that receives the letter, from the profession, the kind of structure and the
+    postcode.
 
-    Physicians, dental surgeons, midwives, nurses and physiotherapists: the departmental council. Pharmacists
-    have no departmental council: the regional council (section A, pharmacy owners), or for medical biologists
-    in a laboratory the central council of section G.
+    Physicians, dental surgeons, midwives, nurses and physiotherapists: the departmental council. Chiropodists:
+    the regional council. Pharmacists have no departmental council: the regional council for pharmacy owners
+    (section A), the central council of section G for medical biologists in a laboratory, of section H for
+    pharmacists of health and medico-social establishments, of section E overseas.
     """
     profession = str(view.org.get("profession") or "")
     postcode = str(view.org.get("postcode") or "")
+    kind = view.org.get("kind")
+    code = departement(postcode) or ""
+    name = region(postcode)
+    where = REGION_OF.get(name or "", f"de {name}" if name else "(région à préciser)")
     if profession == "pharmaciens":
-        if view.org.get("kind") == "laboratoire":
+        if kind == "laboratoire":
             return "Conseil central de la section G de l'Ordre national des pharmaciens"
-        name = region(postcode)
-        where = REGION_OF.get(name or "", f"de {name}" if name else "(région à préciser)")
+        if kind in ("etablissement_sante", "medico_social"):
+            return "Conseil central de la section H de l'Ordre national des pharmaciens"
+        if code.startswith("97"):
+            return "Conseil central de la section E de l'Ordre national des pharmaciens"
         return f"Conseil régional de l'Ordre des pharmaciens {where}"
+    if profession == "pedicures_podologues":
+        return f"Conseil régional de l'Ordre des pédicures-podologues {where}"
     ordre = ORDRES.get(profession, "l'Ordre")
-    where = of_departement(postcode) or "(département à préciser)"
-    return f"Conseil départemental de {ordre} {where}"
+    return f"Conseil départemental de {ordre} {of_departement(postcode) or '(département à préciser)'}"
+
+
+def council_address(view: View) -> list[str]:
+    """The postal lines of the council: pre-filled where the council sits at the national Ordre (its central
+    councils), or is reached through it (a regional council, named above the national seat); otherwise the
+    line to complete."""
+    seat = NATIONAL_SEATS.get(str(view.org.get("profession") or ""))
+    if seat and council(view).startswith("Conseil central"):
+        return seat
+    if seat:
+        return ["Ordre national des pharmaciens", *seat]
+    return [TO_COMPLETE]
 
 
 def ordre(view: View) -> Document:
     text, version = text_for(view, "ordre")
     name = council(view)
+    postal = council_address(view)
+    rpps = str(view.legal.get("rpps") or "")
+    departmental = name.startswith("Conseil départemental")
     return doc(
         view,
         "ordre",
         "letter",
         f"Lettre au {name}",
         [Section("", blocks(text, context(view)))],
-        recipient=_recipient("À l'attention de la présidence", name, TO_COMPLETE),
+        recipient=_recipient("À l'attention de la présidence", name, *postal, postal=len(postal)),
         place_date=view.place_date(),
         references=[
             ["Notre référence", view.reference],
-            ["Département", departement(str(view.org.get("postcode") or "")) or "à préciser"],
+            *(
+                [["Département", departement(str(view.org.get("postcode") or "")) or "à préciser"]]
+                if departmental
+                else []
+            ),
+            ["N° RPPS", rpps or "à compléter"],
         ]
         + ([["Modèle", f"version {version}"]] if version else []),
         subject="Information sur une violation de données personnelles",
-        signature=_signature(view),
+        signature=_signer(view, rpps=True),
     )
 
 
@@ -247,16 +393,44 @@ def ordre(view: View) -> Document:
 MANDATORY_ARS = {"etablissement_sante", "laboratoire", "centre_sante", "medico_social"}
 
 
+def declarant(view: View) -> str:
+    """The person declaring, with function and telephone (the form asks for both)."""
+    return view.contact_person() or view.legal_representative_reachable() or ""
+
+
+def handling_state(view: View) -> str:
+    recorded = view.detail("handling_state")
+    if view.ended_at:
+        state = f"Incident maîtrisé le {long_date(view.ended_at)}."
+    elif view.ongoing:
+        state = "Incident en cours."
+    else:
+        state = ""
+    return " ".join(part for part in (state, recorded) if part) or todo(
+        "état de la prise en charge : en cours, maîtrisé, clos"
+    )
+
+
 def ars(view: View) -> Document:
-    """The content of the report of a serious IT-security incident (CSP L.1111-8-2, arrêté du 30 octobre 2017)."""
+    """The report of a serious IT-security incident (CSP art. L. 1111-8-2; arrêté du 30 octobre 2017), in the
+    order of the form's headings: the structure and its declarant, the incident, its impacts, its causes."""
     kind = str(view.org.get("kind") or "other")
     avail = view.facts.get("availability", {})
     scope = (
-        "Le signalement est obligatoire pour cette structure (CSP art. L.1111-8-2 et D.1111-16-2)."
+        "Le signalement est obligatoire pour cette structure : CSP, art. L. 1111-8-2 et D. 1111-16-2."
         if kind in MANDATORY_ARS
         else "Le signalement est recommandé : l'accompagnement du CERT Santé est ouvert à toutes les structures de santé."
     )
-    care = "Oui : la prise en charge des patients a été perturbée." if avail.get("impact_on_care") else "Non signalé."
+    care = view.detail("care_impact") or (
+        "La prise en charge des patients a été perturbée." if avail.get("impact_on_care") else ""
+    )
+    if avail.get("impact_on_care") is False and not care:
+        care = "Aucune perturbation de la prise en charge signalée."
+    systems = view.detail("systems_affected")
+    restored = (
+        f"Données de nouveau disponibles en {hours(float(avail['restored_within_hours']))}." if view.restored else ""
+    )
+    support = view.details.get("cert_support")
     return doc(
         view,
         "ars",
@@ -268,55 +442,67 @@ def ars(view: View) -> Document:
                 [
                     p(scope),
                     p(
-                        "À déclarer sans délai sur le portail de signalement des événements sanitaires indésirables "
-                        "(signalement-sante.gouv.fr) ; l'ARS et le CERT Santé (Agence du numérique en santé) en sont "
+                        "À déclarer sans délai sur signalement-sante.gouv.fr, le portail de signalement des événements "
+                        "sanitaires indésirables ; l'ARS et le CERT Santé, à l'Agence du numérique en santé, en sont "
                         "destinataires."
                     ),
                 ],
             ),
             Section(
-                "1. Structure déclarante",
+                "1. Structure et déclarant",
                 [
                     fld("ars_name", "Raison sociale", view.name),
-                    fld("ars_finess", "N° FINESS", str(view.org.get("finess") or "")),
-                    fld("ars_kind", "Type de structure", CONTROLLER_KIND_LABELS_FR.get(kind, "autre").capitalize()),
+                    fld("ars_finess", "N° FINESS", str(view.org.get("finess") or "") or todo("numéro FINESS")),
+                    fld("ars_kind", "Type de structure", cap(CONTROLLER_KIND_LABELS_FR.get(kind, "autre"))),
                     fld("ars_address", "Adresse", ", ".join(view.address_lines())),
-                    fld("ars_contact", "Déclarant et contact", view.contact_formal()),
+                    fld(
+                        "ars_declarant",
+                        "Déclarant : nom, fonction, téléphone",
+                        declarant(view) or todo("nom, fonction et téléphone du déclarant"),
+                    ),
+                    fld("ars_dpo", "Délégué à la protection des données", view.contact_formal()),
                 ],
             ),
             Section(
-                "2. Description de l'incident",
+                "2. L'incident",
                 [
-                    fld("ars_detected", "Date et heure de détection", view.aware_text()),
+                    fld("ars_detected", "Date et heure de détection", view.detected_text() or view.aware_text()),
                     fld("ars_start", "Début de l'incident", view.occurred_text()),
-                    fld("ars_end", "Fin de l'incident", view.ended_text()),
-                    fld("ars_type", "Type d'incident", view.origin_label().capitalize()),
-                    fld(
-                        "ars_malicious",
-                        "Origine malveillante",
-                        {True: "Oui", False: "Non", None: "Indéterminée"}[view.malicious],
-                    ),
+                    fld("ars_type", "Type d'incident", cap(view.origin_label())),
+                    fld("ars_scope", "Périmètre", view.detail("scope") or todo("sites, services et activités touchés")),
+                    fld("ars_systems", "Systèmes concernés", systems or todo("serveurs, postes, logiciels touchés")),
+                    fld("ars_data", "Données concernées", f"{cap(view.categories_label())} ; {view.types_label()}."),
+                    fld("ars_state", "État de la prise en charge", handling_state(view)),
                     fld("ars_description", "Description", view.narrative("description") or view.title),
                 ],
             ),
             Section(
-                "3. Conséquences",
+                "3. Impacts",
                 [
-                    fld("ars_care", "Impact sur la prise en charge des patients", care),
+                    fld("ars_impact_data", "Sur les données", cap(view.types_label()) + "."),
                     fld(
-                        "ars_degraded",
-                        "Fonctionnement en mode dégradé",
-                        f"Restauration en {avail['restored_within_hours']:g} heures.".replace(".", ",", 1)
-                        if avail.get("restored_within_hours")
-                        else "À préciser.",
+                        "ars_impact_persons",
+                        "Sur les personnes",
+                        f"{cap(view.persons_text())}. {consequences(view)}".strip(),
                     ),
                     fld(
-                        "ars_data",
-                        "Atteinte aux données",
-                        f"{view.types_label().capitalize()} ; {view.categories_label()}.",
+                        "ars_impact_systems",
+                        "Sur les systèmes",
+                        " ".join(part for part in (systems, restored) if part) or todo("effet sur les systèmes"),
                     ),
-                    fld("ars_persons", "Personnes concernées", view.persons_text().capitalize() + "."),
-                    fld("ars_consequences", "Conséquences probables", consequences(view)),
+                    fld(
+                        "ars_care", "Soins annulés ou reportés", care or todo("soins annulés ou reportés, ou « aucun »")
+                    ),
+                    fld(
+                        "ars_transfers",
+                        "Transferts de patients",
+                        view.detail("patient_transfers") or todo("patients transférés, ou « aucun »"),
+                    ),
+                    fld(
+                        "ars_structure",
+                        "Sur le fonctionnement de la structure",
+                        view.detail("structure_impact") or todo("mode dégradé, fermeture, report d'activité"),
+                    ),
                     fld(
                         "ars_others",
                         "Autres structures touchées",
@@ -325,19 +511,39 @@ def ars(view: View) -> Document:
                 ],
             ),
             Section(
-                "4. Mesures",
+                "4. Causes",
                 [
-                    fld("ars_measures", "Mesures prises", view.narrative("measures_taken")),
-                    fld("ars_planned", "Mesures envisagées", view.narrative("measures_planned")),
-                    fld("ars_support", "Demande d'accompagnement par le CERT Santé", "À préciser (oui ou non)."),
+                    fld("ars_cause", "Cause", cause(view)),
+                    fld(
+                        "ars_malicious",
+                        "Origine malveillante",
+                        {True: "Oui.", False: "Non.", None: "Indéterminée."}[view.malicious],
+                    ),
+                    fld(
+                        "ars_vector",
+                        "Vecteur d'attaque",
+                        view.detail("attack_vector") or todo("vecteur d'attaque ou cause technique, si connu"),
+                    ),
                 ],
             ),
             Section(
-                "5. Autres déclarations",
+                "5. Mesures",
+                [
+                    fld("ars_measures", "Mesures prises", view.narrative("measures_taken")),
+                    fld("ars_planned", "Mesures envisagées", view.narrative("measures_planned")),
+                    fld(
+                        "ars_support",
+                        "Demande d'accompagnement par le CERT Santé",
+                        {True: "Oui.", False: "Non.", None: todo("oui ou non")}[support],
+                    ),
+                ],
+            ),
+            Section(
+                "6. Autres déclarations",
                 [fld("ars_cnil", "CNIL", view.cnil_status()), fld("ars_complaint", "Plainte", view.complaint_status())],
             ),
         ],
-        subtitle=f"Agence régionale de santé — CERT Santé · violation {view.reference}",
+        subtitle=f"Agence régionale de santé et CERT Santé · violation {view.reference}",
         references=[["Référence interne", view.reference]],
     )
 
@@ -347,6 +553,11 @@ def ars(view: View) -> Document:
 
 def insurer(view: View) -> Document:
     text, version = text_for(view, "insurer")
+    enclosures = []
+    if view.done_at("police_complaint"):
+        enclosures.append("Récépissé de dépôt de plainte")
+    if view.done_at("notify_cnil"):
+        enclosures.append("Copie de la notification à la CNIL et de son récépissé")
     return doc(
         view,
         "insurer",
@@ -355,11 +566,15 @@ def insurer(view: View) -> Document:
         [Section("", blocks(text, context(view)))],
         recipient=_recipient("Service sinistres", "Votre assureur", TO_COMPLETE),
         place_date=view.place_date(),
-        references=[["Notre référence", view.reference], ["Contrat n°", "à compléter"]]
+        references=[
+            ["Notre référence", view.reference],
+            ["Contrat n°", "à compléter"],
+            ["Délai de déclaration", f"au moins jusqu'au {long_date(working_days_after(view.aware_at, 5))}"],
+        ]
         + ([["Modèle", f"version {version}"]] if version else []),
         subject="Déclaration de sinistre : violation de données personnelles",
-        signature=_signature(view),
-        enclosures=["Récépissé de dépôt de plainte", "Copie de la notification à la CNIL, le cas échéant"],
+        signature=_signer(view),
+        enclosures=enclosures,
     )
 
 
@@ -371,9 +586,7 @@ def processor_notice(view: View) -> Document:
         "letter",
         "Notification d'une violation au responsable de traitement",
         [Section("", blocks(text, context(view)))],
-        recipient=_recipient(
-            "À l'attention du responsable de traitement", "et de son délégué à la protection des données", TO_COMPLETE
-        ),
+        recipient=_recipient("À l'attention du responsable", "de traitement et de son DPO", TO_COMPLETE),
         place_date=view.place_date(),
         references=[["Notre référence", view.reference]] + ([["Modèle", f"version {version}"]] if version else []),
         subject="Violation de données personnelles — article 33, paragraphe 2, du RGPD",
@@ -384,30 +597,54 @@ def processor_notice(view: View) -> Document:
 # --- Register extract ---------------------------------------------------------------------------------------
 
 
+def status_label(item: dict[str, Any]) -> str:
+    """How the register qualifies a formality: a complaint is never « obligatoire »; with a deadline, it is the
+    insurer's condition for compensation (C. assur. L. 12-10-1)."""
+    if item["id"] == "police_complaint" and item["status"] != "not_applicable":
+        if item["status"] == "required" or item.get("due"):
+            return "recommandé, condition de l'indemnisation par l'assureur"
+        return STATUS_LABELS_FR["recommended"]
+    return STATUS_LABELS_FR.get(item["status"], item["status"])
+
+
+# Titles the register gives to the formalities where the core's own would name the wrong body.
+REGISTER_TITLES = {"ordre": "Informer le conseil de l'Ordre"}
+
+
 def register_extract(view: View) -> Document:
     """One breach as the register documents it (art. 33(5)): facts, effects, remedial action, reasoning."""
-    reasons = [f"{r['text']} ({r.get('basis', '')})" for r in view.assessment.get("reasons", [])]
+    reasons = [
+        cap(unnested(f"{r['text']} — {r['basis']}" if r.get("basis") else r["text"]))
+        for r in view.assessment.get("reasons", [])
+    ]
     obligations = []
     for item in view.d.get("obligations", []):
-        line = f"{item['title']} — {STATUS_LABELS_FR.get(item['status'], item['status'])}"
+        if item["status"] == "not_applicable" and not item.get("done_at"):
+            continue
+        line = f"{REGISTER_TITLES.get(item['id'], item['title'])} : {status_label(item)}"
         if item.get("due"):
             line += f", échéance {moment_text(parse(item['due']))}"  # type: ignore[arg-type]
         if item.get("done_at"):
             line += f" ; fait le {long_date(parse(item['done_at']))}"  # type: ignore[arg-type]
         if item.get("reference"):
-            line += f" (réf. {item['reference']})"
+            line += f", référence {item['reference']}"
         if item.get("delay_reasons"):
             line += f" ; motifs du retard : {item['delay_reasons']}"
         obligations.append(line)
+    axes = view.assessment.get("axes") or {}
     decision = [
-        fld("risk", "Risque pour les personnes", view.risk_label().capitalize()),
-        fld("severity", "Gravité (méthode ENISA)", view.severity_text()),
+        fld("risk", "Risque pour les personnes", cap(view.risk_label())),
+        *fields_known(
+            ("likelihood", "Vraisemblance", cap(AXIS_LEVEL_LABELS_FR.get(str(axes.get("likelihood")), ""))),
+            ("axis_severity", "Gravité", cap(AXIS_LEVEL_LABELS_FR.get(str(axes.get("severity")), ""))),
+        ),
+        fld("severity", "Score ENISA, à titre de contrôle", cap(view.severity_text())),
         fld("notify", "Notification à la CNIL", "Oui" if view.decision.get("notify_authority") else "Non"),
         fld("inform", "Information des personnes", "Oui" if view.decision.get("notify_data_subjects") else "Non"),
     ]
     if view.decision.get("overruled"):
         decision.append(
-            fld("overruled", "Décision du délégué (en lieu du calcul)", str(view.decision.get("justification") or ""))
+            fld("overruled", "Décision du délégué, en lieu du calcul", str(view.decision.get("justification") or ""))
         )
     return doc(
         view,
@@ -422,11 +659,11 @@ def register_extract(view: View) -> Document:
                     fld("awareness", "Prise de connaissance", view.aware_text()),
                     fld("start", "Début", view.occurred_text()),
                     fld("end", "Fin", view.ended_text()),
-                    fld("nature", "Nature", view.types_label().capitalize()),
-                    fld("origin", "Origine", view.origin_label().capitalize()),
+                    fld("nature", "Nature", cap(view.types_label())),
+                    fld("origin", "Origine", cap(view.origin_label())),
                     fld("description", "Description", view.narrative("description")),
-                    fld("persons", "Personnes concernées", f"{view.persons_text()} ({view.person_categories_label()})"),
-                    fld("data", "Données concernées", view.categories_label()),
+                    fld("persons", "Personnes concernées", cap(view.persons_text())),
+                    fld("data", "Données concernées", cap(view.categories_label())),
                 ],
             ),
             Section("2. Les effets", [fld("consequences", "Conséquences", consequences(view))]),
@@ -439,19 +676,14 @@ def register_extract(view: View) -> Document:
             ),
             Section("4. Décision et raisonnement", [*decision, h("Facteurs retenus"), bullets(reasons)]),
             Section("5. Formalités", [bullets(obligations) if obligations else p("Aucune formalité.")]),
-            Section(
-                "6. Journal",
-                [bullets([f"{long_date(parse(e['at']))} : {e['summary']}" for e in view.d.get("timeline", [])])]  # type: ignore[arg-type]
-                if view.d.get("timeline")
-                else [p("Aucun événement consigné.")],
-            ),
+            Section("6. Chronologie des faits", [bullets(view.chronology_lines())]),
         ],
         subtitle=f"Violation {view.reference} — documentation tenue en application de l'article 33, paragraphe 5, du RGPD",
         references=[
             ["Référence", view.reference],
             [
                 "Statut",
-                {"draft": "en cours", "assessed": "évaluée", "closed": "close"}.get(
+                {"draft": "en cours de déclaration", "assessed": "évaluée", "closed": "clôturée"}.get(
                     str(view.breach.get("status")), "—"
                 ),
             ],

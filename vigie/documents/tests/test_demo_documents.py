@@ -43,3 +43,19 @@ def test_every_document_of_every_demo_breach_renders(capsys) -> None:  # type: i
                 for item in REQUIRED.get(kind.slug, []):
                     assert item.lower() in text.lower(), (breach.reference, kind.slug, item)
     assert rendered > len(breaches) * len(KINDS)
+
+
+def test_first_pages_of_a_demo_breach_are_the_readmes_screenshots(capsys) -> None:  # type: ignore[no-untyped-def]
+    """The README shows each document of the lab's ransomware (``docs/screenshots/document-<kind>.png``)."""
+    from vigie.core.tests.browser import SCREENSHOTS
+
+    call_command("demo")
+    capsys.readouterr()
+    breach = Breach.objects.get(title="Rançongiciel sur le serveur de résultats")
+    dossier = build_dossier(breach)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for kind, spec in KINDS.items():
+        if "pdf" in spec.formats:
+            png = render(kind, dossier, "png")
+            assert png.startswith(b"\x89PNG")
+            (SCREENSHOTS / f"document-{kind}.png").write_bytes(png)

@@ -179,9 +179,9 @@ def test_public_notice_has_a_web_notice_and_a_press_text() -> None:
 def test_complaint_file_states_the_72_hour_insurance_condition_when_insured() -> None:
     insured = pdf_text(render("complaint", dossier(organisation={"cyber_insurance": True}), "pdf"))
     for needle in ("Exposé des faits", "Chronologie", "Données concernées", "Éléments de preuve", "Préjudice",
-                   "L.12-10-1", "72 heures", "jeudi 5 mars 2026 à 09 h 15", "323-1"):  # fmt: skip
+                   "L. 12-10-1", "72 heures", "jeudi 5 mars 2026 à 09 h 15", "323-1"):  # fmt: skip
         assert needle in insured, needle
-    assert "L.12-10-1" not in pdf_text(render("complaint", dossier(organisation={"cyber_insurance": False}), "pdf"))
+    assert "L. 12-10-1" not in pdf_text(render("complaint", dossier(organisation={"cyber_insurance": False}), "pdf"))
 
 
 @pytest.mark.parametrize(
@@ -210,16 +210,20 @@ def test_letter_goes_to_the_right_council_of_the_ordre(
 
 def test_ordre_letter_is_addressed_to_the_council() -> None:
     text = pdf_text(render("ordre", dossier(), "pdf"))
-    assert "Conseil départemental de l'Ordre des médecins du Rhône" in text and "R.4127-4" in text
+    assert "Conseil départemental de l'Ordre des médecins du Rhône" in text and "R. 4127-4" in text
 
 
 def test_ars_insurer_processor_and_register_documents_say_what_they_are_for() -> None:
-    assert "L.1111-8-2" in pdf_text(render("ars", dossier(organisation={"kind": "laboratoire"}), "pdf"))
+    assert "L. 1111-8-2" in pdf_text(render("ars", dossier(organisation={"kind": "laboratoire"}), "pdf"))
     assert "Déclaration de sinistre" in pdf_text(render("insurer", dossier(), "pdf"))
     processor = pdf_text(render("processor-notice", dossier(SCENARIOS["processor"]), "pdf"))
     assert "article 33, paragraphe 2" in processor and "sous-traitant" in processor
     register = pdf_text(render("register-extract", dossier(), "pdf"))
-    assert "article 33, paragraphe 5" in register and "Facteurs retenus" in register and "Journal" in register
+    assert (
+        "article 33, paragraphe 5" in register
+        and "Facteurs retenus" in register
+        and "Chronologie des faits" in register
+    )
 
 
 def test_french_typography_no_break_spaces_and_guillemets() -> None:

@@ -99,7 +99,8 @@ def test_cnil_assistant_shows_each_field_with_a_copy_button(owner_client, breach
     body = response.content.decode()
     assert response.status_code == 200
     if not htmx:
-        assert body.index("1. Type de notification") < body.index("2. Organisme") < body.index("14. Autres démarches")
+        assert body.index("1. Type de notification") < body.index("2. Organisme") < body.index("3. Représentant légal")
+        assert body.index("3. Représentant légal") < body.index("16. Autres démarches")
         assert 'data-copy="#f-nature"' in body and 'id="f-nature"' in body and "data-copied=" in body
     assert 'name="reference"' in body
 
@@ -216,3 +217,50 @@ def test_logo_can_be_removed(owner_client, org) -> None:  # type: ignore[no-unty
     owner_client.post(url("letterhead", org.pk), {"logo": _image()})
     assert owner_client.post(url("letterhead_remove", org.pk)).status_code == 302
     assert owner_client.get(url("logo", org.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_incident_details_are_recorded_on_the_documents_page_and_reach_the_complaint(
+    owner_client, breach, owner, htmx, htmx_headers
+) -> None:  # type: ignore[no-untyped-def]
+    from vigie.documents.models import IncidentDetails
+
+    org_id = breach.organisation_id
+    page = owner_client.get(url("index", org_id, breach.pk)).content.decode()
+    assert 'id="incident-details"' in page and 'name="ransom_note"' in page
+    posted = {"group_name": "Nébula", "attacker_ips": "203.0.113.45, 02 h 13 UTC", "ransom_paid": "false"}
+    response = owner_client.post(url("details", org_id, breach.pk), posted, **(htmx_headers if htmx else {}))
+    assert response.status_code == (200 if htmx else 302)
+    details = IncidentDetails.objects.get(breach=breach)
+    assert (details.group_name, details.ransom_paid, details.cert_support) == ("Nébula", False, None)
+    event = breach.events.get(kind=EventKind.DETAILS_RECORDED)
+    assert "nom du groupe" in event.summary and event.author == owner
+    assert AuditEvent.objects.filter(action="document.details_saved").exists()
+    complaint = owner_client.get(url("download", org_id, breach.pk, "complaint", "txt")).content.decode()
+    assert "Nébula" in complaint and "203.0.113.45" in complaint and "Rançon payée" in complaint
+
+
+def test_incident_details_beyond_their_limit_are_refused_and_nothing_is_lost(owner_client, breach) -> None:  # type: ignore[no-untyped-def]
+    from vigie.documents.models import IncidentDetails
+
+    response = owner_client.post(
+        url("details", breach.organisation_id, breach.pk), {"group_name": "x" * 201, "scope": "Site de Lyon"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "Site de Lyon" in body and 'id="incident-details"' in body
+    assert not IncidentDetails.objects.filter(breach=breach).exists()
+
+
+def test_a_read_only_member_cannot_record_incident_details(client, breach, make_member, signed_in) -> None:  # type: ignore[no-untyped-def]
+    reader = make_member(breach.organisation, Role.READONLY)
+    signed_in(client, reader)
+    response = client.post(url("details", breach.organisation_id, breach.pk), {"group_name": "Nébula"})
+    assert response.status_code in (403, 404)
+
+
+def test_letters_to_parents_are_offered_only_when_minors_are_concerned(owner_client, org, owner) -> None:  # type: ignore[no-untyped-def]
+    adults = declare(org, owner, person_categories=["patients"])
+    children = declare(org, owner, person_categories=["patients", "minors"])
+    assert "Lettre aux parents" not in owner_client.get(url("index", org.pk, adults.pk)).content.decode()
+    page = owner_client.get(url("index", org.pk, children.pk)).content.decode()
+    assert "Lettre aux parents" in page and "Courriel aux parents" in page

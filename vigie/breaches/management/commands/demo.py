@@ -15,7 +15,7 @@ from base64 import b32encode
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
@@ -30,6 +30,7 @@ from vigie.accounts.models import Membership, Organisation, OrganisationKind, Pr
 from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
 from vigie.breaches.models import Breach, TimelineEvent
+from vigie.documents.services import save_incident_details
 
 EMAIL = "demo@vigie.test"
 PASSWORD = "vigie-demo-2025"  # noqa: S105 - a demonstration account, printed on purpose
@@ -48,8 +49,21 @@ ORGANISATIONS: dict[str, dict[str, Any]] = {
         "city": "Lyon",
         "phone": "04 78 00 00 00",
         "email": "contact@tilleuls.example",
+        "siret": "41235678400014",
+        "siren": "412356784",
         "dpo_name": "Dr Claire Martin",
+        "dpo_civility": "mme",
         "dpo_email": "dpo@tilleuls.example",
+        "legal_rep_name": "Dr Claire Martin",
+        "legal_rep_civility": "mme",
+        "legal_rep_function": "médecin titulaire du cabinet",
+        "legal_rep_phone": "04 78 00 00 01",
+        "legal_rep_rpps": "10101234567",
+        "legal_rep_ordre_member": True,
+        "contact_name": "Sophie Bernard",
+        "contact_civility": "mme",
+        "contact_function": "secrétaire médicale",
+        "contact_phone": "04 78 00 00 02",
     },
     LAB: {
         "kind": OrganisationKind.LABORATOIRE,
@@ -59,8 +73,24 @@ ORGANISATIONS: dict[str, dict[str, Any]] = {
         "city": "Vannes",
         "phone": "02 97 00 00 00",
         "email": "accueil@bio-armor.example",
+        "siret": "51298765200017",
+        "siren": "512987652",
+        "finess": "560012345",
         "dpo_name": "Yann Le Goff",
+        "dpo_civility": "m",
         "dpo_email": "dpo@bio-armor.example",
+        "legal_rep_name": "Dr Anne Kerleau",
+        "legal_rep_civility": "mme",
+        "legal_rep_function": "biologiste responsable",
+        "legal_rep_email": "direction@bio-armor.example",
+        "legal_rep_phone": "02 97 00 00 01",
+        "legal_rep_rpps": "10003456789",
+        "legal_rep_ordre_member": True,
+        "contact_name": "Erwan Morvan",
+        "contact_civility": "m",
+        "contact_function": "responsable informatique",
+        "contact_phone": "02 97 00 00 10",
+        "contact_email": "informatique@bio-armor.example",
         "cyber_insurance": True,
     },
 }
@@ -75,6 +105,10 @@ class Story:
     aware_ago: timedelta
     facts: dict[str, Any]
     steps: list[tuple[float, str, dict[str, Any]]] = field(default_factory=list)
+    # Moments of the incident, in hours from awareness (negative: before it): occurred_at, ended_at…
+    moments: dict[str, float] = field(default_factory=dict)
+    # What the complaint and the ARS report quote (documents' ``IncidentDetails``).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 PATIENT_DATA = ["identity", "contact", "birth_date", "health"]
@@ -105,14 +139,45 @@ STORIES = [
             "risque d'hameçonnage ciblé et d'usurpation d'identité.",
             "measures_taken": "Serveur isolé, restauration depuis la sauvegarde hors ligne, mots de passe changés, "
             "plainte déposée.",
+            "measures_planned": "Double authentification pour les accès à distance ; sauvegardes testées chaque mois.",
+            "certainty": "confirmed",
+            "media": ["server", "workstation"],
         },
         [
             (20, "done", {"obligation": "police_complaint", "reference": "PV 2024/1187"}),
+            (26, "done", {"obligation": "ars_cert_sante", "reference": "2025-0412"}),
             (30, "done", {"obligation": "notify_cnil", "reference": "CNIL-NOTIF-0042871"}),
             (40, "note", {"text": "Déclaration faite à l'assureur ; expert mandaté."}),
             (120, "done", {"obligation": "inform_persons", "note": "Courrier à chaque patient, avec conseils."}),
             (24 * 60, "close", {"note": "Plan d'action terminé : MFA, sauvegardes testées chaque mois."}),
         ],
+        moments={"occurred_at": -9.2, "incident_detected_at": -0.4, "ended_at": 30},
+        details={
+            "scope": "Plateau technique de Vannes et deux sites de prélèvement.",
+            "systems_affected": "Serveur de résultats sous Windows Server 2016, deux postes du secrétariat.",
+            "handling_state": "Systèmes restaurés depuis la sauvegarde hors ligne ; surveillance renforcée.",
+            "attack_vector": "Accès à distance exposé sur internet ; mot de passe d'un compte de maintenance deviné.",
+            "care_impact": "Rendu des résultats retardé de 36 heures ; prélèvements non urgents reportés.",
+            "patient_transfers": "Aucun.",
+            "structure_impact": "Mode dégradé pendant 36 heures : résultats urgents transmis par téléphone aux "
+            "prescripteurs.",
+            "cert_support": True,
+            # Hours from awareness, written in UTC when the breach is made (see ``utc_lines``).
+            "attacker_ips": [
+                (-9.2, "203.0.113.45", "connexion au bureau à distance"),
+                (-7.7, "198.51.100.7", "transfert sortant de 20 Go"),
+            ],
+            "ransom_note": "Vos fichiers sont chiffrés et vos données copiées. Pour les récupérer et éviter leur "
+            "publication, contactez-nous sur notre site en .onion avec votre identifiant 7F3A-22C1.",
+            "group_name": "Nébula",
+            "onion_addresses": "nebulaexemple4k2l7m.onion",
+            "wallet_addresses": "bc1qexemple0demo0portefeuille0fictif",
+            "ransom_amount": "2 bitcoins, environ 120 000 euros",
+            "ransom_paid": False,
+            "it_provider": "ArmorInfo Services, M. Paul Riou, 02 97 00 00 20, support@armorinfo.example",
+            "losses_estimate": "Environ 45 000 euros : expertise, remise en état, deux jours d'activité réduite.",
+            "authority_proof": "Extrait Kbis du 2 avril 2025 et pièce d'identité de la biologiste responsable.",
+        },
     ),
     Story(
         LAB,
@@ -129,6 +194,10 @@ STORIES = [
             "person_categories": ["patients"],
             "exfiltration": "likely",
             "description": "Connexions au portail de résultats avec des mots de passe volés ailleurs.",
+            "awareness_note": "Alerte de l'hébergeur du portail sur des connexions anormales.",
+            "processor_name": "SantéCloud, hébergeur du portail",
+            "certainty": "confirmed",
+            "media": ["cloud"],
         },
         [
             (
@@ -143,6 +212,7 @@ STORIES = [
             ),
             (110, "done", {"obligation": "inform_persons", "note": "Courriel et SMS aux 312 patients."}),
         ],
+        moments={"occurred_at": -70, "processor_informed_at": 0, "ended_at": 5},
     ),
     Story(
         LAB,
@@ -160,6 +230,8 @@ STORIES = [
             "recipient": "untrusted",
             "recovered_or_deleted": True,
             "description": "Un compte rendu a été envoyé par courriel à un homonyme, qui l'a signalé et supprimé.",
+            "certainty": "confirmed",
+            "media": ["email"],
         },
         [
             (
@@ -176,6 +248,8 @@ STORIES = [
             (28, "done", {"obligation": "inform_persons", "note": "Appel téléphonique du biologiste."}),
             (24 * 10, "close", {}),
         ],
+        moments={"occurred_at": -3, "ended_at": -3},
+        details={"persons_channel": "Appel téléphonique de la biologiste à la patiente."},
     ),
     Story(
         GP,
@@ -190,9 +264,11 @@ STORIES = [
             "identifiability": "direct",
             "persons_count": 1350,
             "persons_count_is_estimate": True,
-            "person_categories": ["patients"],
+            "person_categories": ["patients", "minors"],
             "recipient": "malicious",
             "backup": True,
+            "certainty": "confirmed",
+            "media": ["laptop"],
             "description": "Ordinateur portable volé dans la voiture du médecin ; disque non chiffré.",
             "measures_taken": "Plainte, changement des mots de passe, chiffrement de tous les postes.",
         },
@@ -202,6 +278,7 @@ STORIES = [
             (72, "done", {"obligation": "inform_persons", "note": "Lettre à chaque patient."}),
             (24 * 30, "close", {}),
         ],
+        moments={"occurred_at": -14, "ended_at": -14},
     ),
     Story(
         GP,
@@ -218,6 +295,8 @@ STORIES = [
             "person_categories": ["patients"],
             "recipient": "unknown",
             "description": "Le dossier d'un patient n'a pas été retrouvé après une tournée de visites.",
+            "certainty": "confirmed",
+            "media": ["paper"],
         },
         [
             (30, "note", {"text": "Recherches dans le véhicule et chez les patients visités : sans résultat."}),
@@ -241,6 +320,8 @@ STORIES = [
             "backup": True,
             "permanent_loss": False,
             "description": "Ordinateur volé au cabinet ; disque chiffré, clé non compromise : inscrit au registre.",
+            "certainty": "confirmed",
+            "media": ["laptop"],
         },
         [(48, "close", {"note": "Inscription au registre seulement : données inintelligibles."})],
     ),
@@ -263,8 +344,11 @@ STORIES = [
             "permanent_loss": False,
             "impact_on_care": False,
             "description": "Dossiers patients inaccessibles deux heures pendant une mise à jour de l'éditeur.",
+            "certainty": "confirmed",
+            "media": ["server"],
         },
         [(24, "close", {})],
+        moments={"occurred_at": -0.3, "ended_at": 1.7},
     ),
     Story(
         GP,
@@ -284,10 +368,26 @@ STORIES = [
             "exfiltration": "unknown",
             "backup": True,
             "description": "Poste du secrétariat chiffré ; le prestataire informatique examine les journaux.",
+            "certainty": "suspected",
+            "media": ["workstation"],
         },
         [(2, "note", {"text": "Poste débranché du réseau ; prestataire informatique appelé."})],
+        moments={"incident_detected_at": -0.3},
+        details={"systems_affected": "Poste du secrétariat sous Windows 10, partage réseau des courriers."},
     ),
 ]
+
+
+def utc_lines(details: dict[str, Any], aware: datetime) -> dict[str, Any]:
+    """The details with each list of (hours from awareness, address, what) written as lines in UTC."""
+    out = dict(details)
+    for name, value in details.items():
+        if isinstance(value, list):
+            out[name] = "\n".join(
+                f"{address}, le {(aware + timedelta(hours=hours)).astimezone(UTC):%d/%m/%Y à %H h %M} UTC, {what}"
+                for hours, address, what in value
+            )
+    return out
 
 
 @contextmanager
@@ -350,8 +450,13 @@ class Command(BaseCommand):
             return False
         now = timezone.now()
         aware = (now - story.aware_ago).replace(second=0, microsecond=0)
+        moments = {name: aware + timedelta(hours=hours) for name, hours in story.moments.items()}
         with replayed_at(aware + timedelta(minutes=45)):
-            breach = services.declare_breach(org, by=user, title=story.title, became_aware_at=aware, **story.facts)
+            breach = services.declare_breach(
+                org, by=user, title=story.title, became_aware_at=aware, **story.facts, **moments
+            )
+            if story.details:
+                save_incident_details(breach, utc_lines(story.details, aware), by=user)
         for hours, kind, data in story.steps:
             moment = aware + timedelta(hours=hours)
             if moment > now:
