@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "vigie.breaches",
     "vigie.documents",
     "vigie.campaigns",
+    "vigie.leaks",
     "vigie.compliance",
 ]
 

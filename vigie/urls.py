@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisations/<int:org_id>/violations/", include("vigie.breaches.urls")),
     path("organisations/<int:org_id>/", include("vigie.documents.urls")),
     path("organisations/<int:org_id>/", include("vigie.campaigns.urls")),
+    path("organisations/<int:org_id>/", include("vigie.leaks.urls")),
     path("organisations/<int:org_id>/conformite/", include("vigie.compliance.urls")),
     path("public/", include("vigie.compliance.urls_public")),
 ]
