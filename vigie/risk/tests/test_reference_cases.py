@@ -44,3 +44,4 @@ def test_reference_case_explains_itself(path: Path) -> None:
     assert result.obligation("register").status == "required"
     if result.risk == "unlikely":
         assert result.obligation("notify_cnil").why.startswith("Un risque pour les personnes est improbable")
+
