@@ -7,8 +7,9 @@ Needs the Splink environment (``bench/requirements-splink.txt``) at ``var/splink
 Each tool runs in its own process, as a user would run it: ``vigie leak match PATIENTS LEAK --output …`` and
 ``bench/splink_leaks.py PATIENTS LEAK --output …``, alternately (Vigie, Splink, Vigie, Splink…) so that a change
 of load on the shared machine hits both; the load average (``uptime``) is printed beside each run. Wall time,
-CPU time (user + system) and peak memory (the process's maximum resident set size, from ``wait4``) are measured
-from outside.
+CPU time (user + system, children included) and peak memory are measured from outside: memory as the
+largest proportional set size (PSS) of the process and its children, sampled every 0.2 s (pages shared by
+Vigie's forked processes counted once), with the maximum RSS of the main process beside it.
 
 Accuracy, against ``truth.csv``: a leaked row decided ``match`` is a true positive when its patient is the right
 one; precision = true / decided matches; recall = true / leaked rows that are one of our patients; the review
@@ -25,6 +26,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -36,17 +38,55 @@ def uptime() -> str:
     return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__().replace("'", "")
 
 
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return pids
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of a process and its children (shared pages counted once, split between them)."""
+    total = 0
+    for member in _tree(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
 def run(command: list[str]) -> dict[str, float | str]:
     load_before = uptime()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ})  # noqa: S603
     assert process.stdout is not None and process.stderr is not None
+    peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], _pss_mb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _pid, status, usage = os.wait4(process.pid, 0)
+    done.set()
+    sampler.join()
     wall = time.perf_counter() - started
     out, err = process.stdout.read().decode(), process.stderr.read().decode()
     if status != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{out}\n{err}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024,
+    # CPU and maximum RSS from wait4 cover the process and its children once they have been waited for.
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "pss_mb": peak[0],
             "load": f"{load_before} → {uptime()}", "stdout": out}  # fmt: skip
 
 
@@ -149,10 +189,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.patients:,} patients × {len(expected):,} leaked rows, {sum(v is not None for v in expected.values()):,} of them our patients"
     )
-    print("| tool | run | wall | CPU | peak RSS | precision | recall | F1 | review band | load (before → after) |")
+    print(
+        "| tool | run | wall | CPU | peak memory (PSS) | precision | recall | F1 | review band | load (before → after) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for line in rows:
-        print(f"| {line['tool']} | {line['run']} | {line['wall']:.1f} s | {line['cpu']:.1f} s | {line['rss_mb']:.0f} MB | "
+        print(f"| {line['tool']} | {line['run']} | {line['wall']:.1f} s | {line['cpu']:.1f} s | {line['pss_mb']:.0f} MB | "
               f"{line['precision']:.4f} | {line['recall']:.4f} | {line['f1']:.4f} | {line['review']:.2%} | {line['load']} |")  # fmt: skip
         if "oracle" in line:
             oracle = line["oracle"]

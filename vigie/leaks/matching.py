@@ -3,20 +3,21 @@ benchmark run it without a database; the service stores what it returns)."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
-from vigie.linkage import Matcher, Result, Thresholds, weights_for
+from vigie.linkage import Matcher, Result, Thresholds, Traits, weights_for
 
-from .reading import LeakFile, PatientBase
+from .reading import LeakFile, PatientBase, bulk
 
 MATCHES_HEADER = "leak_line;patient_line;score;decision"
 
 
 @dataclass
 class Outcome:
-    """The results (leaked rows with a candidate, in file order) and the counts."""
+    """The results (leaked rows matched or to review, in file order) and the counts."""
 
     results: list[Result]
     rows: int
@@ -35,27 +36,78 @@ def run(
     *,
     thresholds: Thresholds | None = None,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
+    parallel_from: int = 20_000,
     every: int = 5000,
 ) -> Outcome:
-    """Match every leaked row against the patient base (weights measured on both files)."""
+    """Match every leaked row against the patient base (weights measured on both files).
+
+    The results are the leaked rows matched or to review, in file order. With ``processes`` > 1 (and a fork
+    start method), the leaked rows are shared out between that many processes, forked once the patients are
+    indexed: they read the index and the rows without copying them.
+    """
     matcher = Matcher(
         patients.traits,
         weights=weights_for(patients.traits, leak.traits),
         thresholds=thresholds,
         leak_rows=len(leak.traits),
     )
-    results: list[Result] = []
     total = len(leak.traits)
-    best = matcher.best
-    for done, record in enumerate(leak.traits, start=1):
-        result = best(record)
-        if result is not None:
-            results.append(result)
-        if progress is not None and done % every == 0:
-            progress(done, total)
+    if processes > 1 and total >= parallel_from and "fork" in multiprocessing.get_all_start_methods():
+        results = _in_processes(matcher, leak.traits, processes, progress, every)
+    else:
+        results = _match_range(matcher, leak.traits, 0, total, progress, every)
     if progress is not None:
         progress(total, total)
     return Outcome(results, total)
+
+
+_SHARED: tuple[Matcher, list[Traits]] | None = None  # set before forking: the children read it, never copy it
+
+
+def _match_range(
+    matcher: Matcher,
+    rows: list[Traits],
+    start: int,
+    stop: int,
+    progress: Callable[[int, int], None] | None = None,
+    every: int = 5000,
+) -> list[Result]:
+    results: list[Result] = []
+    best = matcher.best
+    with bulk():
+        for done in range(start, stop):
+            result = best(rows[done])
+            if result is not None and result.decision != "none":
+                results.append(result)
+            if progress is not None and (done + 1) % every == 0:
+                progress(done + 1, len(rows))
+    return results
+
+
+def _child(bounds: tuple[int, int]) -> list[Result]:
+    assert _SHARED is not None
+    matcher, rows = _SHARED
+    return _match_range(matcher, rows, *bounds)
+
+
+def _in_processes(
+    matcher: Matcher, rows: list[Traits], processes: int, progress: Callable[[int, int], None] | None, every: int
+) -> list[Result]:
+    global _SHARED
+    size = max(every, len(rows) // (processes * 8))
+    bounds = [(start, min(start + size, len(rows))) for start in range(0, len(rows), size)]
+    _SHARED = (matcher, rows)
+    results: list[Result] = []
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            for (_start, stop), found in zip(bounds, pool.imap(_child, bounds), strict=True):
+                results.extend(found)
+                if progress is not None:
+                    progress(stop, len(rows))
+    finally:
+        _SHARED = None
+    return results
 
 
 def write_matches(results: Iterable[Result], file: IO[str]) -> int:

@@ -13,12 +13,14 @@ No Django here: the command line's standalone mode and the benchmark read files 
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from vigie.campaigns.importing import Importer, ImportError_, Person, Source, normalise_header, parse_categories
+from vigie.campaigns.importing import Importer, ImportError_, Source, normalise_header, parse_categories
 from vigie.linkage import Traits, postcode_of, traits
 
 #: The fields of a leaked file that identify the person (compared); the other columns only expose data.
@@ -49,6 +51,19 @@ _HEALTH = re.compile(
     r"glyc|cholesterol|tension|poids|taille|imc|grossesse|hiv|vih)"
 )
 _FINANCIAL = re.compile(r"\b(iban|rib|bic|banque|montant|reglement|paiement|facture|mutuelle|tiers payant)\b")
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No cyclic garbage collection while hundreds of thousands of records are made: the collector would scan
+    them again and again (a third of the reading time), and these loops make no reference cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def guess_column_categories(headers: list[str], mapping: dict[str, str]) -> dict[str, str]:
@@ -87,13 +102,17 @@ class LeakFile:
 
 @dataclass
 class PatientBase:
-    """The patient base read: the persons (for the campaign), their traits (for the matching), the report."""
+    """The patient base read: the traits of each patient (for the matching), and its counts.
 
-    persons: list[Any]  # Person, or a campaign's decrypted persons
+    ``persons`` holds the persons themselves when they are already known (a campaign's, or a FHIR file read
+    through the importer); for a CSV or XLSX base the service asks :func:`persons_for` for the few it needs.
+    """
+
     traits: list[Traits]
+    persons: list[Any] | None = None
     rows: int = 0
-    invalid: int = 0
-    duplicates: int = 0
+    invalid: int = 0  # lines that say too little to compare (no name, or a name alone)
+    duplicates: int = 0  # the same identity on another line: compared once, under its first line
     format: str = ""
 
 
@@ -115,27 +134,93 @@ def person_traits(person: Any) -> Traits:
 def read_patients(
     source: Source, mapping: dict[str, str] | None = None, *, progress: Callable[[int, int | None], None] | None = None
 ) -> PatientBase:
-    """The patient base, read and validated by the importer; raises ``ImportError_`` if it cannot be read."""
-    importer = Importer(source, mapping or None, progress=progress)
-    persons: list[Person] = [person for chunk in importer for person in chunk]
-    amendments = importer.report.amendments
-    if amendments:
-        persons = [replace(p, **amendments[p.line]) if p.line in amendments else p for p in persons]
-    report = importer.report
-    return PatientBase(
-        persons=persons,
-        traits=[person_traits(person) for person in persons],
-        rows=report.rows,
-        invalid=report.invalid,
-        duplicates=report.duplicates,
-        format=importer.format,
-    )
+    """The patient base's traits; raises ``ImportError_`` if the file cannot be read at all.
+
+    A CSV or XLSX base is read cell by cell, as the leaked file is: a line the import would refuse (a wrong NIR
+    key, an impossible date) is still a patient, and still compared. A line that repeats an earlier identity
+    (same birth name, first given name, birth date and sex, as the import de-duplicates) is compared once.
+    """
+    importer = Importer(source, mapping or None)
+    if importer.format == "fhir":
+        persons = [person for chunk in importer for person in chunk]
+        report = importer.report
+        return PatientBase([person_traits(p) for p in persons], persons, report.rows, report.invalid,
+                           report.duplicates, importer.format)  # fmt: skip
+    base = PatientBase(traits=[], format=importer.format)
+    index = {name: importer.headers.index(column) for name, column in importer.mapping.items()}
+    get = [index.get(name, -1) for name in IDENTITY_FIELDS]
+    seen: set[tuple[str, str, str, str]] = set()
+    total = importer.estimated_rows
+    with bulk():
+        for line, cells in importer.cells():
+            base.rows += 1
+            birth, usage, given, sex, born, nir, postcode = (cells[i] if i >= 0 else "" for i in get)
+            record = traits(line, birth_name=birth.strip(), usage_name=usage.strip(), given_names=given.strip(),
+                            birth_date=born, sex=sex, nir=nir, postcode=postcode)  # fmt: skip
+            if not record.names or not (record.first or record.year or record.nir):
+                base.invalid += 1
+                continue
+            key = (record.names[0], record.first, record.dob, record.sex)
+            if record.first and record.dob:
+                if key in seen:
+                    base.duplicates += 1
+                    continue
+                seen.add(key)
+            base.traits.append(record)
+            if progress is not None and base.rows % 10_000 == 0:
+                progress(base.rows, total)
+    if progress is not None:
+        progress(base.rows, base.rows)
+    return base
+
+
+def persons_for(source: Source, mapping: dict[str, str] | None, lines: set[int]) -> dict[int, Any]:
+    """The persons of ``lines`` of a patient base, as the import reads them (names, channels): ``{line: Person}``.
+
+    A line the import refuses (or merges into an earlier one) is given from its cells, without any channel.
+    """
+    importer = Importer(source, mapping or None)
+    found: dict[int, Any] = {}
+    for chunk in importer:
+        found.update((person.line, person) for person in chunk if person.line in lines)
+    for line, fields in importer.report.amendments.items():
+        if line in found:
+            found[line] = replace(found[line], **fields)
+    missing = lines - found.keys()
+    if missing:
+        refused = Importer(source, mapping or None)
+        index = {name: refused.headers.index(column) for name, column in refused.mapping.items()}
+        for line, cells in refused.cells():
+            if line in missing:
+                text = {name: cells[position].strip() for name, position in index.items()}
+                found[line] = RawPerson(line, text.get("birth_name", ""), text.get("usage_name", ""),
+                                        text.get("given_names", ""), text.get("sex", ""), text.get("birth_date", ""))  # fmt: skip
+    return found
+
+
+@dataclass
+class RawPerson:
+    """A patient line the import refused: what its cells say, no channel to reach the person by."""
+
+    line: int
+    birth_name: str
+    usage_name: str
+    given_names: str
+    sex: str
+    birth_date: str
+    nir: str = ""
+    email: str = ""
+    phone: str = ""
+    address_lines: tuple[str, ...] = ()
+    identity_key: str = ""
 
 
 def patients_from(persons: Iterable[Any]) -> PatientBase:
     """A patient base from persons already known (a campaign's, decrypted)."""
     listed = list(persons)
-    return PatientBase(persons=listed, traits=[person_traits(person) for person in listed], rows=len(listed))
+    with bulk():
+        found = [person_traits(person) for person in listed]
+    return PatientBase(traits=found, persons=listed, rows=len(listed))
 
 
 def open_leak(source: Source, mapping: dict[str, str] | None = None) -> Importer:
@@ -173,8 +258,26 @@ def read_leak(
     columns = [(position, category) for position, category in columns if category]
     per_row = index.get("categories")
     get = [index.get(name, -1) for name in IDENTITY_FIELDS]
-    interned: dict[tuple[str, ...], tuple[str, ...]] = {}
     total = importer.estimated_rows
+    with bulk():
+        _read_rows(importer, result, get, columns, per_row, progress, every, total)
+    result.unreadable = importer.report.invalid
+    if progress is not None:
+        progress(len(result.traits), len(result.traits))
+    return result
+
+
+def _read_rows(
+    importer: Importer,
+    result: LeakFile,
+    get: list[int],
+    columns: list[tuple[int, str]],
+    per_row: int | None,
+    progress: Callable[[int, int | None], None] | None,
+    every: int,
+    total: int | None,
+) -> None:
+    interned: dict[tuple[str, ...], tuple[str, ...]] = {}
     for count, (line, cells) in enumerate(importer.cells(), start=1):
         birth, usage, given, sex, born, nir, postcode = (cells[i] if i >= 0 else "" for i in get)
         result.traits.append(
@@ -188,7 +291,3 @@ def read_leak(
         result.categories.append(interned.setdefault(key, key))
         if progress is not None and count % every == 0:
             progress(count, total)
-    result.unreadable = importer.report.invalid
-    if progress is not None:
-        progress(len(result.traits), len(result.traits))
-    return result

@@ -291,22 +291,22 @@ def _evidence(result: Result) -> list[dict[str, Any]]:
 
 def read_inputs(
     matching: LeakMatching, *, progress: Callable[[int, int], None] | None = None
-) -> tuple[reading.PatientBase, reading.LeakFile, bytes]:
+) -> tuple[reading.PatientBase, bytes, reading.LeakFile, bytes]:
     """Both files decrypted in memory and read (the patients from the file or from the source campaign)."""
+    patients_data = b""
     if matching.source_campaign_id:
         patients = reading.patients_from(campaign_persons(matching.source_campaign))  # type: ignore[arg-type]
     else:
+        patients_data = _load(matching, "patients")
         patients = reading.read_patients(
-            _load(matching, "patients"),
-            matching.patients_mapping or None,
-            progress=_progress(matching, 0, 150, progress),
+            patients_data, matching.patients_mapping or None, progress=_progress(matching, 0, 150, progress)
         )
     leak_data = _load(matching, "leak")
     leak = reading.read_leak(
         leak_data, matching.leak_mapping or None, matching.leak_categories or None,
         progress=_progress(matching, 150, 250, progress),
     )  # fmt: skip
-    return patients, leak, leak_data
+    return patients, patients_data, leak, leak_data
 
 
 def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
@@ -316,9 +316,9 @@ def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None]
     )
     LeakPair.objects.filter(matching=matching).delete()
     try:
-        patients, leak, leak_data = read_inputs(matching, progress=progress)
+        patients, patients_data, leak, leak_data = read_inputs(matching, progress=progress)
         outcome = runner.run(patients, leak, progress=_progress(matching, 400, 450, progress))
-        stored = _store_pairs(matching, patients, leak, leak_data, outcome.results, progress)
+        stored = _store_pairs(matching, patients, patients_data, leak, leak_data, outcome.results, progress)
     except (ImportError_, crypto.DecryptionFailed, OSError) as error:
         reason = str(error) if isinstance(error, ImportError_) else _("The files of this matching cannot be read.")
         LeakMatching.objects.filter(pk=matching.pk).update(status=MatchingStatus.FAILED, error=reason[:500])
@@ -344,12 +344,18 @@ def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None]
 def _store_pairs(
     matching: LeakMatching,
     patients: reading.PatientBase,
+    patients_data: bytes,
     leak: reading.LeakFile,
     leak_data: bytes,
     results: list[Result],
     progress: Callable[[int, int], None] | None,
 ) -> int:
     kept = [result for result in results if result.decision != "none"]
+    if patients.persons is not None:
+        persons = {result.patient_line: patients.persons[result.patient] for result in kept}
+    else:
+        wanted_patients = {result.patient_line for result in kept}
+        persons = reading.persons_for(patients_data, matching.patients_mapping or None, wanted_patients)
     categories = {record.line: leak.categories[index] for index, record in enumerate(leak.traits)}
     wanted = {result.leak_line for result in kept}
     cells = dict(reading.leak_cells(reading.open_leak(leak_data, matching.leak_mapping or None), wanted))
@@ -358,7 +364,7 @@ def _store_pairs(
     for start in range(0, len(kept), CHUNK):
         pairs = []
         for result in kept[start : start + CHUNK]:
-            person = patients.persons[result.patient]
+            person = persons[result.patient_line]
             data = {
                 "leak": cells.get(result.leak_line, {}),
                 "patient": _patient_data(person),

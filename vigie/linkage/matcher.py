@@ -4,7 +4,8 @@ Blocking: comparing every leaked row with every patient (500,000 × 100,000) is 
 indexed under a few keys and a leaked row is compared only with the patients that share one of them:
 
 - ``N``: the NIR's 13 characters;
-- ``D``: the birth date with day and month in either order, and the initial of a family or first given name;
+- ``D``: the birth date with day and month in either order, and the initials of a family name and of the
+  first given name;
 - ``G``: a family name and a given name (the birth or the used name; any given name of a patient's list, a
   compound one whole or in parts);
 - ``Y``: a family name and the birth year;
@@ -58,18 +59,17 @@ def excluded(evidence: Iterable[Evidence]) -> bool:
 
 
 def automatic(evidence: Iterable[Evidence]) -> bool:
-    """Whether a pair may be matched without a person's review: confirmed, and not contradicted.
-
-    A birth date one digit away from another real date confirms only with the postcode: a homonym born the
-    same year is as likely as a typo (one digit away from a date that cannot exist is a typo).
-    """
+    """Whether a pair may be matched without a person's review: confirmed, and not contradicted."""
     levels = {(item.trait, item.level) for item in evidence}
+    if ("nir", "same") in levels:
+        # The person's own NIR and birth date: a family name changed by marriage, a usual first name not in
+        # the base. Not with another birth date (a child's record on the parent's NIR).
+        dated = ("birth_date", "exact") in levels or ("birth_date", "swapped") in levels
+        return dated or levels.isdisjoint(_CONTRADICTING)
     if not levels.isdisjoint(_CONTRADICTING):
         return False
-    if ("nir", "same") in levels:
-        return True
     if ("birth_date", "close") in levels and ("postcode", "same") not in levels:
-        return False
+        return False  # one digit away from another real date: a homonym born that year is as likely as a typo
     return not levels.isdisjoint(_CONFIRMING)
 
 
@@ -98,10 +98,9 @@ class Result:
 
 
 def _initials(record: Traits) -> set[str]:
-    initials = {name[0] for name in record.names}
-    if record.first:
-        initials.add(record.first[0])
-    return initials
+    """The initials of a family name and of the first given name, together: "DH" for Hélène Dupont."""
+    given = record.first[:1]
+    return {name[0] + given for name in record.names} if given else {name[0] for name in record.names}
 
 
 def _date_key(record: Traits) -> str:
@@ -118,6 +117,8 @@ def patient_keys(record: Traits) -> set[str]:
         if record.month and record.day:
             date = _date_key(record)
             keys.update(f"D{date}{initial}" for initial in _initials(record))
+            if len(record.words) > 1:  # a usual first name that is not the first (a patient's list)
+                keys.update(f"D{date}{name[0]}{word[0]}" for name in record.names for word in record.words)
             keys.update(f"Z{given}|{date[4:]}" for given in firsts)
         keys.update(f"M{given}|{record.year}|{record.month}" for given in firsts)
         keys.update(f"Y{name}|{record.year}" for name in record.names)
@@ -133,6 +134,8 @@ def leak_keys(record: Traits) -> set[str]:
     as_names = [given for given in dict.fromkeys((record.whole, record.first)) if given]
     as_first = record.names[0] if record.names else ""
     if record.year:
+        if record.month and record.day and as_first and record.first:
+            keys.add(f"D{_date_key(record)}{record.first[0]}{as_first[0]}")
         if record.month and record.day:
             keys.update(f"M{given}|{record.year}|{record.day}" for given in (record.first, record.whole) if given)
             if as_first:
@@ -174,9 +177,9 @@ class Matcher:
 
     def candidates(self, record: Traits) -> set[int]:
         found: set[int] = set()
-        index = self.index
+        get = self.index.get
         for key in leak_keys(record):
-            block = index.get(key)
+            block = get(key)
             if block:
                 found.update(block)
         return found

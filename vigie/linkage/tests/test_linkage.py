@@ -211,3 +211,10 @@ def test_sex_and_postcode_support_a_match_without_being_required() -> None:
     full = matcher.best(patient(2))
     assert bare is not None and full is not None
     assert bare.decision == full.decision == "match" and full.weight > bare.weight
+
+
+def test_the_blocking_keys_of_a_swapped_row_meet_the_patients_keys() -> None:
+    from vigie.linkage import leak_keys, patient_keys
+
+    base = patient()
+    assert leak_keys(traits(2, birth_name="Hélène", given_names="Lefèvre", birth_date="03/04/1970")) & patient_keys(base)

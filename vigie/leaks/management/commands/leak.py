@@ -15,6 +15,7 @@ line acts with the operator's authority.
 from __future__ import annotations
 
 import json
+import os
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,9 @@ class Command(BaseCommand):
         match.add_argument("--breach", type=int, metavar="ID", help="Rattacher à cette violation.")
         match.add_argument("--patients-mapping", help="Colonnes de la base patients, en JSON.")
         match.add_argument("--leak-mapping", help="Colonnes du fichier divulgué, en JSON.")
+        match.add_argument(
+            "--processes", type=int, default=min(2, os.cpu_count() or 1), help="Processus de comparaison (2)."
+        )
         purge = actions.add_parser("purge", help="Effacer les données personnelles d'une recherche.")
         purge.add_argument("id", type=int, nargs="?")
         purge.add_argument("--due", action="store_true", help="Toutes les recherches dont la conservation est échue.")
@@ -86,6 +90,7 @@ class Command(BaseCommand):
         breach: int | None,
         patients_mapping: str | None,
         leak_mapping: str | None,
+        processes: int,
         **_: Any,
     ) -> None:
         if len(files) > 2 or (len(files) == 1 and campaign is None):
@@ -96,7 +101,9 @@ class Command(BaseCommand):
         try:
             if campaign is None and breach is None:
                 assert patients_file is not None
-                counts = self._standalone(patients_file, leak_file, output, patients_mapping, leak_mapping, bar)
+                counts = self._standalone(
+                    patients_file, leak_file, output, patients_mapping, leak_mapping, bar, max(1, processes)
+                )
             else:
                 counts = self._linked(patients_file, leak_file, output, campaign, breach, patients_mapping,
                                       leak_mapping, bar)  # fmt: skip
@@ -120,6 +127,7 @@ class Command(BaseCommand):
         patients_mapping: str | None,
         leak_mapping: str | None,
         bar: Bar,
+        processes: int,
     ) -> dict[str, Any]:
         def phase(start: int, span: int) -> Any:
             return lambda done, total: bar.update(start + (span * done // total if total else 0))
@@ -128,7 +136,7 @@ class Command(BaseCommand):
             patients_file, _mapping(patients_mapping, "--patients-mapping"), progress=phase(0, 150)
         )
         leak = reading.read_leak(leak_file, _mapping(leak_mapping, "--leak-mapping"), progress=phase(150, 250))
-        outcome = runner.run(patients, leak, progress=phase(400, 600))
+        outcome = runner.run(patients, leak, progress=phase(400, 600), processes=processes)
         with output.open("w", encoding="utf-8", newline="") as file:
             runner.write_matches(outcome.results, file)
         counts: dict[str, Any] = outcome.counts()
