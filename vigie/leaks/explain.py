@@ -41,7 +41,7 @@ LEVELS: dict[str, dict[str, Any]] = {
     "sex": {"same": _("Same sex"), "different": _("Different sexes")},
     "postcode": {
         "same": _("Same postcode"),
-        "department": _("Postcodes of the same département"),
+        "department": _("Postcodes of the same department"),
         "different": _("Different postcodes"),
     },
 }
@@ -64,6 +64,30 @@ ROWS = (
 )
 
 
+def review_reason(data: dict[str, Any]) -> str:
+    """Why a person must decide: what keeps this pair from being matched automatically."""
+    levels = {item["trait"]: item["level"] for item in data.get("evidence", [])}
+    runner_up, weight = data.get("runner_up"), data.get("weight")
+    if levels.get("given_name") == "different":
+        return str(_("The first names differ: a twin, or a usual first name your base does not know?"))
+    if levels.get("family_name") == "different":
+        return str(_("The family names differ: a used name your base does not know?"))
+    if "birth_date" not in levels and levels.get("nir") != "same":
+        return str(_("No birth date in one of the lines to confirm the names."))
+    if levels.get("birth_date") in ("close", "near", "partial"):
+        return str(_("The birth dates are close but not the same, and nothing else confirms it."))
+    if runner_up is not None and weight is not None and weight - runner_up < 5:
+        return str(_("Another patient fits this line almost as well."))
+    return str(_("The evidence is not strong enough to decide without you."))
+
+
+def _display_date(value: str) -> str:
+    """« 01/06/2001 » for the ISO date of a patient record (as the leaked file usually writes it)."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    return value
+
+
 def agreement(level: str) -> str:
     """The CSS class of a level: ``agree``, ``partial``, ``disagree`` or ``""`` (not compared)."""
     if not level:
@@ -79,6 +103,8 @@ def _patient_value(patient: dict[str, Any], name: str) -> str:
     if name == "postcode":
         address = patient.get("address") or []
         return str(address[-1]) if address else ""
+    if name == "birth_date":
+        return _display_date(str(patient.get(name) or ""))
     return str(patient.get(name) or "")
 
 
@@ -103,4 +129,4 @@ def explain(data: dict[str, Any]) -> dict[str, Any]:
                         "agreement": "partial" if item["trait"] == "order" else agreement(item["level"])})  # fmt: skip
     labels = dict(DataCategory.choices)
     categories = [labels.get(category, category) for category in data.get("categories", [])]
-    return {"rows": rows, "reasons": reasons, "categories": categories}
+    return {"rows": rows, "reasons": reasons, "categories": categories, "why_review": review_reason(data)}

@@ -455,7 +455,7 @@ def inform_found(matching: LeakMatching, *, by: User | None) -> Campaign:
             raise ValidationError(_("The persons of this matching have already been added to a campaign."))
         pending = LeakPair.objects.filter(matching=matching, decision=Decision.REVIEW, review=Review.PENDING).count()
         if pending:
-            raise ValidationError(_("%(count)s pairs are still to review.") % {"count": pending})
+            raise ValidationError(_("Pairs still to review: %(count)s.") % {"count": pending})
         campaign = Campaign.objects.create(
             breach=matching.breach, created_by=by, status=CampaignStatus.IMPORTING,
             source_name=_("Found in the leaked file %(name)s") % {"name": matching.leak_name}, mapping={},

@@ -141,7 +141,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"matching": matching, "breach": matching.breach, "reviews": matching.review_counts()}
     if pair is not None:
         data = services.decrypt_pair(pair)
-        context.update(pair=pair, explained=explain(data), score_percent=round(100 * pair.score, 1))
+        context.update(pair=pair, explained=explain(data))
         record("leak.pair_viewed", request=request, organisation=request.org, obj=matching,  # type: ignore[attr-defined]
                detail={"pair": pair.pk})  # fmt: skip
     done = context["reviews"]["accepted"] + context["reviews"]["rejected"]

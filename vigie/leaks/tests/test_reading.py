@@ -43,14 +43,18 @@ def test_the_patient_base_is_read_once_per_identity_and_keeps_the_lines_the_impo
     from vigie.leaks.tests.conftest import PATIENTS
 
     wrong_key = PATIENTS[0].replace("270045935012332", "270045935012399")
-    patients, _leak = files(patients=[wrong_key, PATIENTS[1], PATIENTS[1].replace("Dupont", "DUPONT"), ";;Paul;M;;;;;;"])
+    patients, _leak = files(
+        patients=[wrong_key, PATIENTS[1], PATIENTS[1].replace("Dupont", "DUPONT"), ";;Paul;M;;;;;;"]
+    )
     base = reading.read_patients(patients)
     assert [record.line for record in base.traits] == [2, 3]
     assert (base.rows, base.duplicates, base.invalid) == (4, 1, 1)
     assert base.traits[0].nir == "2700459350123"  # the NIR's key is wrong: its 13 characters still compare
 
 
-def test_a_fhir_patient_base_is_read_through_the_importer(tmp_path: Path, files: Callable[..., tuple[Path, Path]]) -> None:
+def test_a_fhir_patient_base_is_read_through_the_importer(
+    tmp_path: Path, files: Callable[..., tuple[Path, Path]]
+) -> None:
     import json
 
     bundle = {"resourceType": "Bundle", "entry": [{"resource": {

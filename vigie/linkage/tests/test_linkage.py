@@ -217,4 +217,6 @@ def test_the_blocking_keys_of_a_swapped_row_meet_the_patients_keys() -> None:
     from vigie.linkage import leak_keys, patient_keys
 
     base = patient()
-    assert leak_keys(traits(2, birth_name="Hélène", given_names="Lefèvre", birth_date="03/04/1970")) & patient_keys(base)
+    assert leak_keys(traits(2, birth_name="Hélène", given_names="Lefèvre", birth_date="03/04/1970")) & patient_keys(
+        base
+    )
