@@ -189,6 +189,28 @@ def request_matching(matching: LeakMatching, *, by: User | None) -> bool:
     return bool(updated)
 
 
+def recover_matchings(*, now: datetime | None = None) -> int:
+    """Matchings that died with their worker (no sign of life for ``VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS``):
+    queued again while their files are there (``run_matching`` starts from scratch), else failed with a reason.
+    Run when ``vigie worker`` starts; returns the matchings queued again."""
+    from .tasks import match_leak
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS)
+    queued = 0
+    for matching in LeakMatching.objects.filter(status=MatchingStatus.MATCHING, heartbeat__lt=stale):
+        mine = LeakMatching.objects.filter(pk=matching.pk, status=MatchingStatus.MATCHING, heartbeat=matching.heartbeat)
+        if _path(matching, "leak").exists():
+            if mine.update(heartbeat=now):
+                match_leak.enqueue(matching.pk)
+                queued += 1
+        else:
+            mine.update(
+                status=MatchingStatus.FAILED, error=str(_("The matching was interrupted: send the files again."))
+            )
+    return queued
+
+
 # --- Running ---------------------------------------------------------------------------------------------------
 
 

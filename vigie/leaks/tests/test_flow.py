@@ -225,3 +225,21 @@ def test_a_member_without_the_dpo_role_reviews_but_does_not_inform(
     assert client.get(reverse("leaks:review", args=[org.pk, matching.pk])).status_code == 200
     assert client.post(reverse("leaks:inform", args=[org.pk, matching.pk])).status_code == 403
     assert client.get(reverse("leaks:matches_csv", args=[org.pk, matching.pk])).status_code == 403
+
+
+def test_a_matching_that_died_with_its_worker_runs_again_or_fails_with_a_reason(
+    breach: Breach, owner: User, files: Callable[..., tuple[Path, Path]]
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    alive, gone = upload(breach, owner, files), upload(breach, owner, files)
+    old = timezone.now() - timedelta(hours=1)
+    LeakMatching.objects.filter(pk__in=[alive.pk, gone.pk]).update(status=MatchingStatus.MATCHING, heartbeat=old)
+    services._path(gone, "leak").unlink()
+    assert services.recover_matchings() == 1
+    alive.refresh_from_db()
+    gone.refresh_from_db()
+    assert alive.status == MatchingStatus.READY and alive.counts["match"] == 3
+    assert gone.status == MatchingStatus.FAILED and "interrompue" in gone.error

@@ -72,6 +72,10 @@ class Command(BaseCommand):
             from vigie.breaches.services import send_due_reminders
 
             send_due_reminders()
+            # A leak matching killed with its worker starts again from its encrypted files.
+            from vigie.leaks.services import recover_matchings
+
+            recover_matchings()
         if processes > 1:
             arguments = ["--queue-name", queue_name, "--interval", str(interval), "--skip-recovery"]
             arguments += ["--until-idle"] if until_idle else []
