@@ -231,13 +231,60 @@ def open_leak(source: Source, mapping: dict[str, str] | None = None) -> Importer
     return importer
 
 
-def leak_cells(importer: Importer, lines: set[int] | None = None) -> Iterator[tuple[int, dict[str, str]]]:
-    """The identity cells (``IDENTITY_FIELDS`` mapped) of each leaked row, or of ``lines`` only."""
-    indexes = {name: importer.headers.index(column) for name, column in importer.mapping.items()}
-    wanted = [(name, indexes[name]) for name in IDENTITY_FIELDS if name in indexes]
-    for line, cells in importer.cells():
-        if lines is None or line in lines:
-            yield line, {name: cells[index].strip() for name, index in wanted}
+Row = tuple[int, tuple[str, ...], tuple[str, ...]]  # physical line, identity cells, categories exposed
+
+
+class LeakSource:
+    """A leaked file sniffed and its columns chosen, read row by row (500,000 rows are never all in memory)."""
+
+    def __init__(
+        self, source: Source, mapping: dict[str, str] | None = None, column_categories: dict[str, str] | None = None
+    ) -> None:
+        self.importer = open_leak(source, mapping)
+        headers, used = self.importer.headers, self.importer.mapping
+        self.headers, self.mapping = headers, dict(used)
+        self.column_categories = dict(
+            column_categories if column_categories is not None else guess_column_categories(headers, used)
+        )
+        self.rows_read = 0
+
+    @property
+    def unreadable(self) -> int:
+        """CSV lines that could not be parsed at all (known once the rows are read)."""
+        return self.importer.report.invalid
+
+    @property
+    def estimated_rows(self) -> int | None:
+        return self.importer.estimated_rows
+
+    def rows(self) -> Iterator[Row]:
+        """``(line, identity cells in IDENTITY_FIELDS order, categories)`` of every row, in file order."""
+        index = {name: self.headers.index(column) for name, column in self.mapping.items()}
+        get = [index.get(name, -1) for name in IDENTITY_FIELDS]
+        columns = [(position, self.column_categories.get(header, "")) for position, header in enumerate(self.headers)]
+        columns = [(position, category) for position, category in columns if category]
+        per_row = index.get("categories")
+        interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for line, cells in self.importer.cells():
+            self.rows_read += 1
+            identity = tuple(cells[i].strip() if i >= 0 else "" for i in get)
+            found = {category for position, category in columns if position < len(cells) and cells[position].strip()}
+            if per_row is not None and cells[per_row].strip():
+                found.update(parse_categories(cells[per_row])[0])
+            key = tuple(sorted(found))
+            yield line, identity, interned.setdefault(key, key)
+
+
+def row_traits(line: int, identity: tuple[str, ...]) -> Traits:
+    """The traits of a leaked row from its identity cells (``IDENTITY_FIELDS`` order)."""
+    birth, usage, given, sex, born, nir, postcode = identity
+    return traits(line, birth_name=birth, usage_name=usage, given_names=given, birth_date=born, sex=sex, nir=nir,
+                  postcode=postcode)  # fmt: skip
+
+
+def identity_cells(identity: tuple[str, ...]) -> dict[str, str]:
+    """The identity cells of a row by field name (only those with a value), for showing the row."""
+    return {name: value for name, value in zip(IDENTITY_FIELDS, identity, strict=True) if value}
 
 
 def read_leak(
@@ -248,46 +295,18 @@ def read_leak(
     progress: Callable[[int, int | None], None] | None = None,
     every: int = 10_000,
 ) -> LeakFile:
-    """Every leaked row's traits and exposed categories; raises ``ImportError_`` if the file cannot be read."""
-    importer = open_leak(source, mapping)
-    headers, used = importer.headers, importer.mapping
-    categories = column_categories if column_categories is not None else guess_column_categories(headers, used)
-    result = LeakFile(headers=headers, mapping=dict(used), column_categories=dict(categories), format=importer.format)
-    index = {name: headers.index(column) for name, column in used.items()}
-    columns = [(position, categories.get(header, "")) for position, header in enumerate(headers)]
-    columns = [(position, category) for position, category in columns if category]
-    per_row = index.get("categories")
-    get = [index.get(name, -1) for name in IDENTITY_FIELDS]
-    total = importer.estimated_rows
+    """Every leaked row's traits and exposed categories, all in memory; raises ``ImportError_`` if unreadable."""
+    leak = LeakSource(source, mapping, column_categories)
+    result = LeakFile(headers=leak.headers, mapping=leak.mapping, column_categories=leak.column_categories,
+                      format=leak.importer.format)  # fmt: skip
+    total = leak.estimated_rows
     with bulk():
-        _read_rows(importer, result, get, columns, per_row, progress, every, total)
-    result.unreadable = importer.report.invalid
+        for count, (line, identity, categories) in enumerate(leak.rows(), start=1):
+            result.traits.append(row_traits(line, identity))
+            result.categories.append(categories)
+            if progress is not None and count % every == 0:
+                progress(count, total)
+    result.unreadable = leak.unreadable
     if progress is not None:
         progress(len(result.traits), len(result.traits))
     return result
-
-
-def _read_rows(
-    importer: Importer,
-    result: LeakFile,
-    get: list[int],
-    columns: list[tuple[int, str]],
-    per_row: int | None,
-    progress: Callable[[int, int | None], None] | None,
-    every: int,
-    total: int | None,
-) -> None:
-    interned: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for count, (line, cells) in enumerate(importer.cells(), start=1):
-        birth, usage, given, sex, born, nir, postcode = (cells[i] if i >= 0 else "" for i in get)
-        result.traits.append(
-            traits(line, birth_name=birth.strip(), usage_name=usage.strip(), given_names=given.strip(),
-                   birth_date=born, sex=sex, nir=nir, postcode=postcode)
-        )  # fmt: skip
-        found = {category for position, category in columns if position < len(cells) and cells[position].strip()}
-        if per_row is not None and cells[per_row].strip():
-            found.update(parse_categories(cells[per_row])[0])
-        key = tuple(sorted(found))
-        result.categories.append(interned.setdefault(key, key))
-        if progress is not None and count % every == 0:
-            progress(count, total)

@@ -313,22 +313,18 @@ def _evidence(result: Result) -> list[dict[str, Any]]:
 
 def read_inputs(
     matching: LeakMatching, *, progress: Callable[[int, int], None] | None = None
-) -> tuple[reading.PatientBase, bytes, reading.LeakFile, bytes]:
-    """Both files decrypted in memory and read (the patients from the file or from the source campaign)."""
+) -> tuple[reading.PatientBase, bytes, reading.LeakSource]:
+    """Both files decrypted in memory: the patients read (from the file or the source campaign), the leak opened."""
     patients_data = b""
     if matching.source_campaign_id:
         patients = reading.patients_from(campaign_persons(matching.source_campaign))  # type: ignore[arg-type]
     else:
         patients_data = _load(matching, "patients")
         patients = reading.read_patients(
-            patients_data, matching.patients_mapping or None, progress=_progress(matching, 0, 150, progress)
+            patients_data, matching.patients_mapping or None, progress=_progress(matching, 0, 200, progress)
         )
-    leak_data = _load(matching, "leak")
-    leak = reading.read_leak(
-        leak_data, matching.leak_mapping or None, matching.leak_categories or None,
-        progress=_progress(matching, 150, 250, progress),
-    )  # fmt: skip
-    return patients, patients_data, leak, leak_data
+    leak = reading.LeakSource(_load(matching, "leak"), matching.leak_mapping or None, matching.leak_categories or None)
+    return patients, patients_data, leak
 
 
 def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
@@ -338,9 +334,9 @@ def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None]
     )
     LeakPair.objects.filter(matching=matching).delete()
     try:
-        patients, patients_data, leak, leak_data = read_inputs(matching, progress=progress)
-        outcome = runner.run(patients, leak, progress=_progress(matching, 400, 450, progress))
-        stored = _store_pairs(matching, patients, patients_data, leak, leak_data, outcome.results, progress)
+        patients, patients_data, leak = read_inputs(matching, progress=progress)
+        outcome = runner.run(patients, leak, progress=_progress(matching, 200, 650, progress))
+        stored = _store_pairs(matching, patients, patients_data, outcome.found, progress)
     except (ImportError_, crypto.DecryptionFailed, OSError) as error:
         reason = str(error) if isinstance(error, ImportError_) else _("The files of this matching cannot be read.")
         LeakMatching.objects.filter(pk=matching.pk).update(status=MatchingStatus.FAILED, error=reason[:500])
@@ -348,7 +344,7 @@ def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None]
     counts = outcome.counts()
     counts.update(
         patients=len(patients.traits), patients_rows=patients.rows, patients_invalid=patients.invalid,
-        patients_duplicates=patients.duplicates, unreadable=leak.unreadable, stored=stored,
+        patients_duplicates=patients.duplicates, unreadable=outcome.unreadable, stored=stored,
     )  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
@@ -367,31 +363,25 @@ def _store_pairs(
     matching: LeakMatching,
     patients: reading.PatientBase,
     patients_data: bytes,
-    leak: reading.LeakFile,
-    leak_data: bytes,
-    results: list[Result],
+    found: list[runner.Found],
     progress: Callable[[int, int], None] | None,
 ) -> int:
-    kept = [result for result in results if result.decision != "none"]
     if patients.persons is not None:
-        persons = {result.patient_line: patients.persons[result.patient] for result in kept}
+        persons = {item.result.patient_line: patients.persons[item.result.patient] for item in found}
     else:
-        wanted_patients = {result.patient_line for result in kept}
-        persons = reading.persons_for(patients_data, matching.patients_mapping or None, wanted_patients)
-    categories = {record.line: leak.categories[index] for index, record in enumerate(leak.traits)}
-    wanted = {result.leak_line for result in kept}
-    cells = dict(reading.leak_cells(reading.open_leak(leak_data, matching.leak_mapping or None), wanted))
+        wanted = {item.result.patient_line for item in found}
+        persons = reading.persons_for(patients_data, matching.patients_mapping or None, wanted)
     on = _progress(matching, 850, 150, progress)
     stored = 0
-    for start in range(0, len(kept), CHUNK):
+    for start in range(0, len(found), CHUNK):
         pairs = []
-        for result in kept[start : start + CHUNK]:
-            person = persons[result.patient_line]
+        for item in found[start : start + CHUNK]:
+            result = item.result
             data = {
-                "leak": cells.get(result.leak_line, {}),
-                "patient": _patient_data(person),
+                "leak": item.cells,
+                "patient": _patient_data(persons[result.patient_line]),
                 "evidence": _evidence(result),
-                "categories": list(categories.get(result.leak_line, ())),
+                "categories": list(item.categories),
                 "weight": round(result.weight, 1),
                 "runner_up": None if result.runner_up is None else round(result.runner_up, 1),
             }
@@ -409,7 +399,7 @@ def _store_pairs(
         with transaction.atomic():
             LeakPair.objects.bulk_create(pairs, batch_size=500)
         stored += len(pairs)
-        on(stored, len(kept))
+        on(stored, len(found))
     return stored
 
 

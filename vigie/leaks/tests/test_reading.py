@@ -63,19 +63,25 @@ def test_a_fhir_patient_base_is_read_through_the_importer(
     path = tmp_path / "patients.json"
     path.write_text(json.dumps(bundle), encoding="utf-8")
     _patients, leak = files()
-    outcome = matching.run(reading.read_patients(path), reading.read_leak(leak))
+    outcome = matching.run(reading.read_patients(path), reading.LeakSource(leak))
     assert [(r.leak_line, r.patient_line, r.decision) for r in outcome.results] == [(2, 1, "match")]
 
 
-def test_matching_in_two_processes_gives_the_same_results(files: Callable[..., tuple[Path, Path]]) -> None:
+def test_matching_in_two_processes_gives_the_same_results(
+    files: Callable[..., tuple[Path, Path]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(matching, "CHUNK_ROWS", 2)  # three chunks, shared out between the processes
     patients, leak = files()
-    base, leaked = reading.read_patients(patients), reading.read_leak(leak)
-    serial = matching.run(base, leaked)
-    parallel = matching.run(base, leaked, processes=2, parallel_from=1, every=2)
+    base = reading.read_patients(patients)
+    serial = matching.run(base, reading.LeakSource(leak))
+    parallel = matching.run(base, reading.LeakSource(leak), processes=2)
     assert [(r.leak_line, r.patient_line, r.decision) for r in parallel.results] == [
         (r.leak_line, r.patient_line, r.decision) for r in serial.results
     ]
     assert parallel.counts() == serial.counts() == {"rows": 6, "match": 3, "review": 1, "none": 2}
+    assert [item.cells for item in parallel.found] == [item.cells for item in serial.found]
+    assert parallel.found[0].cells == {"birth_name": "LEFEVRE", "given_names": "HELENE", "sex": "2",
+                                       "birth_date": "04/03/1970", "nir": "2700459350123", "postcode": "59000"}  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["fuite.json"])

@@ -135,8 +135,8 @@ class Command(BaseCommand):
         patients = reading.read_patients(
             patients_file, _mapping(patients_mapping, "--patients-mapping"), progress=phase(0, 150)
         )
-        leak = reading.read_leak(leak_file, _mapping(leak_mapping, "--leak-mapping"), progress=phase(150, 250))
-        outcome = runner.run(patients, leak, progress=phase(400, 600), processes=processes)
+        leak = reading.LeakSource(leak_file, _mapping(leak_mapping, "--leak-mapping"))
+        outcome = runner.run(patients, leak, progress=phase(150, 850), processes=processes)
         with output.open("w", encoding="utf-8", newline="") as file:
             runner.write_matches(outcome.results, file)
         counts: dict[str, Any] = outcome.counts()
