@@ -18,14 +18,17 @@ from .models import (
     ActingAs,
     Breach,
     BreachType,
+    Certainty,
     DataCategory,
     Exfiltration,
     Identifiability,
+    Medium,
     ObligationRow,
     Origin,
     PersonCategory,
     Protection,
     Recipient,
+    SpecialExtent,
 )
 
 # A justification shorter than this is a formality, not a reason (the CNIL may ask for it).
@@ -140,6 +143,21 @@ class AwarenessForm(StepForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who noticed what, who told you, what check confirmed it. A processor's alert counts."),
     )
+    incident_detected_at = MomentField(
+        label=_("When was the attack or incident first detected?"),
+        required=False,
+        help_text=_(
+            "The moment someone first noticed the attack or the failure (a ransom note, an alert), even before you "
+            "knew that personal data were affected. The 72 hours for the police complaint that your cyber "
+            "insurance requires, and the report to the ARS, run from it. Leave empty if it is the moment you "
+            "became aware."
+        ),
+    )
+    processor_informed_at = MomentField(
+        label=_("If a processor told you of the breach, when?"),
+        required=False,
+        help_text=_("Your software vendor, host or other processor must alert you without undue delay."),
+    )
     occurred_at = MomentField(
         label=_("When did the breach itself start?"),
         required=False,
@@ -170,6 +188,11 @@ class EventForm(StepForm):
     malicious = TriStateField(
         label=_("Was it a deliberate act?"),
         help_text=_("An attack, a theft, a misuse: yes. An error or a failure: no."),
+    )
+    certainty = _radios(
+        _unknown_or(Certainty.choices),
+        label=_("Is the breach established or only suspected?"),
+        help_text=_("A suspected breach is assessed as if established: in doubt, the CNIL advises notifying."),
     )
     ongoing = TriStateField(label=_("Is the breach still going on?"))
     ended_at = MomentField(label=_("When did it end?"), required=False, help_text=_("Leave empty if unknown."))
@@ -213,6 +236,20 @@ class DataForm(StepForm):
         help_text=_("Tick everything that may be concerned; when in doubt, tick it."),
         error_messages={"required": _("Tick at least one kind of data.")},
     )
+    special_extent = _radios(
+        _unknown_or(SpecialExtent.choices),
+        label=_("If health or other sensitive data are concerned, how much do they reveal?"),
+        help_text=_(
+            "One dietary preference on a list is not a medical record; an HIV test result is especially sensitive. "
+            "Leave “I don't know” if no sensitive data are concerned."
+        ),
+    )
+    media = _checkboxes(
+        Medium.choices,
+        label=_("Where were the data?"),
+        required=False,
+        help_text=_("Tick every medium concerned: server, laptop, USB key, paper, e-mail…"),
+    )
     records_count = _count(
         label=_("How many records (files, documents, lines)?"),
         required=False,
@@ -229,9 +266,17 @@ class ProtectionForm(StepForm):
             "inform the persons. Say “I don't know” if you are not sure."
         ),
     )
+    key_compromised = TriStateField(
+        label=_("Could the encryption key, or the salt of the hashed passwords, have been compromised too?"),
+        help_text=_("Answer only if the data were encrypted or hashed."),
+    )
     identifiability = _radios(
         _unknown_or(Identifiability.choices),
         label=_("Can the persons be identified from these data?"),
+    )
+    already_public = TriStateField(
+        label=_("Were all the exposed data already lawfully public?"),
+        help_text=_("For example the names and addresses of a published professional directory."),
     )
 
 
@@ -255,6 +300,14 @@ class ConfidentialityForm(StepForm):
         Recipient.choices,
         label=_("Who received or saw the data?"),
         help_text=_("Trusted: an identified person bound by secrecy, such as another health professional."),
+    )
+    recipient_bound_by_secrecy = TriStateField(
+        label=_("Is the person who received or saw the data bound by professional secrecy?"),
+        help_text=_("A doctor, a nurse, a lawyer, an insurance agent under contract…"),
+    )
+    accessed = TriStateField(
+        label=_("Were the data opened or read by someone not entitled?"),
+        help_text=_("No: for example a letter or an e-mail that came back unopened, or a device recovered before use."),
     )
     recovered_or_deleted = TriStateField(
         label=_("Were the data recovered, or their deletion reliably confirmed, before any misuse?")

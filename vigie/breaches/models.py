@@ -2,7 +2,9 @@
 
 The facts of a breach are stored as plain columns (so that the register can filter and count them) and turned
 into the decision core's input in exactly one place, :meth:`Breach.to_facts`. The assessment is stored as the
-core's JSON result, so that what was decided stays on record even when the reasoning evolves.
+core's JSON result, so that what was decided stays on record even when the reasoning evolves. Its texts are kept
+both in French (the record) and as message ids with parameters, rendered at display time in the user's language
+(:meth:`Breach.assessment_shown`, :meth:`Breach.obligation_rows`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import OrgQuerySet
+from vigie.risk import Message, localise, localise_obligations, render
 
 
 class BreachType(models.TextChoices):
@@ -113,6 +117,34 @@ class Recipient(models.TextChoices):
     TRUSTED = "trusted", _("Trusted (bound by secrecy, reliable)")
 
 
+class Certainty(models.TextChoices):
+    CONFIRMED = "confirmed", _("Established")
+    SUSPECTED = "suspected", _("Suspected")
+
+
+class SpecialExtent(models.TextChoices):
+    MINOR = "minor", _("An incidental mention (for example one dietary preference)")
+    SUBSTANTIAL = "substantial", _("Medical or other sensitive information proper")
+    HIGHLY_SENSITIVE = (
+        "highly_sensitive",
+        _("Especially sensitive information (HIV status, genetic results, mental health, addiction…)"),
+    )
+
+
+class Medium(models.TextChoices):
+    SERVER = "server", _("Server")
+    WORKSTATION = "workstation", _("Workstation")
+    LAPTOP = "laptop", _("Laptop")
+    PHONE = "phone", _("Phone or tablet")
+    USB_KEY = "usb_key", _("USB key")
+    BACKUP_MEDIA = "backup_media", _("Backup disk or tape")
+    PAPER = "paper", _("Paper")
+    EMAIL = "email", _("E-mail")
+    POSTAL_MAIL = "postal_mail", _("Postal mail")
+    CLOUD = "cloud", _("Online or hosted service")
+    OTHER = "other", _("Other medium")
+
+
 class ActingAs(models.TextChoices):
     CONTROLLER = "controller", _("Controller")
     PROCESSOR = "processor", _("Processor on behalf of a client")
@@ -140,16 +172,23 @@ FACT_FIELDS = (
     "title",
     "became_aware_at",
     "awareness_note",
+    "incident_detected_at",
+    "processor_informed_at",
     "occurred_at",
     "ended_at",
     "ongoing",
+    "certainty",
     "breach_types",
     "origin",
     "malicious",
     "acting_as",
     "data_categories",
+    "special_extent",
+    "media",
     "protection",
+    "key_compromised",
     "identifiability",
+    "already_public",
     "persons_count",
     "persons_count_is_estimate",
     "person_categories",
@@ -157,6 +196,8 @@ FACT_FIELDS = (
     "exfiltration",
     "published",
     "recipient",
+    "recipient_bound_by_secrecy",
+    "accessed",
     "recovered_or_deleted",
     "backup",
     "restored_within_hours",
@@ -218,9 +259,14 @@ class Breach(models.Model):
     # When: the 72-hour clock starts at awareness, not at the incident (EDPB 9/2022 §2.1).
     became_aware_at = models.DateTimeField(_("became aware at"))
     awareness_note = models.TextField(_("how you became aware"), blank=True)
+    # The incident on the information system may be detected before it is known to touch personal data: the
+    # insurance complaint, ARS and NIS2 clocks run from it (C. assur. L.12-10-1; CSP L.1111-8-2; NIS2 art. 23).
+    incident_detected_at = models.DateTimeField(_("incident detected at"), null=True, blank=True)
+    processor_informed_at = models.DateTimeField(_("informed by the processor at"), null=True, blank=True)
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     ongoing = models.BooleanField(_("still ongoing"), null=True, blank=True)
+    certainty = models.CharField(_("established or suspected"), max_length=16, choices=Certainty.choices, blank=True)
 
     # Nature.
     breach_types = models.JSONField(_("types of breach"), default=list, blank=True)
@@ -230,10 +276,16 @@ class Breach(models.Model):
 
     # Data and persons.
     data_categories = models.JSONField(_("categories of data"), default=list, blank=True)
+    special_extent = models.CharField(
+        _("extent of the sensitive data"), max_length=20, choices=SpecialExtent.choices, blank=True
+    )
+    media = models.JSONField(_("media of the data"), default=list, blank=True)
     protection = models.CharField(_("protection of the data"), max_length=32, choices=Protection.choices, blank=True)
+    key_compromised = models.BooleanField(_("key or salt compromised"), null=True, blank=True)
     identifiability = models.CharField(
         _("ease of identification"), max_length=16, choices=Identifiability.choices, blank=True
     )
+    already_public = models.BooleanField(_("data already lawfully public"), null=True, blank=True)
     persons_count = models.PositiveIntegerField(_("number of persons concerned"), null=True, blank=True)
     persons_count_is_estimate = models.BooleanField(_("the number is an estimate"), null=True, blank=True)
     person_categories = models.JSONField(_("categories of persons"), default=list, blank=True)
@@ -243,6 +295,10 @@ class Breach(models.Model):
     exfiltration = models.CharField(_("data taken out"), max_length=16, choices=Exfiltration.choices, blank=True)
     published = models.BooleanField(_("data made public"), null=True, blank=True)
     recipient = models.CharField(_("recipient of the data"), max_length=16, choices=Recipient.choices, blank=True)
+    recipient_bound_by_secrecy = models.BooleanField(
+        _("recipient bound by professional secrecy"), null=True, blank=True
+    )
+    accessed = models.BooleanField(_("data opened or accessed"), null=True, blank=True)
     recovered_or_deleted = models.BooleanField(_("data recovered or deleted"), null=True, blank=True)
 
     # Availability.
@@ -329,13 +385,18 @@ class Breach(models.Model):
                     "origin": self.origin,
                     "malicious": self.malicious,
                     "ongoing": self.ongoing,
+                    "certainty": self.certainty,
                 }
             ),
             "data": present(
                 {
                     "categories": list(self.data_categories),
+                    "special_extent": self.special_extent,
+                    "media": list(self.media or []),
                     "protection": self.protection,
+                    "key_compromised": self.key_compromised,
                     "identifiability": self.identifiability,
+                    "already_public": self.already_public,
                 }
             ),
             "persons": present(
@@ -346,14 +407,18 @@ class Breach(models.Model):
                 }
             ),
         }
-        if self.occurred_at:
-            facts["occurred_at"] = _iso(self.occurred_at)
+        for name in ("occurred_at", "incident_detected_at", "processor_informed_at"):
+            moment = getattr(self, name)
+            if moment:
+                facts[name] = _iso(moment)
         optional = {
             "confidentiality": present(
                 {
                     "exfiltration": self.exfiltration,
                     "published": self.published,
                     "recipient": self.recipient,
+                    "recipient_bound_by_secrecy": self.recipient_bound_by_secrecy,
+                    "accessed": self.accessed,
                     "recovered_or_deleted": self.recovered_or_deleted,
                 }
             ),
@@ -393,6 +458,11 @@ class Breach(models.Model):
             return self.override_notify_data_subjects
         return None if self.assessment is None else bool(self.assessment["notify_data_subjects"])
 
+    def assessment_shown(self, lang: str | None = None) -> dict[str, Any] | None:
+        """The stored assessment with its texts in ``lang`` (the active language by default); an assessment
+        stored before texts were messages keeps its French wording."""
+        return localise(self.assessment, lang or get_language())
+
     @property
     def cnil_deadline(self) -> datetime | None:
         """72 hours of absolute time after awareness (GDPR art. 33(1))."""
@@ -400,8 +470,9 @@ class Breach(models.Model):
             return None
         return self.became_aware_at.astimezone(UTC) + timedelta(hours=72)
 
-    def obligation_rows(self) -> list[ObligationRow]:
-        """The assessment's obligations as they stand: the DPO's overruling applied, with what was done.
+    def obligation_rows(self, lang: str | None = None) -> list[ObligationRow]:
+        """The assessment's obligations as they stand: the DPO's overruling applied, with what was done; titles
+        and texts in ``lang`` (the active language by default).
 
         An overruling turns the CNIL notification or the information of persons on or off; the computed
         verdict stays in ``assessment`` and in the journal.
@@ -410,7 +481,7 @@ class Breach(models.Model):
             return []
         states = {state.obligation: state for state in self.obligation_states.all()}
         rows = []
-        for item in self.assessment.get("obligations", []):
+        for item in localise_obligations(self.assessment.get("obligations", []), lang or get_language()):
             due = datetime.fromisoformat(item["due"]) if item.get("due") else None
             row = ObligationRow(
                 id=item["id"],
@@ -432,8 +503,13 @@ class Breach(models.Model):
             rows.append(row)
         return rows
 
-    def obligation(self, obligation_id: str) -> ObligationRow | None:
-        return next((row for row in self.obligation_rows() if row.id == obligation_id), None)
+    def obligation(self, obligation_id: str, lang: str | None = None) -> ObligationRow | None:
+        return next((row for row in self.obligation_rows(lang) if row.id == obligation_id), None)
+
+
+def obligation_title(obligation_id: str, lang: str | None = None) -> str:
+    """The title of an obligation in ``lang`` (the active language by default), from its stable id."""
+    return render(Message(f"obligation.{obligation_id}.title"), lang or get_language())
 
 
 def _iso(moment: datetime) -> str:

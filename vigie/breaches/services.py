@@ -51,6 +51,7 @@ from .models import (
     ReminderSent,
     Status,
     TimelineEvent,
+    obligation_title,
 )
 from .templatetags.breaches import moment, remaining_roughly, shown
 
@@ -158,7 +159,7 @@ def update_facts(
     if unknown:
         raise TypeError(f"Unknown facts: {', '.join(sorted(unknown))}")
     now = timezone.now()
-    for name in ("became_aware_at", "occurred_at", "ended_at"):
+    for name in ("became_aware_at", "incident_detected_at", "processor_informed_at", "occurred_at", "ended_at"):
         value = changes.get(name)
         if value is not None and value > now:
             raise ValidationError({name: _("This moment is in the future.")})
@@ -469,7 +470,8 @@ def mark_obligation_done(
         state.reference, state.note, state.delay_reasons = reference.strip(), note.strip(), delay_reasons.strip()
         state.save()
         with _french():
-            summary = _("“%(title)s” done on %(moment)s.") % {"title": row.title, "moment": moment(done_at)}
+            title = obligation_title(row.id)
+            summary = _("“%(title)s” done on %(moment)s.") % {"title": title, "moment": moment(done_at)}
             if state.reference:
                 summary += " " + _("Reference: %(ref)s.") % {"ref": state.reference}
             if late:
@@ -498,7 +500,7 @@ def reopen_obligation(breach: Breach, obligation_id: str, *, by: User, reason: s
         state.reference = state.note = state.delay_reasons = ""
         state.save()
         with _french():
-            summary = _("“%(title)s” marked as not done.") % {"title": row.title}
+            summary = _("“%(title)s” marked as not done.") % {"title": obligation_title(row.id)}
             if reason.strip():
                 summary += " " + reason.strip()
             _event(breach, EventKind.OBLIGATION_REOPENED, summary, by=by, data={"obligation": obligation_id})
@@ -678,7 +680,7 @@ def _send_reminder(breach: Breach, due: list[tuple[ObligationRow, int]], recipie
     url = settings.SITE_URL + reverse("breaches:detail", args=[breach.organisation_id, breach.pk])
     with _french():
         items = [
-            {"title": row.title, "due": moment(row.due), "remaining": remaining_roughly(row.due, now)}
+            {"title": obligation_title(row.id), "due": moment(row.due), "remaining": remaining_roughly(row.due, now)}
             for row, _hours in due
             if row.due is not None
         ]

@@ -72,7 +72,7 @@ def _detail_context(breach: Breach, tab: str = "decision", **extra: Any) -> dict
         "tab": tab,
         "tabs": [(slug, name) for slug, name in TABS.items()],
         "now": timezone.now(),
-        "assessment": breach.assessment,
+        "assessment": breach.assessment_shown(),
         "rows": rows,
         "open_rows": [row for row in rows if row.applies],
         "other_rows": [row for row in rows if not row.applies],

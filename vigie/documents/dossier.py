@@ -138,7 +138,8 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
         organisation["logo_png"] = base64.b64encode(bytes(letterhead.logo)).decode("ascii")
 
     obligations = []
-    for row in breach.obligation_rows():
+    # Generated documents are in French whatever the language of the screen.
+    for row in breach.obligation_rows("fr"):
         state = row.state
         obligations.append(
             {

@@ -5,10 +5,15 @@ Pure Python (standard library and ``jsonschema``): no Django, no clock, no I/O a
 
     from vigie.risk import assess, parse_facts
     result = assess(parse_facts(data), now=now)
+    result.axes.severity, result.risk          # "significant", "high"
+    localise(result.to_dict(), "en")           # a stored result, its texts in English
+
+Texts are ids and parameters (``Message``), rendered at display time in French or English from the core's own
+tables (``catalogue.py``); the stored result keeps both the French wording and the messages.
 """
 
-from .criteria import Reason
-from .decision import Assessment, assess
+from .criteria import MATRIX, EventAssessment, Reason, matrix
+from .decision import Assessment, Axes, assess
 from .facts import (
     Availability,
     BreachFacts,
@@ -22,11 +27,19 @@ from .facts import (
     Problem,
     parse_facts,
 )
+from .language import LANGUAGES
+from .messages import Message, localise, localise_obligations, render
 from .obligations import Obligation
 from .severity import Severity
 from .vocabulary import (
+    AXES,
+    AXIS_LEVEL_LABELS_EN,
+    AXIS_LEVEL_LABELS_FR,
+    AXIS_LEVELS,
     BREACH_TYPE_LABELS_FR,
     BREACH_TYPES,
+    CERTAINTIES,
+    CERTAINTY_LABELS_FR,
     CHANNELS,
     CONTROLLER_KIND_LABELS_FR,
     CONTROLLER_KINDS,
@@ -34,10 +47,16 @@ from .vocabulary import (
     CONTROLLER_ROLES,
     DATA_CATEGORIES,
     DATA_CATEGORY_LABELS_FR,
+    EVENT_LABELS_EN,
+    EVENT_LABELS_FR,
+    EVENTS,
     EXFILTRATION_LABELS_FR,
     EXFILTRATION_STATES,
     IDENTIFIABILITY_LABELS_FR,
     IDENTIFIABILITY_LEVELS,
+    LABELS,
+    MEDIA,
+    MEDIUM_LABELS_FR,
     OBLIGATION_IDS,
     ORIGIN_LABELS_FR,
     ORIGINS,
@@ -51,11 +70,36 @@ from .vocabulary import (
     RISK_LEVELS,
     SEVERITY_LABELS_FR,
     SEVERITY_LEVELS,
+    SPECIAL_EXTENT_LABELS_FR,
+    SPECIAL_EXTENTS,
     STATUS_LABELS_FR,
     STATUSES,
 )
 
 __all__ = [
+    "AXES",
+    "AXIS_LEVEL_LABELS_EN",
+    "EVENTS",
+    "EVENT_LABELS_EN",
+    "EVENT_LABELS_FR",
+    "LABELS",
+    "LANGUAGES",
+    "MATRIX",
+    "Axes",
+    "EventAssessment",
+    "Message",
+    "localise",
+    "localise_obligations",
+    "matrix",
+    "render",
+    "AXIS_LEVELS",
+    "AXIS_LEVEL_LABELS_FR",
+    "CERTAINTIES",
+    "CERTAINTY_LABELS_FR",
+    "MEDIA",
+    "MEDIUM_LABELS_FR",
+    "SPECIAL_EXTENTS",
+    "SPECIAL_EXTENT_LABELS_FR",
     "BREACH_TYPES",
     "BREACH_TYPE_LABELS_FR",
     "CHANNELS",

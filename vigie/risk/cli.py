@@ -1,4 +1,4 @@
-"""``vigie assess FACTS.json [--now ISO-8601] [--format json|text]`` (contract: assessment-result.md).
+"""``vigie assess FACTS.json [--now ISO-8601] [--format json|text] [--lang fr|en]`` (contract: assessment-result.md).
 
 Deliberately free of Django: ``vigie/cli.py`` hands ``assess`` over to ``main`` before loading settings, and
 ``python -m vigie.risk assess …`` works from a bare checkout. Invalid input exits with status 2 and one
@@ -16,9 +16,62 @@ from typing import Any, NoReturn
 
 from .decision import assess
 from .facts import FactsError, Problem, parse_datetime, parse_facts
+from .language import LANGUAGES
 from .text import render
 
 INVALID = 2
+
+# The help in each language (``--lang en --help`` gives it in English).
+HELP: dict[str, dict[str, str]] = {
+    "fr": {
+        "description": "Évaluer une violation de données personnelles : vraisemblance × gravité, risque, gravité "
+        "ENISA, formalités et délais.",
+        "facts": "faits de la violation (fichier JSON, ou - pour l'entrée standard)",
+        "now": "instant de référence des décomptes, avec fuseau (par défaut : maintenant)",
+        "format": "json (défaut hors terminal) ou text (défaut dans un terminal)",
+        "lang": "langue des textes du rapport et du JSON : fr (défaut) ou en (English)",
+        "epilog": """\
+Faits (vigie/risk/schema/breach-facts.schema.json, version 2 ; les fichiers v1 restent valides) :
+  became_aware_at                 prise de connaissance de la violation (départ des 72 heures CNIL)
+  incident_detected_at            détection de l'incident ou de l'attaque (plainte pour l'assurance, ARS, NIS2)
+  processor_informed_at           alerte reçue du sous-traitant (art. 33(2))
+  nature.certainty                confirmed | suspected (violation avérée ou suspectée)
+  data.media                      server, workstation, laptop, phone, usb_key, backup_media, paper, email,
+                                  postal_mail, cloud, other
+  data.special_extent             minor | substantial | highly_sensitive (étendue des données sensibles)
+  data.key_compromised            clé de chiffrement ou sel compromis
+  data.already_public             données déjà publiques de façon licite
+  confidentiality.accessed        données ouvertes ou consultées par un tiers
+  confidentiality.recipient_bound_by_secrecy
+                                  destinataire tenu au secret professionnel
+Un fait absent est lu de la façon la plus prudente, et le rapport le dit.
+""",
+    },
+    "en": {
+        "description": "Assess a personal-data breach: likelihood × severity, risk, ENISA severity, formalities and "
+        "deadlines.",
+        "facts": "facts of the breach (a JSON file, or - for standard input)",
+        "now": "reference moment of the countdowns, with its offset (default: now)",
+        "format": "json (default when not a terminal) or text (default in a terminal)",
+        "lang": "language of the report's and the JSON's texts: fr (default) or en",
+        "epilog": """\
+Facts (vigie/risk/schema/breach-facts.schema.json, version 2; v1 files stay valid):
+  became_aware_at                 awareness of the breach (starts the CNIL's 72 hours)
+  incident_detected_at            detection of the incident or attack (insurance complaint, ARS, NIS2)
+  processor_informed_at           when the processor alerted the controller (art. 33(2))
+  nature.certainty                confirmed | suspected
+  data.media                      server, workstation, laptop, phone, usb_key, backup_media, paper, email,
+                                  postal_mail, cloud, other
+  data.special_extent             minor | substantial | highly_sensitive (extent of the special-category data)
+  data.key_compromised            encryption key or hash salt compromised
+  data.already_public             data already lawfully public
+  confidentiality.accessed        data opened or read by someone not entitled
+  confidentiality.recipient_bound_by_secrecy
+                                  recipient bound by professional secrecy
+A fact left out is read the prudent way, and the report says so.
+""",
+    },
+}
 
 
 class _Invalid(Exception):
@@ -31,29 +84,35 @@ class _Parser(argparse.ArgumentParser):
         raise _Invalid([Problem("arguments", message)])
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(lang: str = "fr") -> argparse.ArgumentParser:
+    texts = HELP["en" if lang == "en" else "fr"]
     parser = _Parser(
         prog="vigie assess",
-        description="Évaluer une violation de données personnelles : risque, gravité ENISA, formalités et délais.",
+        description=texts["description"],
+        epilog=texts["epilog"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "facts", metavar="FACTS.json", help="faits de la violation (fichier JSON, ou - pour l'entrée standard)"
-    )
-    parser.add_argument(
-        "--now", metavar="ISO-8601", help="instant de référence des décomptes, avec fuseau (par défaut : maintenant)"
-    )
-    parser.add_argument(
-        "--format",
-        choices=("json", "text"),
-        help="json (défaut hors terminal) ou text (défaut dans un terminal)",
-    )
+    parser.add_argument("facts", metavar="FACTS.json", help=texts["facts"])
+    parser.add_argument("--now", metavar="ISO-8601", help=texts["now"])
+    parser.add_argument("--format", choices=("json", "text"), help=texts["format"])
+    parser.add_argument("--lang", choices=LANGUAGES, default="fr", help=texts["lang"])
     return parser
+
+
+def _help_language(argv: list[str]) -> str:
+    """The ``--lang`` asked for, read before parsing so that ``--help`` is written in it."""
+    for index, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+    return "fr"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``vigie assess``; returns the exit status (0, or 2 for invalid input)."""
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(_help_language(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         now = _now(args.now)
         facts = parse_facts(_load(args.facts))
     except SystemExit as done:  # --help
@@ -65,9 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     result = assess(facts, now=now)
     fmt = args.format or ("text" if sys.stdout.isatty() else "json")
     if fmt == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result.to_dict(args.lang), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render(result))
+        sys.stdout.write(render(result, args.lang))
     return 0
 
 

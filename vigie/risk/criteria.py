@@ -1,13 +1,22 @@
-"""The EDPB criteria for "risk" and "high risk", one small function each.
+"""The two axes of the assessment: the likelihood that the breach harms the persons, and the severity of that harm.
 
-Source of the list: EDPB Guidelines 9/2022 on personal data breach notification (v2.0, 28 March 2023,
-formerly WP250 rev.01), part IV.B "Factors to consider when assessing risk": type of breach; nature,
-sensitivity and volume of data; ease of identification; severity and permanence of consequences; special
-characteristics of the individuals; special characteristics of the controller; number of individuals.
-The worked cases of EDPB Guidelines 01/2021 and of annex B of 9/2022 show how they weigh.
+Sources: EDPB Guidelines 9/2022 (v2.0, 28 March 2023, formerly WP250 rev.01), part IV.B: "the risk is
+assessed by its likelihood and its severity", with the factors type of breach; nature, sensitivity and volume
+of data; ease of identification; severity and permanence of consequences; special characteristics of the
+individuals and of the controller; number of individuals. The CNIL's PIA method gives the four levels
+(négligeable, limitée, importante, maximale) and assesses each *feared event* on its own: unlawful access to the
+data (confidentiality), their unwanted alteration (integrity), their disappearance (availability).
 
-Each criterion returns a ``Finding``: the lowest risk level its facts support (``floor``) and the reasons,
-raising or lowering, to show the user. ``decision.assess`` combines them in one place.
+For each feared event that the breach realises, two ladders: the likelihood starts from how far the data went
+and who holds them, then each mitigating fact lowers it (state-of-the-art encryption or salted hashing with the
+key or salt safe, a recipient bound by secrecy who deleted the data, a letter returned unopened, data already
+lawfully public) and each aggravating one raises it; the severity starts from the nature of the data, then the
+persons (patients, minors, vulnerable people), the volume and the ease of identification move it. ``MATRIX``
+turns the two levels into unlikely / risk / high; the breach's risk is that of its worst feared event.
+
+Every move is a ``Reason``: which event, which axis, raises or lowers, why (a ``Message``) and on what basis.
+Every move is monotone, so more sensitive data or more exposure never lowers the risk, and a mitigation never
+raises it (``tests/test_properties.py``).
 """
 
 from __future__ import annotations
@@ -15,348 +24,345 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .french import decimal, integer, join, typo
-from .reading import SHORT_OUTAGE_HOURS, Reading
-from .vocabulary import DATA_CATEGORY_LABELS_FR, ORIGIN_LABELS_FR, PERSON_CATEGORY_LABELS_FR
+from .messages import Message
+from .reading import MISDIRECTED_ORIGINS, STOLEN_ORIGINS, Reading
+from .vocabulary import AXIS_LEVELS, RISK_LEVELS
 
-FACTORS = "Lignes directrices CEPD 9/2022, partie IV.B"
+NEGLIGIBLE, LIMITED, SIGNIFICANT, MAXIMUM = range(4)
+
+# Likelihood (rows) × severity (columns) → unlikely / risk / high. Read it as the EDPB does: where harm is
+# practically impossible nothing is notified whatever the data (encrypted data: 01/2021 cases 1 and 10); a
+# maximal harm is high risk as soon as it is merely possible (health data before an unknown finder); a likely
+# harm is high from a limited severity (applicants' files in a criminal's hands, 01/2021 case 5), but never
+# for data whose loss barely matters (a former employee keeping clients' contact details: case 8, "risk").
+MATRIX: tuple[tuple[str, str, str, str], ...] = (
+    ("unlikely", "unlikely", "unlikely", "unlikely"),  # negligible likelihood
+    ("unlikely", "risk", "risk", "high"),  # limited
+    ("risk", "risk", "high", "high"),  # significant
+    ("risk", "high", "high", "high"),  # maximum
+)
+
+# Severity of the data by their nature alone (CNIL PIA method; ENISA 2013 data processing context): what
+# their disclosure can do to a person. Special categories are set by their extent, below.
+CATEGORY_SEVERITY: dict[str, int] = {
+    "identity": NEGLIGIBLE,
+    "contact": NEGLIGIBLE,
+    "other": NEGLIGIBLE,
+    "birth_date": LIMITED,
+    "professional": LIMITED,
+    "location": LIMITED,
+    "communications": LIMITED,
+    "behavioural": LIMITED,
+    # Data that let a third party pass as the person or reach their money or rights (01/2021 cases 4, 7, 14, 17).
+    "national_id": SIGNIFICANT,
+    "official_id": SIGNIFICANT,
+    "financial": SIGNIFICANT,
+    "payment_card": SIGNIFICANT,
+    "credentials": SIGNIFICANT,
+    "social_welfare": SIGNIFICANT,
+}
+# GDPR art. 9 and 10 data, by the extent of what is exposed (the ``special_extent`` fact).
+SPECIAL_SEVERITY: dict[str, int] = {"minor": NEGLIGIBLE, "substantial": SIGNIFICANT, "highly_sensitive": MAXIMUM}
+# Genetic data and sex life reveal, once substantial, what cannot be changed or taken back.
+INTIMATE = frozenset({"genetic", "sexual_life"})
 
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One factor behind the decision: what it is, whether it raises or lowers the risk, why, on what basis."""
+    """One factor behind the decision: what it is, whether it raises or lowers the risk, which feared event and
+    which axis it moves, why (a message) and on what basis (a message)."""
 
     factor: str
     effect: str  # raises | lowers
-    text: str
-    basis: str
+    message: Message
+    source: Message
+    axis: str | None = None  # likelihood | severity, or None for the decision itself
+    event: str | None = None  # confidentiality | integrity | availability, or None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"factor": self.factor, "effect": self.effect, "text": self.text, "basis": self.basis}
+    @property
+    def text(self) -> str:
+        """The reason in French (the language of the record)."""
+        return self.message.render("fr")
+
+    @property
+    def basis(self) -> str:
+        return self.source.render("fr")
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {
+            "factor": self.factor,
+            "effect": self.effect,
+            "axis": self.axis,
+            "event": self.event,
+            "text": self.message.render(lang),
+            "basis": self.source.render(lang),
+            "i18n": {"text": self.message.to_dict(), "basis": self.source.to_dict()},
+        }
 
 
-def reason(effect: str, factor: str, text: str, basis: str) -> Reason:
-    """A reason, its French text set with French spacing."""
-    return Reason(factor, effect, typo(text), basis)
+def reason(effect: str, factor: str, message_id: str, **params: Any) -> Reason:
+    """A reason of the decision itself (no axis); its basis is the message ``<message_id>.basis``. An ``event``
+    parameter also ties the reason to that feared event."""
+    event = params.get("event")
+    return Reason(factor, effect, Message(message_id, params), Message(f"{message_id}.basis"), None, event)
+
+
+class Ladder:
+    """One axis of one feared event: a level from 0 (negligible) to 3 (maximum), and the reasons that set it."""
+
+    def __init__(self, event: str, axis: str) -> None:
+        self.event, self.axis = event, axis
+        self.level = NEGLIGIBLE
+        self.reasons: list[Reason] = []
+
+    def _note(self, effect: str, factor: str, message_id: str, params: dict[str, Any]) -> None:
+        params = {**params, "level": AXIS_LEVELS[self.level]}
+        self.reasons.append(
+            Reason(factor, effect, Message(message_id, params), Message(f"{message_id}.basis"), self.axis, self.event)
+        )
+
+    def start(self, level: int, factor: str, message_id: str, **params: Any) -> None:
+        self.level = level
+        self._note("raises" if level >= SIGNIFICANT else "lowers", factor, message_id, params)
+
+    def up(self, factor: str, message_id: str, steps: int = 1, **params: Any) -> None:
+        self.level = min(MAXIMUM, self.level + steps)
+        self._note("raises", factor, message_id, params)
+
+    def down(self, factor: str, message_id: str, floor: int = NEGLIGIBLE, **params: Any) -> None:
+        if self.level > floor:
+            self.level = max(floor, self.level - 1)
+        self._note("lowers", factor, message_id, params)
+
+    def at_most(self, level: int, factor: str, message_id: str, **params: Any) -> None:
+        self.level = min(self.level, level)
+        self._note("lowers", factor, message_id, params)
+
+    def at_least(self, level: int, factor: str, message_id: str, **params: Any) -> None:
+        if self.level < level:
+            self.level = level
+            self._note("raises", factor, message_id, params)
+
+    def note(self, effect: str, factor: str, message_id: str, **params: Any) -> None:
+        """A fact that weighs without moving the level (it explains why a protection does not apply, say)."""
+        self._note(effect, factor, message_id, params)
+
+    @property
+    def name(self) -> str:
+        return AXIS_LEVELS[self.level]
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """What one criterion concludes: the risk level its facts support at least, and why."""
+class EventAssessment:
+    """One feared event of the breach on the two axes, and the risk the matrix gives it."""
 
-    floor: str = "unlikely"  # unlikely | risk | high
-    reasons: tuple[Reason, ...] = ()
+    event: str  # confidentiality | integrity | availability
+    likelihood: str  # negligible | limited | significant | maximum
+    severity: str
+    risk: str  # unlikely | risk | high
+    reasons: tuple[Reason, ...]
 
-
-def raises(factor: str, text: str, basis: str, floor: str = "unlikely") -> Finding:
-    """A finding that weighs towards risk, and holds the risk at ``floor`` at least."""
-    return Finding(floor, (reason("raises", factor, text, basis),))
-
-
-def lowers(factor: str, text: str, basis: str) -> Finding:
-    """A finding that weighs against risk (the level comes from the other criteria)."""
-    return Finding("unlikely", (reason("lowers", factor, text, basis),))
+    def to_dict(self) -> dict[str, str]:
+        return {"event": self.event, "likelihood": self.likelihood, "severity": self.severity, "risk": self.risk}
 
 
-def _labels(categories: frozenset[str] | set[str]) -> str:
-    return join(sorted(DATA_CATEGORY_LABELS_FR[c] for c in categories))
+def matrix(likelihood: str, severity: str) -> str:
+    """The risk for a likelihood and a severity (``MATRIX``)."""
+    return MATRIX[AXIS_LEVELS.index(likelihood)][AXIS_LEVELS.index(severity)]
 
 
-def _readable_and_loose(r: Reading) -> bool:
-    """Readable data out of the controller's control, and neither recovered nor with a trusted recipient."""
-    return r.exposed and r.readable and not r.contained
-
-
-def type_of_breach(r: Reading) -> Finding:
-    """Type of breach and intent (9/2022 IV.B "type of breach"; "severity": malice raises it)."""
-    origin = ORIGIN_LABELS_FR[r.facts.nature.origin]
-    if r.malicious:
-        return raises(
-            "malicious_intent",
-            f"L'incident est malveillant ({origin}) : quelqu'un a cherché à obtenir ou à bloquer les données, "
-            "ce qui rend leur exploitation plus probable.",
-            f"{FACTORS} (gravité des conséquences) ; ENISA 2013 (circonstances)",
-        )
-    return lowers(
-        "malicious_intent",
-        f"L'incident est accidentel ({origin}) : rien n'indique une volonté de nuire.",
-        f"{FACTORS} (gravité des conséquences)",
+def _event(event: str, likelihood: Ladder, severity: Ladder) -> EventAssessment:
+    return EventAssessment(
+        event,
+        likelihood.name,
+        severity.name,
+        matrix(likelihood.name, severity.name),
+        (*likelihood.reasons, *severity.reasons),
     )
 
 
-def ease_of_identification(r: Reading) -> Finding:
-    """Ease of identification and unintelligibility (9/2022 IV.B; GDPR art. 34(3)(a); 01/2021 cases 1, 10)."""
-    protection = r.facts.data.protection
-    if not r.readable:
-        return lowers(
-            "unintelligible_data",
-            "Les données étaient chiffrées selon l'état de l'art et la clé n'a pas été compromise : "
-            "elles restent inintelligibles pour qui les détient sans droit.",
-            "RGPD art. 34(3)(a) ; Lignes directrices CEPD 01/2021, cas n° 1 et 10",
-        )
-    if protection in ("encrypted_key_compromised", "hashed_weak"):
-        what = (
-            "la clé de chiffrement est compromise"
-            if protection == "encrypted_key_compromised"
-            else "le hachage est trop faible pour résister"
-        )
-        return raises(
-            "ease_of_identification",
-            f"La protection ne joue plus : {what}, les données doivent être tenues pour lisibles.",
-            f"{FACTORS} (facilité d'identification) ; Lignes directrices CEPD 01/2021, partie 2",
-        )
+# --- Confidentiality: unlawful access to the data -------------------------------------------------------------
+
+
+def confidentiality_likelihood(r: Reading, *, counting_protection: bool = True) -> Ladder:
+    """How likely the exposed data are read or misused (9/2022 § IV.B type of breach, ease of identification,
+    severity: trusted recipient, malice; 01/2021 cases 1, 5, 6, 8, 9, 10, 13, 15).
+
+    ``counting_protection=False`` leaves encryption and salted hashing out, to tell whether art. 34(3)(a) is
+    what keeps the risk below high."""
+    facts = r.facts
+    conf, origin = facts.confidentiality, facts.nature.origin
+    ladder = Ladder("confidentiality", "likelihood")
+    holder_unknown = conf.recipient in (None, "unknown", "malicious")
+    if r.published:
+        ladder.start(MAXIMUM, "publication", "c.l.published")
+    elif conf.recipient == "malicious" or (
+        r.exfiltration in ("confirmed", "likely") and holder_unknown and (r.malicious or r.intrusion)
+    ):
+        ladder.start(MAXIMUM, "malicious_holder", "c.l.malicious_holder", origin=origin)
+    elif r.exfiltration in ("confirmed", "likely"):
+        ladder.start(SIGNIFICANT, "taken_out", "c.l.taken_out")
+    elif r.exfiltration == "possible":
+        ladder.start(SIGNIFICANT, "possible_exfiltration", "c.l.possible_exfiltration", origin=origin)
+    elif origin in STOLEN_ORIGINS:
+        ladder.start(SIGNIFICANT, "stolen", "c.l.stolen", origin=origin)
+    elif conf.recipient == "trusted":
+        ladder.start(LIMITED, "trusted_recipient", "c.l.trusted_recipient")
+    elif r.exfiltration == "excluded" and origin not in MISDIRECTED_ORIGINS and conf.recipient is None:
+        ladder.start(NEGLIGIBLE, "exfiltration_excluded", "c.l.exfiltration_excluded")
+    else:
+        ladder.start(LIMITED, "out_of_hands", "c.l.out_of_hands", origin=origin)
+
+    # Aggravating facts.
+    if conf.accessed is True:
+        ladder.up("accessed", "c.l.accessed")
+    if facts.nature.ongoing is True:
+        ladder.up("ongoing", "c.l.ongoing")
+    protection = facts.data.protection
+    if protection in ("encrypted", "hashed_salted") and facts.data.key_compromised is True:
+        ladder.note("raises", "key_compromised", "c.l.key_compromised")
+    elif protection in ("encrypted_key_compromised", "hashed_weak"):
+        ladder.note("raises", "protection_defeated", f"c.l.{protection}")
+
+    # Mitigating facts: each can only lower the level.
+    if counting_protection and r.unintelligible:
+        kind = "encrypted" if protection == "encrypted" else "hashed"
+        ladder.at_most(NEGLIGIBLE, "unintelligible_data", f"c.l.unintelligible_{kind}")
+    if facts.data.already_public is True:
+        ladder.at_most(NEGLIGIBLE, "already_public", "c.l.already_public")
+    if conf.accessed is False:
+        ladder.at_most(NEGLIGIBLE, "not_accessed", "c.l.not_accessed")
+    secrecy = conf.recipient_bound_by_secrecy is True
+    if secrecy and conf.recovered_or_deleted is True:
+        ladder.at_most(NEGLIGIBLE, "secrecy_and_deletion", "c.l.secrecy_deleted")
+    elif secrecy:
+        ladder.down("secrecy", "c.l.secrecy")
+    elif conf.recovered_or_deleted is True and not r.published:
+        # Deleted by someone who may have read the data: the copy is gone, not what was read.
+        floor = NEGLIGIBLE if conf.accessed is False or conf.recipient == "trusted" else LIMITED
+        ladder.down("recovered", "c.l.recovered", floor=floor)
+    return ladder
+
+
+def data_severity(r: Reading, event: str) -> Ladder:
+    """How serious the harm from these data is (9/2022 § IV.B nature, sensitivity and volume; the individuals;
+    the controller; ease of identification; GDPR art. 9 and recital 85; CNIL PIA method)."""
+    facts = r.facts
+    ladder = Ladder(event, "severity")
+    levels = {category: CATEGORY_SEVERITY.get(category, NEGLIGIBLE) for category in facts.data.categories}
+    for category in r.special:
+        intimate = category in INTIMATE and r.special_extent == "substantial"
+        levels[category] = MAXIMUM if intimate else SPECIAL_SEVERITY[r.special_extent]
+    top = max(levels.values())
+    heaviest = sorted(category for category, level in levels.items() if level == top)
+    ladder.start(top, "data_sensitivity", "c.s.data", categories=heaviest)
+    if r.special and r.special_extent == "minor":
+        ladder.note("lowers", "special_minor", "c.s.special_minor", categories=sorted(r.special))
+    elif r.special and r.special_extent == "highly_sensitive":
+        ladder.note("raises", "special_highly_sensitive", "c.s.special_highly_sensitive")
+    if r.patients and r.health_controller:
+        # Being a patient of a named care provider already says something about one's health.
+        ladder.at_least(LIMITED, "controller_characteristics", "c.s.patients")
+    if r.vulnerable_persons:
+        ladder.up("persons_characteristics", "c.s.vulnerable", persons=sorted(r.vulnerable_persons))
+    if r.many and ladder.level >= LIMITED:
+        ladder.up("number_of_persons", "c.s.volume", count=facts.persons.count)
     if r.hard_to_identify:
-        return lowers(
-            "ease_of_identification",
-            "Il est difficile de relier les données aux personnes (pseudonymisation, absence d'identifiant).",
-            f"{FACTORS} (facilité d'identification)",
-        )
-    if r.exposed:
-        return raises(
-            "ease_of_identification",
-            "Les personnes sont identifiables à partir des données exposées.",
-            f"{FACTORS} (facilité d'identification)",
-        )
-    return Finding()
+        ladder.down("ease_of_identification", "c.s.hard_to_identify")
+    return ladder
 
 
-def confidentiality(r: Reading) -> Finding:
-    """Disclosure, recipient and containment (9/2022 IV.B "severity": trusted recipient; 01/2021 case 13)."""
-    conf = r.facts.confidentiality
+def confidentiality_event(r: Reading) -> EventAssessment | None:
     if not r.exposed:
-        if r.exfiltration == "excluded":
-            return lowers(
-                "exfiltration",
-                "L'exfiltration des données est exclue par les vérifications menées.",
-                "Lignes directrices CEPD 01/2021, cas n° 1 et 3",
-            )
-        return Finding()
-    if not r.readable:
-        return Finding()
-    if r.contained:
-        how = (
-            "les données ont été récupérées ou leur suppression a été confirmée"
-            if conf.recovered_or_deleted
-            else "le destinataire est identifié et digne de confiance"
-        )
-        return lowers(
-            "containment",
-            f"La divulgation est circonscrite : {how}, avant tout usage abusif.",
-            f"{FACTORS} (gravité des conséquences) ; Lignes directrices CEPD 01/2021, cas n° 13",
-        )
-    went = "ont pu sortir" if r.exposure_presumed else "sont sorties"
-    return raises(
-        "confidentiality",
-        f"Des données lisibles {went} du contrôle du responsable sans avoir été récupérées : "
-        "elles peuvent être consultées ou réutilisées par des tiers.",
-        f"RGPD art. 33(1) ; {FACTORS} (type de violation)",
-        floor="risk",
-    )
+        return None
+    return _event("confidentiality", confidentiality_likelihood(r), data_severity(r, "confidentiality"))
 
 
-def sensitivity(r: Reading) -> Finding:
-    """Special categories (9/2022 IV.B "nature, sensitivity": for health data high risk is the starting point)."""
-    if not (r.special and r.exposed and r.readable):
-        return Finding()
-    labels = _labels(r.special)
-    basis = f"{FACTORS} (nature et sensibilité des données) ; RGPD art. 9 et considérant 85"
-    if r.contained or r.hard_to_identify:
-        return raises(
-            "data_sensitivity",
-            f"Des données sensibles ({labels}) ont été exposées : même circonscrite, une telle divulgation "
-            "reste un risque pour les personnes (secret médical).",
-            basis,
-            floor="risk",
-        )
-    exposed = "ont pu être exposées" if r.exposure_presumed else "sont exposées"
-    return raises(
-        "data_sensitivity",
-        f"Des données sensibles ({labels}) {exposed} sans avoir été récupérées : pour ces données, "
-        "le risque élevé est le point de départ (discrimination, atteinte au secret médical, "
-        "préjudice moral).",
-        basis,
-        floor="high",
-    )
+# --- Availability: loss of the data or of access to them ------------------------------------------------------
 
 
-def exfiltration(r: Reading) -> Finding:
-    """Malicious exfiltration (01/2021 cases 4, 5, 7: high risk; case 17: one person can suffice)."""
-    if not (r.malicious and _readable_and_loose(r) and not r.hard_to_identify):
-        return Finding()
-    basis = "Lignes directrices CEPD 01/2021, cas n° 4, 5, 7 et 17"
-    if r.exfiltration in ("confirmed", "likely"):
-        sure = "a emporté" if r.exfiltration == "confirmed" else "a probablement emporté"
-        extra = f", notamment les suivantes : {_labels(r.fraud_prone)}" if r.fraud_prone else ""
-        few = " ; une seule personne visée suffit à rendre le risque élevé" if r.facts.persons.count <= 5 else ""
-        return raises(
-            "exfiltration",
-            f"Un tiers malveillant {sure} des données permettant d'identifier les personnes{extra}. "
-            f"Usurpation d'identité, hameçonnage ciblé ou fraude sont à craindre{few}.",
-            basis,
-            floor="high",
-        )
-    if r.exfiltration == "possible" and r.fraud_prone:
-        return raises(
-            "exfiltration",
-            f"L'attaquant a pu emporter des données propices à la fraude ({_labels(r.fraud_prone)}) "
-            "et rien ne permet de l'exclure : par prudence, le risque est tenu pour élevé.",
-            basis,
-            floor="high",
-        )
-    if r.exfiltration == "possible":
-        return raises(
-            "exfiltration",
-            "L'attaquant a pu emporter des données permettant d'identifier les personnes, et rien ne "
-            "permet de l'exclure.",
-            f"{basis} ; Lignes directrices CEPD 9/2022, partie II.A.2",
-            floor="risk",
-        )
-    return Finding()
-
-
-def publication(r: Reading) -> Finding:
-    """Publication: an unknown number of recipients (9/2022 annex B, ex. 6; 01/2021 case 14)."""
-    if not (r.published and r.readable):
-        return Finding()
-    floor = "risk" if r.hard_to_identify else "high"
-    return raises(
-        "publication",
-        "Les données ont été rendues publiques ou largement diffusées : n'importe qui peut les "
-        "consulter, les copier ou les revendre, et leur diffusion ne peut plus être arrêtée.",
-        "Lignes directrices CEPD 9/2022, annexe B, ex. 6 ; Lignes directrices CEPD 01/2021, cas n° 14",
-        floor=floor,
-    )
-
-
-def number_of_persons(r: Reading) -> Finding:
-    """Number of individuals (9/2022 IV.B: more is usually worse, but one can suffice; 01/2021 cases 11, 14)."""
-    count = r.facts.persons.count
-    # Scale alone makes it high only where the data surely left: a merely possible exfiltration of
-    # ordinary data stays "risk" (the exfiltration criterion handles sensitive and fraud-prone data).
-    if r.many and _readable_and_loose(r) and not r.hard_to_identify and not r.exposure_presumed:
-        return raises(
-            "number_of_persons",
-            f"{integer(count)} personnes sont concernées et leurs données lisibles sont entre des mains "
-            "inconnues : à cette échelle, des usages frauduleux sont probables.",
-            f"{FACTORS} (nombre de personnes) ; Lignes directrices CEPD 01/2021, cas n° 11 et 14",
-            floor="high",
-        )
-    if count <= 5:
-        return lowers(
-            "number_of_persons",
-            f"Peu de personnes sont concernées ({count}).",
-            f"{FACTORS} (nombre de personnes)",
-        )
-    return Finding()
-
-
-def persons_characteristics(r: Reading) -> Finding:
-    """Special characteristics of the individuals: children, vulnerable people, patients (9/2022 IV.B)."""
-    who = set(r.vulnerable_persons)
-    if r.patients:
-        who.add("patients")
-    if not who:
-        return Finding()
-    labels = join(sorted(PERSON_CATEGORY_LABELS_FR[c] for c in who))
-    return raises(
-        "persons_characteristics",
-        f"Les personnes concernées ({labels}) sont plus exposées aux conséquences d'une violation.",
-        f"{FACTORS} (caractéristiques des personnes)",
-    )
-
-
-def controller_characteristics(r: Reading) -> Finding:
-    """Special characteristics of the controller: a medical organisation's breaches weigh more (9/2022 IV.B)."""
-    if not r.health_controller:
-        return Finding()
-    return raises(
-        "controller_characteristics",
-        "Le responsable est un acteur de santé : ses données touchent au secret médical et à la continuité des soins.",
-        f"{FACTORS} (caractéristiques du responsable)",
-    )
-
-
-def availability(r: Reading) -> Finding:
-    """Loss of access, backups and impact on care (01/2021 cases 1, 3; 9/2022 annex B, ex. 3, 8; CNIL)."""
-    avail = r.facts.availability
-    if r.care_affected:
-        what = (
-            "La prise en charge des patients a été perturbée"
-            if avail.impact_on_care is True
-            else "L'indisponibilité a pu perturber la prise en charge des patients"
-        )
-        despite = (
-            ", même si les données ont pu être restaurées"
-            if r.outage != "permanent" and (avail.backup or avail.restored_within_hours is not None)
-            else ""
-        )
-        return raises(
-            "impact_on_care",
-            f"{what} : le risque est élevé{despite}.",
-            "Lignes directrices CEPD 01/2021, cas n° 3 ; Lignes directrices CEPD 9/2022, annexe B, ex. 8",
-            floor="high",
-        )
-    if r.outage == "permanent":
-        floor = "high" if r.special else "risk"
-        return raises(
-            "availability",
-            "Des données sont perdues définitivement"
-            + (" ; pour des données de santé, cette perte est en soi un risque élevé." if r.special else "."),
-            f"{FACTORS} (permanence des conséquences) ; CNIL, position après l'incendie d'OVH (2021)",
-            floor=floor,
-        )
-    if r.outage == "long":
-        return raises(
-            "availability",
-            f"Les données sont restées inaccessibles plus de {SHORT_OUTAGE_HOURS:g} heures, "
-            "ou la durée de l'indisponibilité n'est pas connue.",
-            f"{FACTORS} (type de violation) ; Lignes directrices CEPD 01/2021, partie 2",
-            floor="risk",
-        )
-    if r.outage == "short":
-        hours = avail.restored_within_hours
+def availability_event(r: Reading) -> EventAssessment | None:
+    """Loss of access, backups, permanence and impact on care (01/2021 cases 1, 2, 3; 9/2022 annex B ex. 3, 4,
+    8; CNIL after the OVH fire: permanent loss of health data is likely high risk)."""
+    if r.outage == "none":
+        return None
+    facts, avail = r.facts, r.facts.availability
+    likelihood = Ladder("availability", "likelihood")
+    severity = Ladder("availability", "severity")
+    hours = avail.restored_within_hours
+    if r.care_affected and not r.care_presumed:
+        likelihood.start(MAXIMUM, "impact_on_care", "a.l.care")
+    elif r.outage == "permanent":
+        likelihood.start(MAXIMUM, "permanent_loss", "a.l.permanent")
+    elif r.care_presumed:
+        likelihood.start(SIGNIFICANT, "impact_on_care", "a.l.care_presumed")
+    elif r.outage == "long":
         if hours is None:
-            text = "Une sauvegarde permet de retrouver les données : leur perte est sans conséquence durable."
+            likelihood.start(SIGNIFICANT, "availability", "a.l.long_unknown")
         else:
-            text = (
-                f"Les données ont été rétablies rapidement (en {decimal(hours)} heure{'s' if hours >= 2 else ''}), "
-                "sans effet signalé pour les personnes."
-            )
-        return lowers(
-            "availability",
-            text,
-            "Lignes directrices CEPD 9/2022, annexe B, ex. 3 ; Lignes directrices CEPD 01/2021, cas n° 1",
-        )
-    return Finding()
+            likelihood.start(SIGNIFICANT, "availability", "a.l.long", hours=hours)
+    elif hours is None:
+        likelihood.start(NEGLIGIBLE, "availability", "a.l.backup")
+    else:
+        likelihood.start(NEGLIGIBLE, "availability", "a.l.short", hours=hours)
+    if facts.nature.ongoing is True:
+        likelihood.up("ongoing", "a.l.ongoing")
+
+    special = bool(r.special) and r.special_extent != "minor"
+    records = special or (r.patients and r.health_controller)
+    if r.care_affected:
+        severity.start(MAXIMUM, "impact_on_care", "a.s.care")
+    elif r.outage == "permanent":
+        if records:
+            severity.start(MAXIMUM, "permanent_loss", "a.s.permanent_health")
+        elif r.fraud_prone or "social_welfare" in facts.data.categories:
+            severity.start(SIGNIFICANT, "permanent_loss", "a.s.permanent_rights")
+        else:
+            severity.start(NEGLIGIBLE, "permanent_loss", "a.s.permanent_ordinary")
+    elif records or r.fraud_prone:
+        severity.start(LIMITED, "availability", "a.s.records")
+    else:
+        severity.start(NEGLIGIBLE, "availability", "a.s.ordinary")
+    return _event("availability", likelihood, severity)
 
 
-def integrity(r: Reading) -> Finding:
-    """Altered data not known to be restored (9/2022 I.B.2 integrity breach; ENISA 2013 CB integrity)."""
+# --- Integrity: unwanted alteration -----------------------------------------------------------------------------
+
+
+def integrity_event(r: Reading) -> EventAssessment | None:
+    """Altered data not known to be restored (9/2022 § I.B integrity breach; ENISA 2013 CB integrity)."""
     if "integrity" not in r.facts.nature.types:
-        return Finding()
-    if r.altered_unrecovered:
-        return raises(
-            "integrity",
-            "Des données ont été altérées et leur restauration n'est pas établie : des informations "
-            "fausses peuvent être utilisées.",
-            f"{FACTORS} (type de violation) ; ENISA 2013 (circonstances : intégrité)",
-            floor="risk",
-        )
-    return lowers(
-        "integrity",
-        "Les données altérées ont pu être restaurées dans leur état d'origine.",
-        "ENISA 2013 (circonstances : intégrité)",
-    )
+        return None
+    likelihood = Ladder("integrity", "likelihood")
+    severity = Ladder("integrity", "severity")
+    if not r.altered_unrecovered:
+        likelihood.start(NEGLIGIBLE, "integrity", "i.l.restored")
+    elif r.malicious:
+        likelihood.start(SIGNIFICANT, "integrity", "i.l.altered_malicious")
+    else:
+        likelihood.start(LIMITED, "integrity", "i.l.altered")
+    if r.facts.nature.ongoing is True:
+        likelihood.up("ongoing", "i.l.ongoing")
+    if r.patients and r.health_controller:
+        severity.start(SIGNIFICANT, "integrity", "i.s.care_records")
+    elif r.fraud_prone or (r.special and r.special_extent != "minor"):
+        severity.start(LIMITED, "integrity", "i.s.records")
+    else:
+        severity.start(NEGLIGIBLE, "integrity", "i.s.ordinary")
+    return _event("integrity", likelihood, severity)
 
 
-def ongoing(r: Reading) -> Finding:
-    """A breach still running cannot be judged harmless (9/2022 II.B.2, notification in phases; CNIL)."""
-    if r.facts.nature.ongoing is not True:
-        return Finding()
-    return raises(
-        "ongoing",
-        "La violation est toujours en cours : ses effets ne sont pas encore maîtrisés. En cas de doute, "
-        "mieux vaut notifier, puis compléter.",
-        "Lignes directrices CEPD 9/2022, partie II.B.2 ; CNIL, « Notifier une violation de données »",
-        floor="risk",
+def events(r: Reading) -> tuple[EventAssessment, ...]:
+    """The feared events the breach realises, each on the two axes, in the order of ``EVENTS``."""
+    found = (confidentiality_event(r), integrity_event(r), availability_event(r))
+    return tuple(event for event in found if event is not None)
+
+
+def worst(assessed: tuple[EventAssessment, ...]) -> EventAssessment | None:
+    """The event that sets the risk: the highest risk, then the highest severity, then likelihood."""
+    if not assessed:
+        return None
+    return max(
+        assessed,
+        key=lambda e: (RISK_LEVELS.index(e.risk), AXIS_LEVELS.index(e.severity), AXIS_LEVELS.index(e.likelihood)),
     )

@@ -1,256 +1,290 @@
-"""The assessment, in one place: EDPB criteria → risk; ENISA score as a cross-check; GDPR consequences.
+"""The assessment, in one place: two axes per feared event → matrix → risk; ENISA as a cross-check; GDPR duties.
 
 1. The facts are read once, unknowns taken the prudent way (``reading.read``).
-2. Each EDPB criterion (``criteria.py``) says which risk level its facts support at least; the risk is the
-   highest of them ("risk" when any factor remains, art. 33(1); "high" when one shows serious likely harm).
-3. The ENISA 2013 score is computed and compared; where it disagrees, the EDPB reading prevails and a
-   reason says so (the EDPB itself presents ENISA as one aid among others).
+2. Each feared event the breach realises (unlawful access, alteration, loss) is placed on the two axes,
+   likelihood and severity (``criteria.py``, EDPB 9/2022 § IV.B, CNIL PIA method); ``criteria.MATRIX`` gives
+   its risk, and the breach's risk is that of its worst event. Mitigations lower the likelihood, so one
+   aggravating fact no longer outweighs every mitigating one.
+3. The ENISA 2013 score is computed and compared; where it disagrees the two-axis reading prevails and a
+   reason says so, and why (the EDPB presents ENISA as one aid among others).
 4. GDPR art. 33: notify the authority unless the breach is unlikely to result in a risk. Art. 34: tell the
    people when the risk is high, unless an art. 34(3) exception applies ((c) only changes the channel).
-5. The formalities follow (``obligations.py``), their clocks running from awareness in absolute time.
+5. The formalities follow (``obligations.py``), their clocks running in absolute time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from .criteria import (
-    Finding,
+    MATRIX,
+    EventAssessment,
     Reason,
-    availability,
-    confidentiality,
-    controller_characteristics,
-    ease_of_identification,
-    exfiltration,
-    integrity,
-    number_of_persons,
-    ongoing,
-    persons_characteristics,
-    publication,
+    confidentiality_likelihood,
+    data_severity,
+    events,
+    matrix,
     reason,
-    sensitivity,
-    type_of_breach,
+    worst,
 )
 from .facts import BreachFacts
-from .french import deadline, decimal, paris_iso, typo
+from .french import deadline, paris_iso
+from .messages import Message, render
 from .obligations import Obligation, Verdict, obligations
 from .reading import Reading, read
 from .severity import Severity, score
-from .vocabulary import RISK_LABELS_FR, RISK_LEVELS, SEVERITY_LABELS_FR
+from .vocabulary import AXIS_LEVELS, RISK_LEVELS
 
-CRITERIA: tuple[Callable[[Reading], Finding], ...] = (
-    type_of_breach,
-    sensitivity,
-    ease_of_identification,
-    confidentiality,
-    exfiltration,
-    publication,
-    availability,
-    integrity,
-    number_of_persons,
-    persons_characteristics,
-    controller_characteristics,
-    ongoing,
-)
-
-# What the ENISA level would mean if read alone (brief §4.4: in practice SE ≥ 2 notify, SE ≥ 3 inform).
+# What the ENISA level would mean if read alone (in practice SE ≥ 2 notify, SE ≥ 3 inform).
 ENISA_READING = {"low": "unlikely", "medium": "risk", "high": "high", "very_high": "high"}
+# Version of the assessment's JSON: 2 adds the axes, the events and the texts as messages (``i18n``).
+VERSION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Axes:
+    """The two axes of the event that sets the risk (CNIL levels; the CNIL form's « gravité » is ``severity``)."""
+
+    likelihood: str  # negligible | limited | significant | maximum
+    severity: str
+    event: str | None  # confidentiality | integrity | availability
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"likelihood": self.likelihood, "severity": self.severity, "event": self.event}
 
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """The outcome of ``assess``: the GDPR reading, the ENISA score, the formalities and the reasons."""
+    """The outcome of ``assess``: the two axes and their events, the GDPR reading, the ENISA score, the
+    formalities and the reasons. Texts are messages; the plain properties render them in French."""
 
     risk: str
-    severity: Severity
+    axes: Axes
+    events: tuple[EventAssessment, ...]
+    severity: Severity  # the ENISA score (cross-check)
+    enisa_agrees: bool
     notify_authority: bool
     notify_data_subjects: bool
     data_subjects_channel: str | None
     obligations: tuple[Obligation, ...]
     reasons: tuple[Reason, ...]
     exceptions: tuple[str, ...]
-    prudent_assumptions: tuple[str, ...]
+    assumption_messages: tuple[Message, ...]
     became_aware_at: datetime
     now: datetime | None
     late_notification: bool
-    decision: str
+    decision_message: Message
+
+    @property
+    def decision(self) -> str:
+        return render(self.decision_message, "fr")
+
+    @property
+    def prudent_assumptions(self) -> tuple[str, ...]:
+        return tuple(render(message, "fr") for message in self.assumption_messages)
 
     def obligation(self, oid: str) -> Obligation:
         """The obligation with id ``oid`` (every id of the contract is always present)."""
         return next(obligation for obligation in self.obligations if obligation.id == oid)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The result as JSON data, following the output contract (``assessment-result.md``)."""
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        """The result as JSON data, its texts written in ``lang`` and kept as messages under ``i18n``."""
         return {
+            "version": VERSION,
             "risk": self.risk,
-            "severity": self.severity.to_dict(),
+            "axes": self.axes.to_dict(),
+            "events": [event.to_dict() for event in self.events],
+            "severity": self.severity.to_dict(lang),
+            "enisa": {"reading": ENISA_READING[self.severity.level], "agrees": self.enisa_agrees},
             "notify_authority": self.notify_authority,
             "notify_data_subjects": self.notify_data_subjects,
             "data_subjects_channel": self.data_subjects_channel,
-            "obligations": [obligation.to_dict() for obligation in self.obligations],
-            "reasons": [reason.to_dict() for reason in self.reasons],
+            "obligations": [obligation.to_dict(lang) for obligation in self.obligations],
+            "reasons": [why.to_dict(lang) for why in self.reasons],
             "exceptions": list(self.exceptions),
             "late_notification": self.late_notification,
-            "prudent_assumptions": list(self.prudent_assumptions),
-            "decision": self.decision,
+            "prudent_assumptions": [render(message, lang) for message in self.assumption_messages],
+            "decision": render(self.decision_message, lang),
             "became_aware_at": paris_iso(self.became_aware_at),
             "cnil_deadline": paris_iso(deadline(self.became_aware_at, 72)),
             "now": None if self.now is None else paris_iso(self.now),
+            "i18n": {
+                "decision": self.decision_message.to_dict(),
+                "prudent_assumptions": [message.to_dict() for message in self.assumption_messages],
+            },
         }
 
 
 def assess(facts: BreachFacts, now: datetime | None = None) -> Assessment:
-    """Assess a breach: risk under GDPR arts 33–34, ENISA severity, and every formality with its deadline.
+    """Assess a breach: its two axes and risk under GDPR arts 33–34, ENISA severity, every formality and clock.
 
     ``now`` (aware) only serves the lateness fields; the assessment itself does not depend on it.
     """
     if now is not None and now.utcoffset() is None:
         raise ValueError("now must be an aware datetime (with a UTC offset)")
-    reading = read(facts)
+    r = read(facts)
 
-    findings = [criterion(reading) for criterion in CRITERIA]
-    risk = max((finding.floor for finding in findings), key=RISK_LEVELS.index)
-    reasons = [why for finding in findings for why in finding.reasons]
-    if risk == "unlikely":
+    assessed = events(r)
+    top = worst(assessed)
+    risk = top.risk if top is not None else "unlikely"
+    axes = Axes(top.likelihood, top.severity, top.event) if top else Axes("negligible", "negligible", None)
+    reasons: list[Reason] = [why for event in assessed for why in event.reasons]
+    for event in assessed:
         reasons.append(
             reason(
-                "lowers",
-                "overall",
-                "Aucun des critères ne fait apparaître de risque pour les droits et libertés des personnes : "
-                "la violation est seulement inscrite au registre.",
-                "RGPD art. 33(1) et 33(5)",
+                "raises" if event.risk != "unlikely" else "lowers",
+                "matrix",
+                "decision.matrix",
+                event=event.event,
+                likelihood=event.likelihood,
+                severity=event.severity,
+                risk=event.risk,
             )
         )
+    if risk == "unlikely":
+        reasons.append(reason("lowers", "overall", "decision.unlikely"))
 
-    severity = score(reading)
-    reasons.append(enisa_cross_check(severity, risk))
+    severity = score(r)
+    enisa_risk = ENISA_READING[severity.level]
+    reasons.append(enisa_cross_check(severity, risk, top))
 
     exceptions: list[str] = []
+    confidentiality = next((event for event in assessed if event.event == "confidentiality"), None)
+    if confidentiality is not None and r.unintelligible and _high_if_readable(r):
+        # Encryption is what keeps unlawful access below high risk: art. 34(3)(a). It does nothing for the
+        # loss of access, so when the high risk comes from another event the exception does not apply.
+        if risk == "high":
+            reasons.append(reason("raises", "exception_34_3_a_not_applicable", "decision.exception_a_not_applicable"))
+        else:
+            exceptions.append("a")
+            reasons.append(reason("lowers", "exception_34_3_a", "decision.exception_a"))
     if risk == "high":
-        # Encryption keeps data unintelligible; it does nothing for patients whose records were out of reach.
-        # When the high risk comes from lost availability, art. 34(3)(a) cannot displace it.
-        availability_high = findings[CRITERIA.index(availability)].floor == "high"
-        for letter, exception in (("a", exception_a), ("b", exception_b), ("c", exception_c)):
-            applies = exception(reading)
-            if applies is not None and letter == "a" and availability_high:
-                reasons.append(
-                    reason(
-                        "raises",
-                        "exception_34_3_a_not_applicable",
-                        "Les données sont chiffrées, mais le risque élevé vient de leur indisponibilité : "
-                        "le chiffrement ne protège pas de la perte d'accès, l'exception de l'art. 34(3)(a) "
-                        "ne s'applique donc pas.",
-                        "RGPD art. 34(3)(a)",
-                    )
-                )
-                continue
-            if applies is not None:
-                exceptions.append(letter)
-                reasons.append(applies)
+        if facts.mitigation.high_risk_neutralised is True:
+            exceptions.append("b")
+            reasons.append(reason("lowers", "exception_34_3_b", "decision.exception_b"))
+        if facts.mitigation.individual_contact_disproportionate is True:
+            exceptions.append("c")
+            reasons.append(reason("lowers", "exception_34_3_c", "decision.exception_c"))
 
     notify_authority = risk != "unlikely"
     notify_data_subjects = risk == "high" and not {"a", "b"} & set(exceptions)
     channel = ("public" if "c" in exceptions else "individual") if notify_data_subjects else None
-    verdict = Verdict(risk, notify_authority, notify_data_subjects, channel, tuple(exceptions))
-    formalities = obligations(reading, verdict, now)
+    verdict = Verdict(
+        risk,
+        notify_authority,
+        notify_data_subjects,
+        channel,
+        tuple(exceptions),
+        confidentiality.risk if confidentiality is not None else "unlikely",
+    )
+    formalities = obligations(r, verdict, now)
     cnil = next(obligation for obligation in formalities if obligation.id == "notify_cnil")
     return Assessment(
         risk=risk,
+        axes=axes,
+        events=assessed,
         severity=severity,
+        enisa_agrees=enisa_risk == risk,
         notify_authority=notify_authority,
         notify_data_subjects=notify_data_subjects,
         data_subjects_channel=channel,
         obligations=formalities,
         reasons=tuple(reasons),
         exceptions=tuple(exceptions),
-        prudent_assumptions=reading.assumptions,
+        assumption_messages=r.assumptions,
         became_aware_at=facts.became_aware_at,
         now=now,
         late_notification=cnil.status == "required" and cnil.overdue,
-        decision=decision_sentence(reading, verdict),
+        decision_message=decision_message(r, verdict),
     )
 
 
-def enisa_cross_check(severity: Severity, risk: str) -> Reason:
-    """ENISA 2013 as an aid; where it disagrees the EDPB reading prevails (9/2022 IV.B; brief §2.3, §4)."""
-    formula = f"SE = {severity.dpc} × {decimal(severity.ei)} + {decimal(severity.cb)} = {decimal(severity.score)}"
-    level = SEVERITY_LABELS_FR[severity.level]
+def _high_if_readable(r: Reading) -> bool:
+    """Would unlawful access be high risk if the data were readable (the counterfactual of art. 34(3)(a))?"""
+    likelihood = confidentiality_likelihood(r, counting_protection=False)
+    return matrix(likelihood.name, data_severity(r, "confidentiality").name) == "high"
+
+
+def enisa_cross_check(severity: Severity, risk: str, top: EventAssessment | None) -> Reason:
+    """ENISA 2013 as an aid; where it disagrees, the two-axis reading prevails and the reason says why."""
     enisa_risk = ENISA_READING[severity.level]
+    params: dict[str, Any] = {
+        "dpc": severity.dpc,
+        "ei": severity.ei,
+        "cb": severity.cb,
+        "score": severity.score,
+        "enisa_level": severity.level,
+    }
     if enisa_risk == risk:
-        return reason(
-            "raises" if risk != "unlikely" else "lowers",
-            "enisa_severity",
-            f"La méthode ENISA concorde : {formula}, gravité {level}.",
-            "ENISA 2013, méthode d'évaluation de la gravité",
-        )
+        return reason("raises" if risk != "unlikely" else "lowers", "enisa_severity", "decision.enisa_agrees", **params)
+    harsher = RISK_LEVELS.index(enisa_risk) > RISK_LEVELS.index(risk)
+    # What ENISA does not weigh: the facts that moved the deciding event the other way.
+    wanted = "lowers" if harsher else "raises"
+    factors: list[str] = []
+    for why in top.reasons if top is not None else ():
+        if why.effect == wanted and why.factor not in factors and why.factor in ENISA_BLIND_SPOTS:
+            factors.append(why.factor)
+    message_id = "decision.enisa_harsher" if harsher else "decision.enisa_milder"
+    if not factors:
+        message_id += "_matrix"
     return reason(
-        "raises" if RISK_LEVELS.index(risk) > RISK_LEVELS.index(enisa_risk) else "lowers",
+        "lowers" if harsher else "raises",
         "enisa_vs_edpb",
-        f"La méthode ENISA donne {formula}, gravité {level}, ce qui correspondrait à « {RISK_LABELS_FR[enisa_risk]} ». "
-        f"La décision suit l'analyse des critères du CEPD, qui retient « {RISK_LABELS_FR[risk]} » : "
-        "le score ENISA n'est qu'une aide.",
-        "Lignes directrices CEPD 9/2022, partie IV.B ; ENISA 2013",
+        message_id,
+        **params,
+        enisa_risk=enisa_risk,
+        risk=risk,
+        factors=factors[:4],
+        likelihood=top.likelihood if top else AXIS_LEVELS[0],
+        severity=top.severity if top else AXIS_LEVELS[0],
     )
 
 
-def exception_a(r: Reading) -> Reason | None:
-    """GDPR art. 34(3)(a): data unintelligible to unauthorised persons (state-of-the-art encryption, key safe)."""
-    if r.readable:
-        return None
-    return reason(
-        "lowers",
-        "exception_34_3_a",
-        "Exception de l'art. 34(3)(a) : les données sont chiffrées selon l'état de l'art et la clé est sûre, "
-        "l'information des personnes n'est donc pas obligatoire.",
-        "RGPD art. 34(3)(a)",
-    )
+# Facts the two-axis reading weighs and the ENISA score does not (or not as much): named when they disagree.
+ENISA_BLIND_SPOTS = frozenset(
+    {
+        "publication",
+        "malicious_holder",
+        "stolen",
+        "accessed",
+        "ongoing",
+        "already_public",
+        "not_accessed",
+        "secrecy_and_deletion",
+        "secrecy",
+        "recovered",
+        "trusted_recipient",
+        "exfiltration_excluded",
+        "special_minor",
+        "special_highly_sensitive",
+        "persons_characteristics",
+        "number_of_persons",
+        "impact_on_care",
+        "permanent_loss",
+        "availability",
+        "data_sensitivity",
+    }
+)
 
 
-def exception_b(r: Reading) -> Reason | None:
-    """GDPR art. 34(3)(b): later measures ensure the high risk is no longer likely to materialise."""
-    if r.facts.mitigation.high_risk_neutralised is not True:
-        return None
-    return reason(
-        "lowers",
-        "exception_34_3_b",
-        "Exception de l'art. 34(3)(b) : les mesures prises après la violation empêchent le risque élevé de se "
-        "réaliser, l'information des personnes n'est donc pas obligatoire.",
-        "RGPD art. 34(3)(b)",
-    )
-
-
-def exception_c(r: Reading) -> Reason | None:
-    """GDPR art. 34(3)(c): disproportionate effort; a public communication is due instead."""
-    if r.facts.mitigation.individual_contact_disproportionate is not True:
-        return None
-    return reason(
-        "lowers",
-        "exception_34_3_c",
-        "Exception de l'art. 34(3)(c) : joindre chaque personne demanderait des efforts disproportionnés ; "
-        "une communication publique tout aussi efficace la remplace.",
-        "RGPD art. 34(3)(c)",
-    )
-
-
-def decision_sentence(r: Reading, v: Verdict) -> str:
-    """The decision in one French sentence, for the top of reports and lists."""
+def decision_message(r: Reading, v: Verdict) -> Message:
+    """The decision in one sentence, for the top of reports and lists."""
     if r.processor:
         if v.notify_authority:
-            duties = "notifier la CNIL" + (" et d'informer les personnes" if v.notify_data_subjects else "")
-            return typo(f"Décision : alerter sans délai le responsable de traitement, à qui il revient de {duties}.")
-        return typo(
-            "Décision : alerter sans délai le responsable de traitement ; une notification à la CNIL ne paraît "
-            "pas nécessaire."
-        )
+            return Message("decision.processor_persons" if v.notify_data_subjects else "decision.processor_cnil")
+        return Message("decision.processor_none")
     if v.notify_data_subjects and v.channel == "public":
-        return typo("Décision : notifier la CNIL et informer les personnes par une communication publique.")
+        return Message("decision.public")
     if v.notify_data_subjects:
-        return typo("Décision : notifier la CNIL et informer chaque personne concernée.")
+        return Message("decision.individual")
     if v.notify_authority:
-        letters = [f"({letter})" for letter in v.exceptions if letter in ("a", "b")]
-        exception = f" (art. 34(3){' et '.join(letters)})" if letters else ""
-        return typo(f"Décision : notifier la CNIL ; l'information des personnes n'est pas obligatoire{exception}.")
-    return typo("Décision : ne pas notifier la CNIL, mais inscrire la violation au registre.")
+        letters = [letter for letter in v.exceptions if letter in ("a", "b")]
+        if letters:
+            return Message("decision.cnil_exception", {"letters": [f"34(3)({letter})" for letter in letters]})
+        return Message("decision.cnil")
+    return Message("decision.register")
+
+
+__all__ = ["MATRIX", "Assessment", "Axes", "assess"]

@@ -43,6 +43,9 @@ def _is_datetime(value: object) -> bool:
 
 _validator = Draft202012Validator(SCHEMA, format_checker=_format_checker)
 
+# The optional moments of the facts, besides the awareness that starts the GDPR clock.
+MOMENTS = ("occurred_at", "incident_detected_at", "processor_informed_at")
+
 
 def parse_datetime(value: str) -> datetime:
     """An aware datetime from an ISO 8601 string; a string without a UTC offset is refused."""
@@ -89,15 +92,20 @@ class Nature:
     origin: str
     malicious: bool | None = None
     ongoing: bool | None = None
+    certainty: str | None = None  # confirmed | suspected (the CNIL form's « avérée » / « suspectée »)
 
 
 @dataclass(frozen=True, slots=True)
 class Data:
-    """Which data were breached and how they were protected."""
+    """Which data were breached, where they were, and how they were protected."""
 
     categories: tuple[str, ...]
     protection: str | None = None
     identifiability: str | None = None
+    special_extent: str | None = None  # minor | substantial | highly_sensitive
+    key_compromised: bool | None = None
+    already_public: bool | None = None
+    media: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +119,13 @@ class Persons:
 
 @dataclass(frozen=True, slots=True)
 class Confidentiality:
-    """What is known about disclosure: exfiltration, publication, recipient, recovery."""
+    """What is known about disclosure: exfiltration, publication, recipient, access, recovery."""
 
     exfiltration: str | None = None
     published: bool | None = None
     recipient: str | None = None
+    recipient_bound_by_secrecy: bool | None = None
+    accessed: bool | None = None
     recovered_or_deleted: bool | None = None
 
 
@@ -146,6 +156,8 @@ class BreachFacts:
     data: Data
     persons: Persons
     occurred_at: datetime | None = None
+    incident_detected_at: datetime | None = None
+    processor_informed_at: datetime | None = None
     controller: Controller = Controller()
     confidentiality: Confidentiality = Confidentiality()
     availability: Availability = Availability()
@@ -154,8 +166,10 @@ class BreachFacts:
     def to_dict(self) -> dict[str, Any]:
         """The facts as schema-valid JSON data; ``parse_facts(facts.to_dict()) == facts``."""
         out: dict[str, Any] = {"became_aware_at": self.became_aware_at.isoformat()}
-        if self.occurred_at is not None:
-            out["occurred_at"] = self.occurred_at.isoformat()
+        for name in MOMENTS:
+            moment = getattr(self, name)
+            if moment is not None:
+                out[name] = moment.isoformat()
         out["controller"] = _known(self.controller)
         out["nature"] = _known(self.nature)
         out["data"] = _known(self.data)
@@ -198,13 +212,19 @@ def parse_facts(data: Mapping[str, Any]) -> BreachFacts:
         availability = {**availability, "restored_within_hours": float(availability["restored_within_hours"])}
     persons = tupled(part("persons"), "categories")
     persons["count"] = int(persons["count"])
-    occurred_at = data.get("occurred_at")
+
+    def moment(name: str) -> datetime | None:
+        value = data.get(name)
+        return None if value is None else parse_datetime(value)
+
     return BreachFacts(
         became_aware_at=parse_datetime(data["became_aware_at"]),
-        occurred_at=None if occurred_at is None else parse_datetime(occurred_at),
+        occurred_at=moment("occurred_at"),
+        incident_detected_at=moment("incident_detected_at"),
+        processor_informed_at=moment("processor_informed_at"),
         controller=Controller(**part("controller")),
         nature=Nature(**tupled(part("nature"), "types")),
-        data=Data(**tupled(part("data"), "categories")),
+        data=Data(**tupled(part("data"), "categories", "media")),
         persons=Persons(**persons),
         confidentiality=Confidentiality(**part("confidentiality")),
         availability=Availability(**availability),

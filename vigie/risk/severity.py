@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .french import decimal, typo
+from .messages import Message, render
 from .reading import Reading
-from .vocabulary import DATA_CATEGORY_LABELS_FR, DIRECT_IDENTIFIERS, IDENTIFIABILITY_LABELS_FR
+from .vocabulary import DIRECT_IDENTIFIERS
 
 # DPC base per data category (ENISA 2013, §4.1 of the brief): simple 1, behavioural 2, financial 3,
 # sensitive 4, with the adjustments the method allows written into the base where they always apply.
@@ -55,7 +55,7 @@ LEVEL_BANDS: tuple[tuple[float, str], ...] = ((2.0, "low"), (3.0, "medium"), (4.
 
 @dataclass(frozen=True, slots=True)
 class Severity:
-    """The ENISA score, its three criteria and, for CB, its four elements; ``explanation`` in French."""
+    """The ENISA score, its three criteria and, for CB, its four elements; ``explanation`` as messages."""
 
     dpc: int
     ei: float
@@ -63,9 +63,14 @@ class Severity:
     score: float
     level: str
     cb_parts: tuple[tuple[str, float], ...]
-    explanation: tuple[str, ...]
+    explanation_messages: tuple[Message, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        """The explanation in French."""
+        return tuple(render(message, "fr") for message in self.explanation_messages)
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
         return {
             "dpc": self.dpc,
             "ei": self.ei,
@@ -73,7 +78,8 @@ class Severity:
             "score": self.score,
             "level": self.level,
             "cb_parts": dict(self.cb_parts),
-            "explanation": list(self.explanation),
+            "explanation": [render(message, lang) for message in self.explanation_messages],
+            "i18n": {"explanation": [message.to_dict() for message in self.explanation_messages]},
         }
 
 
@@ -85,39 +91,41 @@ def level_for(score: float) -> str:
     return "very_high"
 
 
-def dpc(reading: Reading) -> tuple[int, str]:
+def dpc(reading: Reading) -> tuple[int, list[Message]]:
     """Data processing context, 1–4 (ENISA 2013): the highest data category, adjusted for context."""
     categories = reading.facts.data.categories
     top = max(categories, key=lambda category: CATEGORY_DPC[category])
-    score, why = CATEGORY_DPC[top], f"{DATA_CATEGORY_LABELS_FR[top]}, la catégorie de données la plus lourde"
+    score = CATEGORY_DPC[top]
+    why = [Message("enisa.dpc.category", {"dpc": score, "category": top})]
     if "credentials" in categories:
         # Credentials score as what they unlock; at a health actor, patient records.
         unlocked = 4 if reading.health_controller else max(CATEGORY_DPC[c] for c in categories)
         if unlocked > score:
-            score, why = unlocked, f"identifiants donnant accès à des données de niveau {unlocked}"
+            score, why = unlocked, [Message("enisa.dpc.credentials", {"dpc": unlocked})]
     if reading.health_controller and reading.patients and score < 3:
         # Simple data +2: being a patient of a care provider already says something about one's health.
-        score, why = 3, "patients d'un acteur de santé, dont les données révèlent une prise en charge"
+        score, why = 3, [Message("enisa.dpc.patients", {"dpc": 3})]
     if reading.vulnerable_persons and score < 4:
         # The people concerned raise the context (ENISA: minors, vulnerable persons).
-        score, why = score + 1, f"{why}, +1 pour des personnes mineures ou vulnérables"
+        score += 1
+        why.append(Message("enisa.dpc.vulnerable", {"dpc": score}))
     return score, why
 
 
-def ei(reading: Reading) -> tuple[float, str]:
+def ei(reading: Reading) -> tuple[float, Message]:
     """Ease of identification, 0.25–1 (ENISA 2013); protection of the data can only lower it."""
     data = reading.facts.data
     if data.identifiability is not None:
         value = EI_BY_IDENTIFIABILITY[data.identifiability]
-        why = f"identification {IDENTIFIABILITY_LABELS_FR[data.identifiability]} (indiquée)"
+        why = Message("enisa.ei.given", {"ei": value, "identifiability": data.identifiability})
     elif set(data.categories) & DIRECT_IDENTIFIERS:
-        value, why = 1.0, "identifiants directs présents (nom, NIR, coordonnées…)"
+        value, why = 1.0, Message("enisa.ei.direct", {"ei": 1.0})
     else:
-        value, why = 0.75, "pas d'identifiant direct, mais recoupements possibles"
-    if data.protection == "encrypted" and value > 0.25:
-        value, why = 0.25, "données chiffrées, clé non compromise : inintelligibles"
-    elif data.protection in ("pseudonymised", "hashed_salted") and value > 0.5:
-        value, why = 0.5, "données pseudonymisées ou hachées avec sel"
+        value, why = 0.75, Message("enisa.ei.indirect", {"ei": 0.75})
+    if reading.unintelligible and value > 0.25:
+        value, why = 0.25, Message("enisa.ei.unintelligible", {"ei": 0.25})
+    elif data.protection in ("pseudonymised", "hashed_salted") and data.key_compromised is not True and value > 0.5:
+        value, why = 0.5, Message("enisa.ei.pseudonymised", {"ei": 0.5})
     return value, why
 
 
@@ -147,21 +155,14 @@ def cb_parts(reading: Reading) -> tuple[tuple[str, float], ...]:
 
 
 def score(reading: Reading) -> Severity:
-    """SE = DPC × EI + CB, with its level and a French explanation of each criterion."""
+    """SE = DPC × EI + CB, with its level and an explanation of each criterion."""
     dpc_value, dpc_why = dpc(reading)
     ei_value, ei_why = ei(reading)
     parts = cb_parts(reading)
     cb_value = sum(value for _, value in parts)
     total = dpc_value * ei_value + cb_value
-    labels = {
-        "confidentiality": "confidentialité",
-        "integrity": "intégrité",
-        "availability": "disponibilité",
-        "malicious_intent": "intention malveillante",
-    }
-    cb_why = (
-        ", ".join(f"{labels[name]} {decimal(value)}" for name, value in parts if value) or "aucun élément aggravant"
-    )
+    counted = [[name, value] for name, value in parts if value]
+    cb_why = Message("enisa.cb", {"cb": cb_value, "parts": counted}) if counted else Message("enisa.cb.none")
     return Severity(
         dpc=dpc_value,
         ei=ei_value,
@@ -169,9 +170,5 @@ def score(reading: Reading) -> Severity:
         score=total,
         level=level_for(total),
         cb_parts=parts,
-        explanation=(
-            typo(f"DPC {dpc_value} : {dpc_why}."),
-            typo(f"EI {decimal(ei_value)} : {ei_why}."),
-            typo(f"CB {decimal(cb_value)} : {cb_why}."),
-        ),
+        explanation_messages=(*dpc_why, ei_why, cb_why),
     )

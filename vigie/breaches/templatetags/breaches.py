@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from ..models import Breach, BreachType, DataCategory, PersonCategory
+from ..models import Breach, BreachType, DataCategory, Medium, PersonCategory
 
 register = template.Library()
 
@@ -24,6 +24,7 @@ NBSP = "\u00a0"
 LIST_CHOICES: dict[str, type[TextChoices]] = {
     "breach_types": BreachType,
     "data_categories": DataCategory,
+    "media": Medium,
     "person_categories": PersonCategory,
 }
 LEVELS = {"low": 0.0, "medium": 2.0, "high": 3.0, "very_high": 4.0}
@@ -199,3 +200,83 @@ def decimal(value: float | None) -> str:
     if value is None:
         return ""
     return number_format(Decimal(f"{float(value):g}"))
+
+
+def axis_level_labels() -> dict[str, str]:
+    return {
+        "negligible": _("negligible"),
+        "limited": _("limited"),
+        "significant": _("significant"),
+        "maximum": _("maximum"),
+    }
+
+
+@register.filter
+def axis_level(level: str | None) -> str:
+    """« négligeable », « limitée »… (the CNIL's four levels)."""
+    return axis_level_labels().get(level or "", level or "")
+
+
+@register.filter
+def event_label(event: str | None) -> str:
+    return {
+        "confidentiality": _("Unlawful access to the data"),
+        "integrity": _("Alteration of the data"),
+        "availability": _("Loss of the data or of access to them"),
+    }.get(event or "", event or "")
+
+
+@register.filter
+def moves(reason: dict[str, Any]) -> str:
+    """What a reason moves, for its badge: « raises the likelihood », « lowers the severity », « raises the risk »."""
+    raises = reason.get("effect") == "raises"
+    return {
+        ("likelihood", True): _("raises the likelihood"),
+        ("likelihood", False): _("lowers the likelihood"),
+        ("severity", True): _("raises the severity"),
+        ("severity", False): _("lowers the severity"),
+    }.get((reason.get("axis"), raises), _("raises the risk") if raises else _("lowers the risk"))
+
+
+@register.simple_tag
+def decision_matrix(assessment: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The likelihood × severity grid of the core (``vigie.risk.MATRIX``), likelihood from top (maximum) to bottom,
+    each cell with its risk and the feared events of the breach placed in it; ``None`` for an assessment stored
+    before the two axes existed."""
+    from vigie.risk import AXIS_LEVELS, MATRIX
+
+    if not assessment or "axes" not in assessment:
+        return None
+    events = assessment.get("events") or []
+    deciding = assessment["axes"]
+    labels = axis_level_labels()
+    rows = []
+    for li in reversed(range(len(AXIS_LEVELS))):
+        cells = []
+        for si, severity in enumerate(AXIS_LEVELS):
+            here = [e for e in events if e["likelihood"] == AXIS_LEVELS[li] and e["severity"] == severity]
+            cells.append(
+                {
+                    "severity": severity,
+                    "risk": MATRIX[li][si],
+                    "events": [e["event"] for e in here],
+                    "deciding": deciding.get("likelihood") == AXIS_LEVELS[li] and deciding.get("severity") == severity,
+                }
+            )
+        rows.append({"likelihood": AXIS_LEVELS[li], "label": labels[AXIS_LEVELS[li]], "cells": cells})
+    return {"rows": rows, "columns": [labels[level] for level in AXIS_LEVELS], "deciding": deciding}
+
+
+@register.simple_tag
+def enisa_disagreement(assessment: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The reason that says the ENISA score disagrees with the decision, and why; ``None`` when they agree."""
+    for reason in (assessment or {}).get("reasons") or []:
+        if reason.get("factor") == "enisa_vs_edpb":
+            return reason
+    return None
+
+
+@register.filter
+def event_initial(event: str) -> str:
+    """The short mark of a feared event inside a matrix cell: C, I or A (as in the CIA triad)."""
+    return {"confidentiality": _("C"), "integrity": _("I"), "availability": _("A")}.get(event, event[:1].upper())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigie.breaches import services
 from vigie.breaches.models import Breach, Status
@@ -54,6 +54,68 @@ def test_to_facts_of_a_complete_breach_is_valid_input_for_the_core(org, owner) -
     assert facts.persons.count == 1200
     assert facts.availability.restored_within_hours == 30.5
     assert facts.controller.kind == "cabinet_medical"
+
+
+def test_to_facts_carries_the_facts_of_schema_v2(org, owner) -> None:
+    detected = timezone.now() - timedelta(hours=30)
+    informed = timezone.now() - timedelta(hours=7)
+    breach = declare_ransomware(
+        org,
+        owner,
+        incident_detected_at=detected,
+        processor_informed_at=informed,
+        certainty="suspected",
+        special_extent="highly_sensitive",
+        media=["server", "backup_media"],
+        protection="hashed_salted",
+        key_compromised=False,
+        already_public=False,
+        recipient="untrusted",
+        recipient_bound_by_secrecy=True,
+        accessed=False,
+    )
+
+    facts = parse_facts(breach.to_facts())
+
+    assert facts.incident_detected_at == detected
+    assert facts.processor_informed_at == informed
+    assert facts.nature.certainty == "suspected"
+    assert facts.data.special_extent == "highly_sensitive"
+    assert facts.data.media == ("server", "backup_media")
+    assert (facts.data.key_compromised, facts.data.already_public) == (False, False)
+    assert facts.confidentiality.recipient_bound_by_secrecy is True
+    assert facts.confidentiality.accessed is False
+
+
+def test_unknown_v2_facts_are_left_out_for_the_core_to_read_prudently(org, owner) -> None:
+    facts = declare_ransomware(org, owner).to_facts()
+
+    assert "incident_detected_at" not in facts and "processor_informed_at" not in facts
+    assert set(facts["data"]) == {"categories"}
+    assert "certainty" not in facts["nature"]
+    assert "accessed" not in facts["confidentiality"]
+
+
+def test_every_choice_of_the_model_is_a_value_of_the_facts_schema() -> None:
+    from vigie import risk
+    from vigie.breaches import models
+
+    pairs = [
+        (models.Origin, risk.ORIGINS),
+        (models.BreachType, risk.BREACH_TYPES),
+        (models.DataCategory, risk.DATA_CATEGORIES),
+        (models.Protection, risk.PROTECTIONS),
+        (models.Identifiability, risk.IDENTIFIABILITY_LEVELS),
+        (models.PersonCategory, risk.PERSON_CATEGORIES),
+        (models.Exfiltration, risk.EXFILTRATION_STATES),
+        (models.Recipient, risk.RECIPIENTS),
+        (models.ActingAs, risk.CONTROLLER_ROLES),
+        (models.Certainty, risk.CERTAINTIES),
+        (models.SpecialExtent, risk.SPECIAL_EXTENTS),
+        (models.Medium, risk.MEDIA),
+    ]
+    for choices, values in pairs:
+        assert tuple(choices.values) == values, choices
 
 
 def test_decision_page_shows_the_sentence_the_gauge_the_reasons_and_live_countdowns(owner_client, org, owner) -> None:
@@ -133,3 +195,123 @@ def test_list_shows_open_and_closed_breaches(owner_client, org, owner, htmx_head
         page = owner_client.get(reverse("breaches:list", args=[org.pk]), **headers).content.decode()
         assert open_breach.reference in page and closed.reference in page
         assert "Violations clôturées" in page
+
+
+def english(client):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_decision_page_shows_the_two_axes_and_the_matrix_with_each_event(owner_client, org, owner) -> None:
+    breach = declare_ransomware(org, owner, backup=True, restored_within_hours=2, impact_on_care=False)
+
+    page = owner_client.get(detail_url(breach)).content.decode()
+
+    assert breach.assessment is not None
+    axes = breach.assessment["axes"]
+    assert (axes["event"], axes["likelihood"], axes["severity"]) == ("confidentiality", "maximum", "significant")
+    assert "Vraisemblance <strong>maximale</strong> × gravité <strong>importante</strong>" in page
+    assert '<table class="matrix">' in page
+    assert page.count('<td class="cell-') == 16
+    assert page.count("deciding") == 1
+    assert '<td class="cell-high deciding"' in page
+    assert "Accès illégitime aux données\u00a0: vraisemblance maximale × gravité importante" in page
+    assert "augmente la vraisemblance" in page and "augmente la gravité" in page
+
+
+def test_decision_page_says_when_the_enisa_score_disagrees_and_why(owner_client, org, owner) -> None:
+    # A short outage restored from backup at a GP practice: ENISA counts health data, the two axes see no harm.
+    breach = declare_ransomware(
+        org,
+        owner,
+        breach_types=["availability"],
+        exfiltration="excluded",
+        backup=True,
+        restored_within_hours=1,
+        impact_on_care=False,
+    )
+
+    page = owner_client.get(detail_url(breach)).content.decode()
+
+    assert breach.assessment is not None and breach.assessment["risk"] == "unlikely"
+    assert breach.assessment["enisa"]["agrees"] is False
+    assert "Le score ENISA ne concorde pas avec la décision." in page
+    assert "ne mesure pas la vraisemblance" in page
+
+
+def test_the_english_interface_shows_reasons_obligations_and_axes_in_english(owner_client, org, owner) -> None:
+    breach = declare_ransomware(org, owner)
+
+    page = english(owner_client).get(detail_url(breach)).content.decode()
+
+    assert "Notify the breach to the CNIL" in page
+    assert "Inform the persons concerned" in page
+    assert "The breach is likely to result in a high risk" in page
+    assert "Likelihood <strong>" in page
+    assert "raises the likelihood" in page
+    assert "Unlawful access to the data" in page
+    for french in ("Notifier la violation à la CNIL", "Les données sont entre les mains", "vraisemblance maximale"):
+        assert french not in page
+    # The record stays in French.
+    assert breach.assessment is not None
+    assert breach.assessment["obligations"][1]["title"] == "Notifier la violation à la CNIL"
+
+
+def test_an_assessment_stored_before_the_two_axes_still_renders(owner_client, org, owner) -> None:
+    breach = declare_ransomware(org, owner)
+    legacy = {
+        "risk": "high",
+        "severity": {"dpc": 4, "ei": 1.0, "cb": 1.0, "score": 5.0, "level": "very_high", "explanation": ["DPC 4 : ancien."]},
+        "notify_authority": True,
+        "notify_data_subjects": True,
+        "data_subjects_channel": "individual",
+        "obligations": [
+            {"id": "register", "title": "Inscrire la violation au registre des violations", "status": "required",
+             "due": None, "basis": "RGPD art. 33(5)", "why": "Ancienne explication du registre.", "overdue": False},
+            {"id": "notify_cnil", "title": "Notifier la violation à la CNIL", "status": "required",
+             "due": breach.cnil_deadline.isoformat() if breach.cnil_deadline else None, "basis": "RGPD art. 33(1)",
+             "why": "Ancienne explication CNIL.", "overdue": False},
+        ],
+        "reasons": [{"factor": "publication", "effect": "raises", "text": "Une ancienne raison.", "basis": "CEPD"}],
+        "exceptions": [],
+        "prudent_assumptions": [],
+        "decision": "Décision : notifier la CNIL et informer chaque personne concernée.",
+    }  # fmt: skip
+    Breach.objects.filter(pk=breach.pk).update(assessment=legacy)
+
+    french_page = owner_client.get(detail_url(breach)).content.decode()
+    english_page = english(owner_client).get(detail_url(breach)).content.decode()
+
+    assert "Une ancienne raison." in french_page and "Ancienne explication CNIL." in french_page
+    assert '<table class="matrix">' not in french_page
+    assert "Notify the breach to the CNIL" in english_page  # titles follow from the obligation id
+    assert "Une ancienne raison." in english_page  # an old reason keeps its recorded wording
+
+
+def test_the_journal_stays_in_french_when_the_dpo_works_in_english(client, org, owner) -> None:
+    from vigie.breaches.models import EventKind
+
+    breach = declare_ransomware(org, owner)
+    with translation.override("en"):
+        services.mark_obligation_done(breach, "notify_cnil", by=owner, done_at=timezone.now(), reference="CNIL-1")
+
+    event = breach.events.get(kind=EventKind.OBLIGATION_DONE)
+    assert (
+        event.summary.startswith("« Notifier la violation à la CNIL » fait le")
+        or "Notifier la violation à la CNIL" in event.summary
+    )
+    assert "Notify the breach" not in event.summary
+
+
+def test_the_dossier_for_documents_stays_in_french_under_the_english_interface(org, owner) -> None:
+    from vigie.documents.dossier import build_dossier
+
+    breach = declare_ransomware(org, owner)
+    with translation.override("en"):
+        dossier = build_dossier(breach)
+
+    titles = {item["id"]: item["title"] for item in dossier["obligations"]}
+    assert titles["notify_cnil"] == "Notifier la violation à la CNIL"
+    assert dossier["assessment"]["decision"].startswith("Décision")

@@ -249,3 +249,50 @@ def test_hours_accept_a_decimal_comma_and_refuse_a_negative_duration(owner_clien
     owner_client.post(step_url(breach, "disponibilite"), {"restored_within_hours": "1,5", "backup": "yes"})
     breach.refresh_from_db()
     assert breach.restored_within_hours == 1.5 and breach.backup is True
+
+
+def test_the_intake_asks_the_facts_of_schema_v2_and_the_core_reads_them(owner_client, org, owner) -> None:
+    breach = services.declare_breach(
+        org, by=owner, title="Rançongiciel", became_aware_at=timezone.now() - timedelta(hours=3)
+    )
+    detected = timezone.now() - timedelta(hours=9)
+    owner_client.post(
+        step_url(breach, "prise-de-connaissance"),
+        {"became_aware_at": local(breach.became_aware_at), "awareness_note": "", "incident_detected_at": local(detected),
+         "processor_informed_at": "", "occurred_at": ""},
+    )  # fmt: skip
+    owner_client.post(step_url(breach, "evenement"), {**ANSWERS["evenement"], "certainty": "suspected"})
+    owner_client.post(step_url(breach, "types"), ANSWERS["types"])
+    owner_client.post(
+        step_url(breach, "donnees"),
+        {"data_categories": ["identity", "health"], "special_extent": "highly_sensitive", "media": ["server", "paper"]},
+    )
+    owner_client.post(step_url(breach, "protection"), {"protection": "encrypted", "key_compromised": "yes",
+                                                       "identifiability": "", "already_public": "no"})  # fmt: skip
+    owner_client.post(step_url(breach, "personnes"), ANSWERS["personnes"])
+    owner_client.post(step_url(breach, "confidentialite"), {**ANSWERS["confidentialite"], "accessed": "yes",
+                                                            "recipient_bound_by_secrecy": "no"})  # fmt: skip
+
+    breach.refresh_from_db()
+    assert timezone.localtime(breach.incident_detected_at).strftime("%Y-%m-%dT%H:%M") == local(detected)
+    assert (breach.certainty, breach.special_extent, breach.media) == (
+        "suspected",
+        "highly_sensitive",
+        ["server", "paper"],
+    )
+    assert (breach.key_compromised, breach.already_public, breach.accessed) == (True, False, True)
+    assert breach.recipient_bound_by_secrecy is False
+    facts = breach.to_facts()
+    assert facts["incident_detected_at"] and facts["nature"]["certainty"] == "suspected"
+    assert breach.assessment is not None and breach.assessment["risk"] == "high"
+    assert breach.assessment["axes"]["severity"] == "maximum"
+
+
+def test_the_v2_questions_offer_i_dont_know(owner_client, org, owner) -> None:
+    breach = services.declare_breach(org, by=owner, title="Perte", became_aware_at=timezone.now() - timedelta(hours=1))
+
+    page = owner_client.get(step_url(breach, "protection")).content.decode()
+
+    # Unknown facts stay unknown: the "I don't know" answer is the one checked.
+    assert 'name="key_compromised" value="unknown" id="id_key_compromised_2" checked' in page
+    assert 'name="already_public" value="unknown" id="id_already_public_2" checked' in page

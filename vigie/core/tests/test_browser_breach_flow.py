@@ -106,6 +106,10 @@ def test_gp_declares_a_ransomware_attack_and_notifies_the_cnil(page, live_server
     headline = page.inner_text("main")
     assert "notifier la CNIL" in headline
     assert "Risque élevé" in headline
+    # The two axes and the matrix, the deciding cell outlined, each feared event placed on it.
+    assert "Vraisemblance maximale × gravité maximale" in headline
+    assert page.locator("table.matrix td").count() == 16
+    assert page.locator("table.matrix td.deciding .event-mark").count() >= 1
     countdown = page.locator(".countdown[data-deadline]").first
     assert re.search(r"^2\s*j 2\d\s*h", countdown.inner_text()), countdown.inner_text()  # about 70 hours left
     shoot(page, "05-decision")

@@ -139,3 +139,45 @@ def test_the_core_and_its_command_load_no_django() -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
 
     assert run.stdout.strip() == "False"
+
+
+def test_english_output_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main([write(tmp_path, GP_RANSOMWARE), "--now", NOW, "--format", "text", "--lang", "en"])
+    out = flat(capsys.readouterr().out)
+
+    assert status == 0
+    assert out.startswith("Decision: notify the CNIL and inform each person concerned.")
+    assert "Due: Thursday 16 January 2025 at 08:40 (Paris time), 22 hours and 40 minutes left." in out
+    assert "Likelihood significant × severity maximum (loss of the data or of access to them)." in out
+    assert "Décision" not in out
+
+
+def test_english_json_renders_the_texts_in_english_and_keeps_the_messages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([write(tmp_path, GP_RANSOMWARE), "--now", NOW, "--format", "json", "--lang", "en"]) == 0
+    out = json.loads(capsys.readouterr().out)
+
+    assert out["decision"].startswith("Decision:")
+    assert out["obligations"][0]["title"] == "Record the breach in the breach register"
+    assert out["i18n"]["decision"]["id"] == "decision.individual"
+    assert (out["axes"]["likelihood"], out["axes"]["severity"]) == ("significant", "maximum")
+
+
+def test_help_documents_the_facts_of_schema_v2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+
+    for fact in ("incident_detected_at", "processor_informed_at", "nature.certainty", "data.media",
+                 "data.special_extent", "data.key_compromised", "confidentiality.accessed",
+                 "confidentiality.recipient_bound_by_secrecy", "--lang"):  # fmt: skip
+        assert fact in out
+
+
+def test_help_is_in_english_with_lang_en(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--lang", "en", "--help"]) == 0
+    out = capsys.readouterr().out
+
+    assert "Assess a personal-data breach" in out
+    assert "recipient bound by professional secrecy" in out
+    assert "Évaluer" not in out

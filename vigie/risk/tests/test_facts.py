@@ -79,6 +79,55 @@ def test_parsed_facts_are_frozen_dataclasses_with_unknowns_left_none() -> None:
         facts.persons.count = 3  # type: ignore[misc]
 
 
+def test_facts_of_schema_v2_are_parsed() -> None:
+    facts = parse_facts(
+        facts_dict(
+            incident_detected_at="2025-01-12T22:10:00+01:00",
+            processor_informed_at="2025-01-13T08:00:00+01:00",
+            nature={"certainty": "suspected"},
+            data={
+                "special_extent": "minor",
+                "media": ["paper", "email"],
+                "protection": "hashed_salted",
+                "key_compromised": True,
+                "already_public": False,
+            },
+            confidentiality={"recipient": "trusted", "recipient_bound_by_secrecy": True, "accessed": False},
+        )
+    )
+
+    assert facts.incident_detected_at is not None and facts.incident_detected_at.hour == 22
+    assert facts.processor_informed_at is not None
+    assert facts.nature.certainty == "suspected"
+    assert facts.data.media == ("paper", "email")
+    assert (facts.data.special_extent, facts.data.key_compromised, facts.data.already_public) == ("minor", True, False)
+    assert facts.confidentiality.recipient_bound_by_secrecy is True and facts.confidentiality.accessed is False
+    assert parse_facts(facts.to_dict()) == facts
+
+
+def test_a_facts_file_of_schema_v1_stays_valid_with_the_new_facts_unknown() -> None:
+    facts = parse_facts(facts_dict())
+
+    assert facts.incident_detected_at is None and facts.processor_informed_at is None
+    assert facts.nature.certainty is None
+    assert facts.data.media is None and facts.data.special_extent is None and facts.data.key_compromised is None
+    assert facts.confidentiality.accessed is None and facts.confidentiality.recipient_bound_by_secrecy is None
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        (facts_dict(incident_detected_at="2025-01-12T22:10:00"), "incident_detected_at"),
+        (facts_dict(nature={"certainty": "maybe"}), "nature.certainty"),
+        (facts_dict(data={"media": ["floppy"]}), "data.media[0]"),
+        (facts_dict(data={"special_extent": "some"}), "data.special_extent"),
+        (facts_dict(confidentiality={"accessed": "no"}), "confidentiality.accessed"),
+    ],
+)
+def test_invalid_facts_of_schema_v2_are_refused(data: Any, path: str) -> None:
+    assert any(line.startswith(f"{path}: ") for line in problems(data))
+
+
 def test_empty_optional_categories_differ_from_unknown_ones() -> None:
     unknown = facts_dict()
     del unknown["persons"]["categories"]
@@ -108,6 +157,10 @@ def test_facts_round_trip_through_to_dict(path: Path) -> None:
         (risk.IDENTIFIABILITY_LEVELS, risk.IDENTIFIABILITY_LABELS_FR),
         (risk.EXFILTRATION_STATES, risk.EXFILTRATION_LABELS_FR),
         (risk.RECIPIENTS, risk.RECIPIENT_LABELS_FR),
+        (risk.CERTAINTIES, risk.CERTAINTY_LABELS_FR),
+        (risk.SPECIAL_EXTENTS, risk.SPECIAL_EXTENT_LABELS_FR),
+        (risk.MEDIA, risk.MEDIUM_LABELS_FR),
+        (risk.AXIS_LEVELS, risk.AXIS_LEVEL_LABELS_FR),
         (risk.RISK_LEVELS, risk.RISK_LABELS_FR),
         (risk.SEVERITY_LEVELS, risk.SEVERITY_LABELS_FR),
         (risk.STATUSES, risk.STATUS_LABELS_FR),

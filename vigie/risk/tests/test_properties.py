@@ -11,19 +11,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigie.risk import (
+    AXIS_LEVELS,
     BREACH_TYPES,
+    CERTAINTIES,
     CONTROLLER_KINDS,
     CONTROLLER_ROLES,
     DATA_CATEGORIES,
     EXFILTRATION_STATES,
     IDENTIFIABILITY_LEVELS,
+    MEDIA,
     OBLIGATION_IDS,
     ORIGINS,
     PERSON_CATEGORIES,
     PROTECTIONS,
     RECIPIENTS,
+    SPECIAL_EXTENTS,
     Assessment,
     assess,
+    localise,
+    matrix,
     parse_facts,
 )
 from vigie.risk.french import PARIS
@@ -52,13 +58,21 @@ facts_dicts = st.fixed_dictionaries(
         "became_aware_at": instants,
         "nature": st.fixed_dictionaries(
             {"types": subset(BREACH_TYPES, 1), "origin": st.sampled_from(ORIGINS)},
-            optional={"malicious": st.booleans(), "ongoing": st.booleans()},
+            optional={
+                "malicious": st.booleans(),
+                "ongoing": st.booleans(),
+                "certainty": st.sampled_from(CERTAINTIES),
+            },
         ),
         "data": st.fixed_dictionaries(
             {"categories": subset(DATA_CATEGORIES, 1)},
             optional={
                 "protection": st.sampled_from(PROTECTIONS),
                 "identifiability": st.sampled_from(IDENTIFIABILITY_LEVELS),
+                "special_extent": st.sampled_from(SPECIAL_EXTENTS),
+                "key_compromised": st.booleans(),
+                "already_public": st.booleans(),
+                "media": subset(MEDIA),
             },
         ),
         "persons": st.fixed_dictionaries(
@@ -68,6 +82,8 @@ facts_dicts = st.fixed_dictionaries(
     },
     optional={
         "occurred_at": instants,
+        "incident_detected_at": instants,
+        "processor_informed_at": instants,
         "controller": part(
             kind=st.sampled_from(CONTROLLER_KINDS),
             role=st.sampled_from(CONTROLLER_ROLES),
@@ -78,6 +94,8 @@ facts_dicts = st.fixed_dictionaries(
             exfiltration=st.sampled_from(EXFILTRATION_STATES),
             published=st.booleans(),
             recipient=st.sampled_from(RECIPIENTS),
+            recipient_bound_by_secrecy=st.booleans(),
+            accessed=st.booleans(),
             recovered_or_deleted=st.booleans(),
         ),
         "availability": part(
@@ -96,6 +114,15 @@ RISK_ORDER = ("unlikely", "risk", "high")
 def check_contract(out: dict[str, Any]) -> None:
     """The output contract of assessment-result.md, key by key."""
     assert out["risk"] in RISK_ORDER
+    assert out["version"] == 2
+    assert out["axes"]["likelihood"] in AXIS_LEVELS and out["axes"]["severity"] in AXIS_LEVELS
+    assert out["events"]
+    for event in out["events"]:
+        assert event["risk"] == matrix(event["likelihood"], event["severity"])
+    assert out["risk"] == max((event["risk"] for event in out["events"]), key=RISK_ORDER.index)
+    assert {"event": out["axes"]["event"], "likelihood": out["axes"]["likelihood"],
+            "severity": out["axes"]["severity"], "risk": out["risk"]} in out["events"]  # fmt: skip
+    assert isinstance(out["enisa"]["agrees"], bool)
     severity = out["severity"]
     assert severity["dpc"] in (1, 2, 3, 4)
     assert severity["ei"] in (0.25, 0.5, 0.75, 1.0)
@@ -109,12 +136,16 @@ def check_contract(out: dict[str, Any]) -> None:
     for obligation in out["obligations"]:
         assert obligation["status"] in ("required", "recommended", "not_applicable")
         assert obligation["title"] and obligation["why"] and obligation["basis"]
+        assert obligation["status"] != "required" or obligation["id"] != "police_complaint"
+        assert obligation["i18n"]["title"]["id"] == f"obligation.{obligation['id']}.title"
         assert obligation["due"] is None or datetime.fromisoformat(obligation["due"]).utcoffset() is not None
         assert isinstance(obligation["overdue"], bool)
     assert out["reasons"]
     for reason in out["reasons"]:
         assert set(reason) >= {"factor", "effect", "text", "basis"}
         assert reason["effect"] in ("raises", "lowers") and reason["text"] and reason["basis"]
+        assert reason["axis"] in ("likelihood", "severity", None)
+        assert reason["i18n"]["text"]["id"] and reason["i18n"]["basis"]["id"]
     assert set(out["exceptions"]) <= {"a", "b", "c"}
 
 
@@ -128,6 +159,13 @@ def test_every_valid_input_yields_a_valid_output(data: dict[str, Any]) -> None:
     check_contract(out)
     assert parse_facts(facts.to_dict()) == facts
     assert render(result).startswith("Décision")
+    assert render(result, "en").startswith("Decision")
+    # Stored as JSON, rendered in English later, the texts follow; the decision itself does not move.
+    english = localise(out, "en")
+    assert english is not None
+    check_contract(english)
+    assert english["decision"].startswith("Decision") and english["risk"] == out["risk"]
+    assert json.loads(json.dumps(result.to_dict("en")))["reasons"] == english["reasons"]
 
 
 def at_least_as_harsh(worse: Assessment, better: Assessment) -> None:
@@ -171,6 +209,57 @@ def protected(data: dict[str, Any], protection: str) -> dict[str, Any]:
     out = copy.deepcopy(data)
     out["data"]["protection"] = protection
     return out
+
+
+def changed(data: dict[str, Any], part: str, key: str, value: Any) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    out.setdefault(part, {})[key] = value
+    return out
+
+
+# Each mitigating fact of issue 13 point 1 (and its aggravating counterpart) against the fact left unknown.
+MITIGATIONS = [
+    ("confidentiality", "recipient_bound_by_secrecy", True),
+    ("confidentiality", "accessed", False),
+    ("confidentiality", "recovered_or_deleted", True),
+    ("data", "already_public", True),
+    ("data", "key_compromised", False),
+    ("data", "special_extent", "minor"),
+    ("availability", "backup", True),
+]
+AGGRAVATIONS = [
+    ("confidentiality", "accessed", True),
+    ("data", "key_compromised", True),
+    ("data", "special_extent", "highly_sensitive"),
+    ("nature", "ongoing", True),
+    ("persons", "categories", ["minors", "vulnerable"]),
+]
+
+
+def unknown(data: dict[str, Any], part: str, key: str) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    out.get(part, {}).pop(key, None)
+    return out
+
+
+@SETTINGS
+@given(facts_dicts, st.sampled_from(MITIGATIONS))
+def test_a_mitigation_never_raises_the_risk(data: dict[str, Any], mitigation: tuple[str, str, Any]) -> None:
+    part, key, value = mitigation
+    base = unknown(data, part, key)
+
+    at_least_as_harsh(assess(parse_facts(base)), assess(parse_facts(changed(base, part, key, value))))
+
+
+@SETTINGS
+@given(facts_dicts, st.sampled_from(AGGRAVATIONS))
+def test_an_aggravating_fact_never_lowers_the_risk(data: dict[str, Any], aggravation: tuple[str, str, Any]) -> None:
+    part, key, value = aggravation
+    base = unknown(data, part, key)
+    if part == "persons":
+        base["persons"].pop("categories", None)
+
+    at_least_as_harsh(assess(parse_facts(changed(base, part, key, value))), assess(parse_facts(base)))
 
 
 @SETTINGS
