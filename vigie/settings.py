@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "vigie.core",
     "vigie.accounts",
     "vigie.audit",
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "vigie.campaigns",
     "vigie.leaks",
     "vigie.compliance",
+    "vigie.api",
 ]
 
 MIDDLEWARE = [
@@ -313,3 +315,16 @@ VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "10
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel
 VIGIE_SMS_SENDER = env("VIGIE_SMS_SENDER", "")  # alphanumeric sender ID, at most 11 characters (ARCEP)
+
+# --- API and webhooks (vigie/api) ----------------------------------------------------------------------------
+# Requests per minute and per token; counted in Django's cache (per process with the default local-memory cache).
+VIGIE_API_RATE = int(env("VIGIE_API_RATE", "300"))
+# Webhooks: addresses that are not public are refused (SSRF) unless their network is listed here, e.g.
+# "10.0.0.0/8" for an intranet SIEM; plain http only where allowed (never by default in production).
+VIGIE_WEBHOOK_ALLOWED_NETWORKS = env_list("VIGIE_WEBHOOK_ALLOWED_NETWORKS")
+VIGIE_WEBHOOK_ALLOW_HTTP = env_bool("VIGIE_WEBHOOK_ALLOW_HTTP", not PRODUCTION)
+VIGIE_WEBHOOK_TIMEOUT = float(env("VIGIE_WEBHOOK_TIMEOUT", "10"))  # seconds to connect, then to answer
+# Delays between tries, in seconds: a delivery is tried once, then once after each delay, then given up.
+VIGIE_WEBHOOK_RETRY_SECONDS = [float(s) for s in env_list("VIGIE_WEBHOOK_RETRY_SECONDS", "5,60,300,1800,7200,21600")]
+VIGIE_WEBHOOK_TICK_SECONDS = float(env("VIGIE_WEBHOOK_TICK_SECONDS", "60"))  # the clock of deadline events
+VIGIE_WEBHOOK_LOG_DAYS = int(env("VIGIE_WEBHOOK_LOG_DAYS", "30"))  # then a delivery leaves the delivery log

@@ -24,13 +24,18 @@ def record(
 ) -> AuditEvent:
     """Append one entry to the access log, chained to the previous one.
 
-    ``request`` supplies the actor and address when given. Call this inside the same transaction as the
-    access it records where there is one, so that an access never happens without its entry.
+    ``request`` supplies the actor and address when given; a request of the API also names its token
+    (``detail["api_token"]``: the token's prefix), so that an access through the API reads as one. Call this
+    inside the same transaction as the access it records where there is one, so that an access never happens
+    without its entry.
     """
     if request is not None:
         if actor is None and request.user.is_authenticated:
             actor = request.user  # type: ignore[assignment]
         ip = request.META.get("REMOTE_ADDR") or None
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            detail = {**(detail or {}), "api_token": token.prefix}
     else:
         ip = None
     with transaction.atomic():

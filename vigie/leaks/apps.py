@@ -15,6 +15,12 @@ class LeaksConfig(AppConfig):
         campaign_purged.connect(_campaign_purged, dispatch_uid="leaks.campaign_purged")
         purge_due_run.connect(_purge_due, dispatch_uid="leaks.purge_due")
 
+    def worker_started(self) -> None:
+        """A leak matching killed with its worker starts again from its encrypted files (``vigie worker``)."""
+        from .services import recover_matchings
+
+        recover_matchings()
+
 
 def _campaign_purged(sender: Any, campaign: Any, **kwargs: Any) -> None:
     from .services import purge_with_campaign

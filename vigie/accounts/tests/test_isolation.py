@@ -138,6 +138,20 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     assessment = Assessment.objects.create(**pk(83), organisation=org, answers={"mssante": "no"})
     Action.objects.create(**pk(84), organisation=org, assessment=assessment, title=f"Action {marker}")
     Processor.objects.create(**pk(85), organisation=org, name=f"Hébergeur {marker}", hosts_health_data=True)
+    # API (offsets 90–94): a token, a webhook, one delivery and its try, an emitted moment.
+    from vigie.api.models import ApiToken, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookNotice
+
+    ApiToken.objects.create(**pk(90), organisation=org, user=user, name=f"Jeton {marker}", prefix=marker.lower()[:12],
+                            token_hash=(marker.lower() * 8)[:64])  # fmt: skip
+    endpoint = WebhookEndpoint.objects.create(
+        **pk(91), organisation=org, url=f"https://{marker.lower()}.example.org/hook", events=["breach.created"],
+        description=f"Webhook {marker}", secret_encrypted=b"x",
+    )  # fmt: skip
+    delivery = WebhookDelivery.objects.create(
+        **pk(92), endpoint=endpoint, message_id=f"msg_{marker}", event_type="breach.created", payload={"m": marker}
+    )
+    WebhookAttempt.objects.create(**pk(93), delivery=delivery, number=1, status_code=500, response_excerpt=marker)
+    WebhookNotice.objects.create(**pk(94), organisation=org, key=f"notice:{marker}")
 
 
 @pytest.fixture

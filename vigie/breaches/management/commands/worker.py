@@ -17,6 +17,7 @@ from argparse import SUPPRESS, ArgumentParser
 from types import FrameType
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -72,10 +73,11 @@ class Command(BaseCommand):
             from vigie.breaches.services import send_due_reminders
 
             send_due_reminders()
-            # A leak matching killed with its worker starts again from its encrypted files.
-            from vigie.leaks.services import recover_matchings
-
-            recover_matchings()
+            # Any app may have work to start with the workers (the webhook clock): its AppConfig.worker_started().
+            for config in apps.get_app_configs():
+                started = getattr(config, "worker_started", None)
+                if callable(started):
+                    started()
         if processes > 1:
             arguments = ["--queue-name", queue_name, "--interval", str(interval), "--skip-recovery"]
             arguments += ["--until-idle"] if until_idle else []
