@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vigie.breaches",
     "vigie.documents",
     "vigie.campaigns",
+    "vigie.leaks",
     "vigie.compliance",
     "vigie.api",
 ]

@@ -35,6 +35,7 @@ from vigie.breaches.models import Breach
 
 from . import crypto, reader
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
+from .signals import campaign_purged, purge_due_run
 from .sms import sms_available
 from .store import mark_cross_campaign_duplicates, store_persons
 
@@ -582,14 +583,18 @@ def purge_campaign(campaign: Campaign, *, by: User | None, force: bool = False) 
         record("campaign.purge", actor=by, organisation=campaign.breach.organisation, obj=campaign,
                detail={"persons": purged})  # fmt: skip
     campaign.refresh_from_db()
+    campaign_purged.send(sender=Campaign, campaign=campaign)
     return purged
 
 
 def purge_due(*, now: datetime | None = None) -> int:
-    """Purge every finished campaign whose retention has passed (the periodic purge)."""
+    """Purge every finished campaign whose retention has passed (the periodic purge), then let the other apps
+    purge what is due (``signals.purge_due_run``: the leak matchings)."""
     now = now or timezone.now()
     due = Campaign.objects.filter(status=CampaignStatus.DONE, purge_after__lte=now)
-    return sum(1 for campaign in due if purge_campaign(campaign, by=None) >= 0)
+    purged = sum(1 for campaign in due if purge_campaign(campaign, by=None) >= 0)
+    purge_due_run.send(sender=Campaign, now=now)
+    return purged
 
 
 def rotate_keys(*, progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:

@@ -13,7 +13,7 @@ phones and e-mails §4).
 """
 
 from .addresses import MAX_LINE, MAX_LINES, Address, format_address
-from .dates import PartialDate, parse_birth_date
+from .dates import PartialDate, date_parts, parse_birth_date
 from .emails import parse_email
 from .errors import Checked, Invalid
 from .names import clean, fold, given_name_key, identity_key, name_key, parse_sex, split_compound_name
@@ -30,6 +30,7 @@ __all__ = [
     "PartialDate",
     "Phone",
     "clean",
+    "date_parts",
     "fold",
     "format_address",
     "given_name_key",

@@ -112,6 +112,14 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     recipient = Recipient.objects.create(**pk(61), campaign=campaign, line=2, identity_hash=marker[:32])
     DeliveryEvent.objects.create(**pk(62), campaign=campaign, recipient=recipient, kind="retry", detail=marker)
     LetterBatch.objects.create(**pk(63), campaign=campaign, number=1, size=1, rendered_at=timezone.now())
+    # Leak matchings (offsets 70–71): a matching to review against the campaign, and one pair of it.
+    from vigie.leaks.models import LeakMatching, LeakPair
+
+    matching = LeakMatching.objects.create(
+        **pk(70), breach=breach, leak_name=f"{marker}.csv", status="ready", source_campaign=campaign,
+        counts={"rows": 1, "match": 0, "review": 1, "none": 0},
+    )  # fmt: skip
+    LeakPair.objects.create(**pk(71), matching=matching, leak_line=2, patient_line=2, score=0.9, decision="review")
     # Compliance (offsets 80–85): notice profile, record activity and version, assessment, action, processor.
     from vigie.compliance.models import (
         Action,

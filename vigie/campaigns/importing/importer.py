@@ -162,6 +162,11 @@ class Importer:
         data = sum(bool(re.search(r"\d{2}[/.-]\d{2}|@|\d{5}", header)) for header in headers)
         return data >= max(1, len(headers) // 3)
 
+    @property
+    def estimated_rows(self) -> int | None:
+        """The number of data rows as far as known before reading (line count), for a progress bar."""
+        return self._total
+
     # -- reading
 
     def __iter__(self) -> Importer:
@@ -188,9 +193,23 @@ class Importer:
         fields = tuple(self.mapping)
         return fields, [self.headers.index(self.mapping[name]) for name in fields]
 
-    def _csv_records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        fields, indexes = self._columns()
-        width = max(indexes) + 1
+    def cells(self) -> Iterator[tuple[int, list[str]]]:
+        """Every data row of a CSV or XLSX file as text, not validated: ``(physical line, cells)``.
+
+        Cells are in the order of ``headers`` (short rows padded); the mapped birth-date column of a workbook
+        gives its date as ISO text even when the cell lost its date format. For files whose rows must be read
+        as they are (a leaked file: a wrong NIR key or a swapped date is evidence there, not an error). An
+        unreadable CSV line is counted in ``report.rows`` and ``report.errors``.
+        """
+        if self._kind == "csv":
+            yield from self._csv_rows()
+        elif self._kind == "xlsx":
+            yield from self._xlsx_rows()
+        else:
+            raise ImportError_("Un fichier FHIR se lit patient par patient : utilisez un CSV ou un classeur XLSX.")
+
+    def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
+        width = len(self.headers)
         lines = _text_lines(self.source, self.report.encoding)
         reader = csv.reader(lines, delimiter=self.report.delimiter or ";")
         try:
@@ -212,22 +231,30 @@ class Importer:
                 continue
             if len(row) < width:
                 row += [""] * (width - len(row))
+            yield line, row
+
+    def _csv_records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        fields, indexes = self._columns()
+        for line, row in self._csv_rows():
             yield line, {name: row[index] for name, index in zip(fields, indexes, strict=True)}
 
-    def _xlsx_records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        fields, indexes = self._columns()
+    def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
+        date_column = self.headers.index(self.mapping["birth_date"]) if "birth_date" in self.mapping else -1
+        width = len(self.headers)
         rows, _total = _workbook_rows(self.source)
         for number, row in rows:
             if number <= self._header_line:
                 continue
-            if len(row) <= max(indexes):
-                row += [""] * (max(indexes) + 1 - len(row))
-            record = {
-                name: (_excel_date if name == "birth_date" else _cell_text)(row[index])
-                for name, index in zip(fields, indexes, strict=True)
-            }
-            if any(value.strip() for value in record.values()) or any(_cell_text(value).strip() for value in row):
-                yield number, record
+            if len(row) < width:
+                row += [""] * (width - len(row))
+            cells = [(_excel_date if index == date_column else _cell_text)(value) for index, value in enumerate(row)]
+            if any(cell.strip() for cell in cells):
+                yield number, cells
+
+    def _xlsx_records(self) -> Iterator[tuple[int, dict[str, str]]]:
+        fields, indexes = self._columns()
+        for number, cells in self._xlsx_rows():
+            yield number, {name: cells[index] for name, index in zip(fields, indexes, strict=True)}
 
     def _fhir_records(self) -> Iterator[tuple[int, dict[str, str]]]:
         if _size(self.source) > MAX_FHIR_JSON_BYTES:

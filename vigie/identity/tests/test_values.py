@@ -234,3 +234,45 @@ def test_fast_phone_path_agrees_with_phonenumbers(number: str) -> None:
     except Invalid:
         got = None
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("12/03/1985", (1985, 3, 12)),
+        ("03/25/1985", (1985, 25, 3)),  # day and month written the other way round: kept as written
+        ("1985-03-12", (1985, 3, 12)),
+        ("19850312", (1985, 3, 12)),
+        ("12031985", (1985, 3, 12)),
+        ("00/00/1950", (1950, 0, 0)),
+        ("31/02/1980", (1980, 2, 31)),
+        ("12/03/85", None),
+        ("12/40/1985", (1985, 40, 12)),
+        ("81/01/1990", (1990, 1, 81)),
+        ("08/08/0974", (974, 8, 8)),
+        ("14/09/3970", (3970, 9, 14)),  # a mistyped year is still compared
+        ("né en 1985", None),
+        ("", None),
+    ],
+)
+def test_date_parts_keep_what_is_written_without_requiring_the_date_to_exist(
+    text: str, parts: tuple[int, int, int] | None
+) -> None:
+    from vigie.identity import date_parts
+
+    assert date_parts(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("25071980", (1980, 7, 25)),
+        ("19800725", (1980, 7, 25)),
+        ("07251980", (1980, 25, 7)),
+        ("10192004", (2004, 19, 10)),
+    ],
+)
+def test_date_parts_of_eight_digits_take_the_plausible_reading(text: str, parts: tuple[int, int, int]) -> None:
+    from vigie.identity import date_parts
+
+    assert date_parts(text) == parts

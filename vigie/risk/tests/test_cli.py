@@ -131,8 +131,9 @@ def test_module_run_refuses_an_invalid_file(tmp_path: Path) -> None:
 
 
 def test_the_core_and_its_command_load_no_django() -> None:
+    # The pure packages: the decision core, identity normalisation and the leak-matching core.
     code = (
-        "import sys, vigie.risk, vigie.risk.cli; "
+        "import sys, vigie.risk, vigie.risk.cli, vigie.identity, vigie.linkage; "
         "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))"
     )
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
