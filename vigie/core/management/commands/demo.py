@@ -30,8 +30,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from vigie.accounts.models import Membership, Organisation, OrganisationKind, Profession, Role, User
 from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
-from vigie.breaches.management.commands.serve import local_url
 from vigie.breaches.models import Breach, TimelineEvent
+from vigie.core.management.commands.serve import local_url
 from vigie.documents.services import save_incident_details
 
 EMAIL = "demo@vigie.test"

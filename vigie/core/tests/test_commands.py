@@ -22,11 +22,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from vigie.accounts.models import Membership, Organisation, User
-from vigie.breaches.management.commands import demo, serve
 from vigie.breaches.models import Breach, ObligationState, TimelineEvent
+from vigie.breaches.tests.test_register import add_breach, paris
+from vigie.core.management.commands import demo, serve
 from vigie.core.tasks import ping
-
-from .test_register import add_breach, paris
 
 
 def run(*args: str) -> str:
