@@ -162,6 +162,8 @@ class Recipient(models.Model):
     payload = models.BinaryField(default=b"")
     # Keyed HMAC of the person's identity key: de-duplication across imports, finding a person in the ledger.
     identity_hash = models.CharField(max_length=32)  # indexed below (no pattern-matching twin on PostgreSQL)
+    # Which data key the hash is under (``crypto.DataKey.hex_id``): a rotation re-keys it, purged rows included.
+    identity_key_id = models.CharField(max_length=8, blank=True)
     # Which channels the person can be reached by (not the values): the channel rules run on these alone.
     has_email = models.BooleanField(default=False)
     has_address = models.BooleanField(default=False)

@@ -598,36 +598,44 @@ def purge_due(*, now: datetime | None = None) -> int:
 
 
 def rotate_keys(*, progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
-    """Re-encrypt every payload and file not under the current key; recompute the identity hashes. Resumable."""
+    """Re-encrypt every payload and file not under the current key, and re-key every identity hash, those of
+    purged campaigns included (they keep only their hash: ``crypto.rekey_index`` moves it to the new key, so
+    that a person informed before the purge is still found "already informed" after the rotation). Resumable:
+    a row is done once its ``identity_key_id`` is the current key's (its payload is re-encrypted with it).
+    """
     current = crypto.current_key()
     ring = crypto.keyring()
     done = 0
-    for campaign_id in Campaign.objects.exclude(status=CampaignStatus.PURGED).values_list("pk", flat=True):
+    for campaign_id in Campaign.objects.values_list("pk", flat=True):
         last = 0
         while True:
             rows = list(
                 Recipient.objects.filter(campaign_id=campaign_id, pk__gt=last)
-                .exclude(payload=b"")
+                .exclude(identity_key_id__in=("", current.hex_id))
                 .order_by("pk")
-                .values_list("pk", "payload")[:chunk]
+                .values_list("pk", "payload", "identity_hash", "identity_key_id")[:chunk]
             )
             if not rows:
                 break
             last = rows[-1][0]
             changed = []
-            for pk, payload in rows:
-                if crypto.key_id_of(bytes(payload)) == current.id:
-                    continue
-                data = crypto.decrypt(payload, campaign_id=campaign_id, ring=ring)
-                recipient = Recipient(pk=pk, payload=crypto.encrypt(data, campaign_id=campaign_id, key=current))
-                recipient.identity_hash = crypto.blind_index(data.get("identity_key") or "", key=current)
+            for pk, payload, identity_hash, key_id in rows:
+                recipient = Recipient(pk=pk, payload=bytes(payload), identity_key_id=current.hex_id)
+                if payload:
+                    data = crypto.decrypt(payload, campaign_id=campaign_id, ring=ring)
+                    recipient.payload = crypto.encrypt(data, campaign_id=campaign_id, key=current)
+                    recipient.identity_hash = crypto.blind_index(data.get("identity_key") or "", key=current)
+                else:  # purged: only the hash is left
+                    old = crypto.key_by_hex_id(key_id, ring)
+                    if old is None:
+                        raise crypto.DecryptionFailed(f"the key {key_id} of campaign {campaign_id} is not configured")
+                    recipient.identity_hash = crypto.rekey_index(identity_hash, old=old, new=current)
                 changed.append(recipient)
-            if changed:
-                with transaction.atomic():
-                    Recipient.objects.bulk_update(changed, ["payload", "identity_hash"], batch_size=500)
-                done += len(changed)
-                if progress is not None:
-                    progress(done)
+            with transaction.atomic():
+                Recipient.objects.bulk_update(changed, ["payload", "identity_hash", "identity_key_id"], batch_size=500)
+            done += len(changed)
+            if progress is not None:
+                progress(done)
         folder = Path(settings.MEDIA_ROOT) / "campaigns" / str(campaign_id)
         for path in folder.glob("*.enc") if folder.is_dir() else ():
             blob = path.read_bytes()
