@@ -13,6 +13,7 @@ by start and resume) enqueues the senders of every running campaign that still h
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -99,7 +100,7 @@ def new_campaign(breach: Breach, *, by: User | None, name: str, data: bytes) -> 
     A file the reader cannot read at all is refused here, with its French reason (``ValidationError``).
     """
     check_upload(name, len(data), data[:8])
-    guessed = _guess_from_bytes(data, name)
+    guessed = _guess_from_bytes(data)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             breach=breach, created_by=by, source_name=Path(name).name[:255], source_size=len(data),
@@ -113,16 +114,13 @@ def new_campaign(breach: Breach, *, by: User | None, name: str, data: bytes) -> 
     return campaign
 
 
-def _guess_from_bytes(data: bytes, name: str) -> dict[str, Any]:
+def _guess_from_bytes(data: bytes) -> dict[str, Any]:
     from .importing import ImportError_
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name).name or "liste.csv")
-        path.write_bytes(data)
-        try:
-            return reader.guess(path)
-        except ImportError_ as error:
-            raise ValidationError(str(error)) from None
+    try:
+        return reader.guess(data)  # read in memory: the list in clear never touches the disk
+    except ImportError_ as error:
+        raise ValidationError(str(error)) from None
 
 
 def set_mapping(campaign: Campaign, mapping: dict[str, Any], *, by: User | None) -> Campaign:
@@ -155,20 +153,21 @@ def run_import(
 ) -> Any:
     """Read, validate, de-duplicate, encrypt and store the list; return the reader's report.
 
-    Idempotent: rows of an earlier, interrupted import of the same campaign are removed first.
+    Idempotent: rows of an earlier, interrupted import of the same campaign are removed first. An uploaded list
+    is decrypted in memory and read from there: its plaintext never touches the disk, so a worker killed
+    mid-import (``kill -9``) leaves nothing in clear behind (issue 20; ``remove_import_leftovers`` clears what
+    older versions left in the temporary folder).
     """
     Campaign.objects.filter(pk=campaign.pk).update(
         status=CampaignStatus.IMPORTING, import_done=0, import_heartbeat=timezone.now()
     )
     Recipient.objects.filter(campaign=campaign).delete()
-    source = path
-    temporary: Path | None = None
-    if source is None:
+    source: Path | bytes
+    if path is None:
         encrypted = upload_path(campaign)
-        folder = Path(tempfile.mkdtemp(prefix="vigie-import-"))
-        temporary = folder / (Path(campaign.source_name).name or "liste.csv")
-        temporary.write_bytes(crypto.decrypt_bytes(encrypted.read_bytes(), purpose=_purpose(encrypted)))
-        source = temporary
+        source = crypto.decrypt_bytes(encrypted.read_bytes(), purpose=_purpose(encrypted))
+    else:
+        source = path
 
     def on_progress(done: int, total: int | None) -> None:
         Campaign.objects.filter(pk=campaign.pk).update(
@@ -187,9 +186,6 @@ def run_import(
             status=CampaignStatus.FAILED, import_report={"fatal": str(error)[:500]}
         )
         raise
-    finally:
-        if temporary is not None:
-            shutil.rmtree(temporary.parent, ignore_errors=True)
     with transaction.atomic():
         duplicates = mark_cross_campaign_duplicates(campaign)
         data = reader.report_dict(report)
@@ -406,11 +402,31 @@ def recover_imports(*, now: datetime | None = None) -> int:
     return queued
 
 
+#: What versions before issue 20 left in the temporary folder when an import's worker was killed: the list in clear.
+IMPORT_LEFTOVER_PREFIX = "vigie-import-"
+
+
+def remove_import_leftovers(folder: Path | None = None) -> int:
+    """Delete the plaintext copies of imported lists left in the temporary folder by a killed worker (versions
+    before issue 20 decrypted the upload there; today's import reads it in memory). Return how many."""
+    folder = folder or Path(tempfile.gettempdir())
+    removed = 0
+    for leftover in folder.glob(f"{IMPORT_LEFTOVER_PREFIX}*"):
+        try:
+            if leftover.is_dir() and not leftover.is_symlink() and leftover.stat().st_uid == os.getuid():
+                shutil.rmtree(leftover)
+                removed += 1
+        except OSError as error:
+            logger.warning("import leftover not removed: %s", error.strerror)
+    return removed
+
+
 def recover_campaigns() -> int:
     """Re-enqueue the work of campaigns whose tasks may have died with a worker: imports, then sending.
 
     Harmless when the tasks are alive: a sender that finds nothing to claim stops at once.
     """
+    remove_import_leftovers()
     queued = recover_imports()
     for campaign in Campaign.objects.filter(status__in=(CampaignStatus.RUNNING, CampaignStatus.DONE)):
         if (
