@@ -95,6 +95,8 @@ class Campaign(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     purge_after = models.DateTimeField(_("purge after"), null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
+    # Why the campaign paused itself (the mail server failed: its answer), shown on its page until it is resumed.
+    pause_reason = models.CharField(_("reason of the pause"), max_length=500, blank=True)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -214,6 +216,7 @@ class EventKind(models.TextChoices):
     RESENT_AFTER_CRASH = "resent_after_crash", _("Sent again after a crash (same Message-ID)")
     LEASE_LOST = "lease_lost", _("Claim lost to another sender")
     PURGED = "purged", _("Personal data purged")
+    PAUSED = "paused", _("Campaign paused: the mail server failed")
 
 
 class DeliveryEventQuerySet(OrgQuerySet["DeliveryEvent"]):

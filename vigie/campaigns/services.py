@@ -24,15 +24,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Role, User
 from vigie.audit.services import record
-from vigie.breaches.models import Breach
+from vigie.breaches.models import Breach, TimelineEvent
 
 from . import crypto, reader
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
@@ -328,15 +330,58 @@ def pause_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
     return campaign
 
 
+def pause_for_server_failure(campaign_id: int, *, response: str) -> bool:
+    """The mail server failed as a whole (refused connection or authentication, sender refused, 421, time-out):
+    pause the campaign with the reason, tell the organisation (journal of the breach, e-mail to its DPO and
+    owners, banner on the campaign's page) and leave every recipient pending. Nobody is failed or switched to a
+    letter for a fault of the server. False if the campaign was no longer running (another sender paused it).
+    """
+    from vigie.breaches.models import EventKind as BreachEventKind
+    from vigie.breaches.services import alert_recipients
+
+    response = _scrub(response)[:400]  # an address in a server's answer is never kept
+    with transaction.atomic():
+        updated = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.RUNNING).update(
+            status=CampaignStatus.PAUSED, pause_reason=response
+        )
+        if not updated:
+            return False
+        campaign = Campaign.objects.select_related("breach__organisation").get(pk=campaign_id)
+        breach = campaign.breach
+        DeliveryEvent.objects.create(campaign=campaign, kind=EventKind.PAUSED, detail=response)
+        record("campaign.pause", actor=None, organisation=breach.organisation, obj=campaign,
+               detail={"server": response[:200]})  # fmt: skip
+        with translation.override(settings.LANGUAGE_CODE):  # the journal and the e-mails are kept in French
+            summary = _(
+                "Campaign no. %(number)s paused: the mail server failed (%(answer)s). Nobody was marked failed; "
+                "resume the campaign once the server works again."
+            ) % {"number": campaign.pk, "answer": response}
+            TimelineEvent.objects.create(breach=breach, kind=BreachEventKind.CAMPAIGN_PAUSED, summary=summary,
+                                         data={"campaign": campaign.pk})  # fmt: skip
+            subject = _("[Vigie] Breach %(reference)s: campaign no. %(number)s paused") % {
+                "reference": breach.reference,
+                "number": campaign.pk,
+            }
+    recipients = alert_recipients(breach.organisation)
+    if recipients:
+        url = settings.SITE_URL + reverse("campaigns:detail", args=[breach.organisation_id, campaign.pk])
+        try:  # the alert may go through the very relay that failed: the journal and the banner remain
+            send_mail(subject, f"{summary}\n\n{url}\n", None, recipients)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("alert of campaign %s's pause not sent: %s", campaign.pk, type(error).__name__)
+    return True
+
+
 def resume_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
+    """Send again after a pause (by a user, or by the server's failure once it is repaired)."""
     _require(by, campaign, Role.DPO)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != CampaignStatus.PAUSED:
             raise ValidationError(_("Only a paused campaign can be resumed."))
         apply_channel_rules(campaign)
-        campaign.status = CampaignStatus.RUNNING
-        campaign.save(update_fields=["status"])
+        campaign.status, campaign.pause_reason = CampaignStatus.RUNNING, ""
+        campaign.save(update_fields=["status", "pause_reason"])
         record("campaign.resume", actor=by, organisation=campaign.breach.organisation, obj=campaign)
     enqueue_work(campaign)
     return campaign
