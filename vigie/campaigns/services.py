@@ -145,6 +145,13 @@ def request_import(campaign: Campaign, *, by: User | None) -> None:
         ).update(status=CampaignStatus.IMPORTING, import_done=0, import_heartbeat=None)
     if updated:
         import_campaign.enqueue(campaign.pk)
+        _ensure_watching()
+
+
+def _ensure_watching() -> None:
+    from .tasks import ensure_watching
+
+    ensure_watching()
 
 
 def run_import(
@@ -312,6 +319,7 @@ def start_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
         campaign.save(update_fields=["status", "started_at", "started_by"])
         record("campaign.start", actor=by, organisation=campaign.breach.organisation, obj=campaign)
     enqueue_work(campaign)
+    _ensure_watching()
     return campaign
 
 
@@ -384,6 +392,7 @@ def resume_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
         campaign.save(update_fields=["status", "pause_reason"])
         record("campaign.resume", actor=by, organisation=campaign.breach.organisation, obj=campaign)
     enqueue_work(campaign)
+    _ensure_watching()
     return campaign
 
 
@@ -408,13 +417,13 @@ def enqueue_work(campaign: Campaign, *, senders: int | None = None) -> int:
     return queued
 
 
-def _queued_tasks(campaign_id: int) -> int:
-    """Tasks of this campaign waiting in the database queue (not yet started)."""
+def _queued_tasks(campaign_id: int, statuses: tuple[str, ...] = ("READY",)) -> int:
+    """Tasks of this campaign waiting in the database queue (not yet started), or in ``statuses``."""
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:
         return 0
-    waiting = DBTaskResult.objects.filter(status="READY", task_path__startswith="vigie.campaigns.tasks.")
+    waiting = DBTaskResult.objects.filter(status__in=statuses, task_path__startswith="vigie.campaigns.tasks.")
     return sum(1 for args in waiting.values_list("args_kwargs", flat=True) if (args or {}).get("args") == [campaign_id])
 
 
@@ -482,6 +491,27 @@ def recover_campaigns() -> int:
         if _queued_tasks(campaign.pk):
             continue
         queued += enqueue_work(campaign)
+    return queued
+
+
+def watch_campaigns(*, now: datetime | None = None) -> int:
+    """The periodic recovery (``tasks.watch_campaigns``, every ``VIGIE_CAMPAIGN_WATCH_SECONDS`` while a campaign
+    runs or imports), for what dies without its worker: a sender task that failed on a database error, a sender
+    whose process hung or died. A running campaign gets its senders queued again when recipients are still
+    "being sent" ``VIGIE_CAMPAIGN_STUCK_SECONDS`` after their claim expired (live senders renew theirs every two
+    seconds), or when people wait and no task of the campaign is queued or running. The new sender reclaims the
+    expired claims as after a crash (the one message in doubt is sent again with its Message-ID). Imports
+    silent for too long are queued again (``recover_imports``). Return the tasks queued.
+    """
+    now = now or timezone.now()
+    queued = recover_imports(now=now)
+    stuck_before = now - timedelta(seconds=settings.VIGIE_CAMPAIGN_STUCK_SECONDS)
+    for campaign in Campaign.objects.filter(status=CampaignStatus.RUNNING):
+        rows = Recipient.objects.filter(campaign=campaign)
+        stuck = rows.filter(state=State.SENDING, lease_until__lt=stuck_before).exists()
+        idle = rows.pending().exists() and not _queued_tasks(campaign.pk, ("READY", "RUNNING"))
+        if (stuck or idle) and not _queued_tasks(campaign.pk):
+            queued += enqueue_work(campaign)
     return queued
 
 
