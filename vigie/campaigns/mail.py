@@ -15,9 +15,11 @@ such as the tests' crashing one) get the ``EmailMessage``.
 Errors are sorted by whom they concern (RFC 5321 §4.2.1, §3.8). **The server** (``Outcome.server``): the
 connection refused or timed out, a server that hangs (``VIGIE_CAMPAIGN_SMTP_TIMEOUT`` bounds every socket
 operation), authentication refused, the sender refused at MAIL FROM (530, 554…), 421 "service not available" at
-any stage. Nothing is wrong with the recipient: the campaign pauses, the organisation is alerted and the
-recipients stay pending (``dispatch``). **The recipient**: an answer to RCPT TO or to DATA, temporary (4xx,
-retried later with a back-off) or permanent (5xx, final). A connection lost without a time-out is tried again once
+any stage, a permanent answer to DATA about the message rather than its recipient (5.7.x policy, 5.6.x content,
+554 "transaction failed": every person would get it). Nothing is wrong with the recipient: the campaign pauses,
+the organisation is alerted and the recipients stay pending (``dispatch``). **The recipient**: an answer to
+RCPT TO, or to DATA about the mailbox (X.1.x, X.2.x, 550-553), temporary (4xx, retried later with a back-off) or
+permanent (5xx, final). A connection lost without a time-out is tried again once
 on a fresh connection (the server may have closed an idle one); lost again, it is the server's failure.
 """
 
@@ -414,6 +416,19 @@ def _timed_out(error: BaseException) -> bool:
     return False
 
 
+_ENHANCED = re.compile(r"\d{3}[ -]([245])\.(\d{1,3})\.(\d{1,3})\b")
+
+
+def _about_the_recipient(response: str) -> bool:
+    """A permanent answer to DATA that concerns the recipient (RFC 3463: X.1.x addressing, X.2.x mailbox; without
+    an enhanced code, RFC 5321's 550-553 "mailbox unavailable"…), not the message or the sender (5.7.x policy,
+    5.6.x content, 5.3.x mail system, 554 "transaction failed"): those would refuse everyone alike."""
+    enhanced = _ENHANCED.match(response)
+    if enhanced and enhanced.group(2) != "0":
+        return enhanced.group(2) in {"1", "2"}
+    return response[:3] in {"550", "551", "552", "553"}
+
+
 def _server_failure(response: str) -> Outcome:
     return Outcome(False, temporary=True, response=response[:500], reconnect=True, server=True)
 
@@ -436,11 +451,11 @@ def classify(error: BaseException) -> Outcome:
         return _server_failure(f"délai dépassé : le serveur ne répond pas ({error})")
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return Outcome(False, temporary=True, response=f"connexion perdue : {error}"[:500], reconnect=True)
-    if isinstance(error, smtplib.SMTPResponseException):
-        code = int(error.smtp_code)
-        if code == 421:
-            return _server_failure(_code_text(code, error.smtp_error))
-        return Outcome(False, temporary=not 500 <= code < 600, response=_code_text(code, error.smtp_error))
+    if isinstance(error, smtplib.SMTPResponseException):  # an answer to DATA (or to RSET, NOOP)
+        code, response = int(error.smtp_code), _code_text(int(error.smtp_code), error.smtp_error)
+        if code == 421 or (500 <= code < 600 and not _about_the_recipient(response)):
+            return _server_failure(response)  # e.g. "554 5.7.1 rejected as spam": the same for every person
+        return Outcome(False, temporary=not 500 <= code < 600, response=response)
     if isinstance(error, (OSError, ssl.SSLError, smtplib.SMTPException)):  # refused, unreachable, TLS, no AUTH
         return _server_failure(f"{type(error).__name__} : {error}")
     # Other backends (HTTP APIs): Anymail says when a recipient is refused for good; anything else is retried.

@@ -8,6 +8,7 @@ connection and never answers, and no server at all. And the database held locked
 from __future__ import annotations
 
 import asyncio
+import smtplib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from django.urls import reverse
 from vigie.breaches.models import EventKind as BreachEventKind
 from vigie.breaches.models import TimelineEvent
 from vigie.campaigns import dispatch, services
-from vigie.campaigns.mail import Sender
+from vigie.campaigns.mail import Sender, classify
 from vigie.campaigns.models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
 from vigie.campaigns.tests.conftest import _free_port
 
@@ -36,6 +37,7 @@ class Script:
 
     mail: list[str] = field(default_factory=list)
     rcpt: dict[str, str] = field(default_factory=dict)
+    data: list[str] = field(default_factory=list)
     hang: bool = False
     released: asyncio.Event | None = None
     delivered: list[str] = field(default_factory=list)
@@ -62,6 +64,8 @@ class ScriptedHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.script.data:
+            return self.script.data.pop(0)
         self.script.delivered.extend(envelope.rcpt_tos)
         return "250 2.0.0 Ok: queued as TEST"
 
@@ -119,6 +123,32 @@ def test_a_relay_refusing_the_sender_pauses_the_campaign_and_fails_nobody(relay,
     services.start_campaign(campaign, by=owner)
     _assert_paused_and_nobody_failed(campaign, owner, answer=answer.split()[0])
     assert script.delivered == []
+
+
+def test_a_message_refused_at_data_for_its_content_pauses_the_campaign(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.data = ["554 5.7.1 Message rejected as spam"] * 10
+    campaign = imported(4)
+    services.start_campaign(campaign, by=owner)
+    _assert_paused_and_nobody_failed(campaign, owner, answer="554 5.7.1")
+
+
+@pytest.mark.parametrize(
+    ("answer", "recipient"),
+    [
+        ("550 5.1.1 Unknown user", True),
+        ("552 5.2.2 Mailbox full", True),
+        ("550 Requested action not taken: mailbox unavailable", True),
+        ("554 5.7.1 Message rejected as spam", False),
+        ("552 5.3.4 Message too big for system", False),
+        ("554 Transaction failed", False),
+        ("421 4.7.0 Try again later, closing connection", False),
+        ("451 4.7.1 Greylisted", True),
+    ],
+)
+def test_an_answer_to_data_concerns_the_recipient_or_the_server(answer: str, recipient: bool) -> None:
+    outcome = classify(smtplib.SMTPDataError(int(answer[:3]), answer[4:].encode()))
+    assert outcome.server is not recipient and not outcome.sent
 
 
 def test_a_refused_login_pauses_the_campaign(relay, imported, owner, settings) -> None:
