@@ -318,6 +318,15 @@ VIGIE_CAMPAIGN_MAX_ATTEMPTS = int(env("VIGIE_CAMPAIGN_MAX_ATTEMPTS", "5"))
 VIGIE_CAMPAIGN_RETRY_SECONDS = float(env("VIGIE_CAMPAIGN_RETRY_SECONDS", "60"))  # first back-off, then doubled
 VIGIE_CAMPAIGN_LEASE_SECONDS = float(env("VIGIE_CAMPAIGN_LEASE_SECONDS", "60"))  # a crashed sender's claim expires
 VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS = float(env("VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS", "300"))  # then it died
+# Every socket operation of a campaign's SMTP connection: a server silent this long has failed, and the campaign
+# pauses (rather than each recipient costing the wait).
+VIGIE_CAMPAIGN_SMTP_TIMEOUT = float(env("VIGIE_CAMPAIGN_SMTP_TIMEOUT", "30"))
+# A database error (locked, connection lost) in a sender is retried this many times, waiting 0.5 s, 1 s, 2 s…
+VIGIE_CAMPAIGN_DB_RETRIES = int(env("VIGIE_CAMPAIGN_DB_RETRIES", "6"))
+# The campaign watch (a periodic task while campaigns run): recipients left "being sent" by a dead sender this
+# long after their claim expired, or a running campaign with nobody sending, get their senders queued again.
+VIGIE_CAMPAIGN_WATCH_SECONDS = float(env("VIGIE_CAMPAIGN_WATCH_SECONDS", "60"))
+VIGIE_CAMPAIGN_STUCK_SECONDS = float(env("VIGIE_CAMPAIGN_STUCK_SECONDS", "300"))
 VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "1000"))
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel

@@ -466,6 +466,7 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     CLOSED = "closed", _("Breach closed")
     REOPENED = "reopened", _("Breach reopened")
+    CAMPAIGN_PAUSED = "campaign_paused", _("Campaign paused by a mail server failure")
 
 
 class TimelineEventQuerySet(OrgQuerySet["TimelineEvent"]):
