@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body (CSRF reads the form), after the user is known (no-store on their pages).
+    "vigie.core.middleware.PrivateResponsesMiddleware",
+    "vigie.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -248,9 +251,12 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
-# Uploads: refuse anything larger than this before it reaches a view.
+# Request bodies (vigie/core/middleware.py): a page without a file field takes at most DATA_UPLOAD_MAX_MEMORY_SIZE
+# (+1 MiB of form); an upload page at most VIGIE_MAX_UPLOAD_BYTES per file (+1 MiB). A larger Content-Length is
+# refused with 413 before a byte is read; the reverse proxy should refuse it first (docs/security.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+VIGIE_MAX_UPLOAD_BYTES = int(env("VIGIE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))  # the importers' file limit
 
 # --- Background tasks ------------------------------------------------------------------------------------
 # Django's Tasks API with the database backend: any number of `vigie worker` processes, on any number of

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 from datetime import timedelta
 
@@ -219,25 +220,37 @@ def test_setting_up_the_app_shows_a_qr_code_then_ten_recovery_codes(
     secret_groups = response.context["secret_groups"]
     assert len(secret_groups) == 8 and all(len(group) == 4 for group in secret_groups)
 
-    response = client.post(SETUP, {"code": code_of(device)})
-    assert response.url == reverse("accounts:recovery_codes")
+    page = client.post(SETUP, {"code": code_of(device)})
+    assert page.status_code == 200  # shown in the answer to the POST, from memory
     device.refresh_from_db()
     assert device.confirmed
-
-    page = client.get(response.url)
     codes = page.context["codes"]
     assert len(codes) == 10
     assert all(code in page.text for code in codes)
-    download = client.get(response.url + "?format=txt")
-    assert download["Content-Type"].startswith("text/plain")
-    assert "attachment" in download["Content-Disposition"]
-    assert all(code in download.content.decode() for code in codes)
+    href = page.context["download_href"]
+    assert href.startswith("data:text/plain;charset=utf-8;base64,")
+    text = base64.b64decode(href.split(",", 1)[1]).decode()
+    assert all(code in text for code in codes)
+    assert_codes_nowhere_in_clear(client, codes)
 
     response = client.post(reverse("accounts:recovery_codes"), {"done": "1"})
     assert response.url == HOME
     assert client.get(reverse("accounts:recovery_codes")).context["codes"] == []  # shown once
     assert AuditEvent.objects.filter(actor=user, action="user.second_factor_enrolled").exists()
     assert AuditEvent.objects.filter(actor=user, action="user.signed_in").exists()
+
+
+def assert_codes_nowhere_in_clear(client, codes):
+    """Neither the session row nor any other table holds a code as the person sees or types it."""
+    from django.contrib.sessions.models import Session
+
+    raw = {code.replace("-", "") for code in codes}
+    stored = Session.objects.get(session_key=client.session.session_key)
+    decoded = str(stored.get_decoded())
+    assert not any(code in decoded or code in stored.session_data for code in raw)
+    tokens = set(StaticToken.objects.values_list("token", flat=True))
+    assert tokens.isdisjoint(raw)
+    assert client.get(reverse("accounts:recovery_codes")).context["codes"] == []  # a reload shows them no more
 
 
 def test_a_password_alone_cannot_replace_an_existing_app(client, owner, sign_in_with_password):
@@ -253,7 +266,7 @@ def test_a_signed_in_user_can_move_to_a_new_phone(owner_client, owner):
     assert response.context["replacing"]
     new = TOTPDevice.objects.get(user=owner, confirmed=False)
     response = owner_client.post(SETUP, {"code": code_of(new)})
-    assert response.status_code == 302
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
     assert list(TOTPDevice.objects.filter(user=owner)) == [new]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert owner_client.get(reverse("accounts:recovery_codes")).status_code == 200  # still fully signed in
@@ -274,11 +287,22 @@ def test_a_wrong_code_does_not_confirm_the_new_app(client, make_user, sign_in_wi
 def test_new_recovery_codes_replace_the_old_ones(owner_client, owner):
     old = services.regenerate_recovery_codes(owner)
     response = owner_client.post(reverse("accounts:recovery_codes"), {"regenerate": "1"})
-    assert response.status_code == 302
-    new = owner_client.get(reverse("accounts:recovery_codes")).context["codes"]
+    assert response.status_code == 200
+    new = response.context["codes"]
     assert len(new) == 10
     tokens = set(StaticDevice.objects.get(user=owner).token_set.values_list("token", flat=True))
     assert tokens.isdisjoint(old)
+    assert_codes_nowhere_in_clear(owner_client, new)
+
+
+def test_codes_left_in_a_session_by_an_earlier_version_are_removed(owner_client):
+    from vigie.accounts.signin import RECOVERY_CODES_SESSION_KEY
+
+    session = owner_client.session
+    session[RECOVERY_CODES_SESSION_KEY] = ["abcd1234"]
+    session.save()
+    assert owner_client.get(reverse("accounts:recovery_codes")).context["codes"] == []
+    assert RECOVERY_CODES_SESSION_KEY not in owner_client.session
 
 
 def test_signing_out_takes_a_post(owner_client, htmx_headers):
