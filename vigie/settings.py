@@ -9,6 +9,7 @@ The database is SQLite under ``VIGIE_DATA_DIR`` (``var/`` by default) unless ``D
 (``postgres://user@host:5432/name`` or ``sqlite:///path``).
 """
 
+import ipaddress
 import os
 import sys
 from pathlib import Path
@@ -177,7 +178,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
-# Lockout: five failures for one account from one address lock it for 30 minutes.
+# The reverse proxies in front of Vigie (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24"): only when the
+# request comes from one of them is X-Forwarded-For believed, for the lockout and the access log (vigie/core/net.py).
+VIGIE_TRUSTED_PROXIES = env_list("VIGIE_TRUSTED_PROXIES")
+for _proxy in VIGIE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"VIGIE_TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from None
+
+# Lockout: five failures for one account from one address lock that account *from that address* for 30 minutes;
+# the same account signs in from any other address (docs/security.md: lockout without lock-in).
+AXES_CLIENT_IP_CALLABLE = "vigie.core.net.client_ip"
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vigie.accounts.models import Organisation, User
+from vigie.core.net import client_ip
 
 from .models import GENESIS, AuditEvent, ChainHead
 
@@ -32,7 +33,7 @@ def record(
     if request is not None:
         if actor is None and request.user.is_authenticated:
             actor = request.user  # type: ignore[assignment]
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_ip(request)  # through the trusted proxies only (VIGIE_TRUSTED_PROXIES)
         token = getattr(request, "api_token", None)
         if token is not None:
             detail = {**(detail or {}), "api_token": token.prefix}

@@ -138,6 +138,9 @@ def intake_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         # The data step offers to pre-fill from the record of processing (or says where to fill it in).
         "activities": ProcessingActivity.objects.for_org(request.org) if current.slug == PREFILL_STEP else None,  # type: ignore[attr-defined]
     }
+    if request.method != "POST":  # the form shows the facts known: a read (an answer is recorded by its service)
+        org = request.org  # type: ignore[attr-defined]
+        record("breach.facts_viewed", request=request, organisation=org, obj=breach, detail={"step": current.slug})
     return render(request, _template(request, "breaches/intake.html", {"intake"}), context)
 
 
@@ -178,8 +181,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     breach = _breach(request, pk)
     tab = TABS.get(request.GET.get("onglet", ""), "decision")
     template = _template(request, "breaches/detail.html", {"tab", "obligations"})
-    if template == "breaches/detail.html":
-        record("breach.viewed", request=request, organisation=request.org, obj=breach)  # type: ignore[attr-defined]
+    if not template.endswith("#obligations"):  # the page, or one of its tabs (the facts…): a read of the breach
+        record("breach.viewed", request=request, organisation=request.org, obj=breach, detail={"tab": tab})  # type: ignore[attr-defined]
     return render(request, template, _detail_context(breach, tab))
 
 

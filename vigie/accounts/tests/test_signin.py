@@ -189,6 +189,19 @@ def test_five_wrong_passwords_lock_the_address_from_that_network(client, owner, 
     assert response.status_code == 302
 
 
+def test_behind_the_proxy_one_attacker_cannot_lock_the_victim_out(client, owner, sign_in_with_password, settings):
+    settings.VIGIE_TRUSTED_PROXIES = ["10.0.0.5"]
+    attacker = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.66"}
+    for _ in range(5):
+        response = sign_in_with_password(client, owner, "wrong password", **attacker)
+    assert response.status_code == 429
+    assert sign_in_with_password(client, owner, **attacker).status_code == 429  # the attacker stays locked out
+    victim = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.20"}
+    response = sign_in_with_password(client, owner, **victim)
+    assert response.status_code == 302  # the victim, from their own address, signs in
+    assert "_auth_user_id" in client.session
+
+
 def test_a_half_signed_in_user_is_sent_to_the_second_factor_from_any_organisation_page(
     client, org, owner, sign_in_with_password
 ):
