@@ -12,6 +12,7 @@ The database is SQLite under ``VIGIE_DATA_DIR`` (``var/`` by default) unless ``D
 import ipaddress
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -333,6 +334,17 @@ VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "10
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel
 VIGIE_SMS_SENDER = env("VIGIE_SMS_SENDER", "")  # alphanumeric sender ID, at most 11 characters (ARCEP)
+
+# --- Access log (vigie/audit) ---------------------------------------------------------------------------------
+# The key of the log's HMAC chain (never in the database): set it in production, apart from SECRET_KEY, so that
+# rotating SECRET_KEY leaves the log verifiable; unset, it is derived from SECRET_KEY.
+VIGIE_AUDIT_KEY = env("VIGIE_AUDIT_KEY")
+# Signed checkpoints of the chain's head, outside the database (best on another disk or machine): written by
+# `vigie audit checkpoint` and by the workers every VIGIE_AUDIT_CHECKPOINT_SECONDS; `vigie audit verify` reads them.
+VIGIE_AUDIT_CHECKPOINT_FILE = Path(env("VIGIE_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")))
+if TESTING:  # the test databases are throw-away: so are their checkpoints, never those of var/
+    VIGIE_AUDIT_CHECKPOINT_FILE = Path(tempfile.gettempdir()) / f"vigie-test-audit-checkpoints-{os.getpid()}.jsonl"
+VIGIE_AUDIT_CHECKPOINT_SECONDS = float(env("VIGIE_AUDIT_CHECKPOINT_SECONDS", "3600"))
 
 # --- API and webhooks (vigie/api) ----------------------------------------------------------------------------
 # Requests per minute and per token; counted in Django's cache (per process with the default local-memory cache).
