@@ -10,9 +10,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.models import Device
+
+from vigie.documents.limits import dossier_max_length
 
 from .models import Organisation, Role, User
 from .services import SecondFactorThrottled, check_code
@@ -131,6 +134,14 @@ class OrganisationForm(forms.ModelForm):
     """The organisation's legal identity, as it appears on the notifications and in the register."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # The documents print the address: at most what the dossier schema takes.
+    address = forms.CharField(
+        label=capfirst(Organisation._meta.get_field("address").verbose_name),
+        max_length=dossier_max_length("organisation", "address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Street and number; the postcode and city go below."),
+    )
     # Longer than the stored number, so that the spaces people type to read it are accepted, then removed.
     siret = forms.CharField(
         label="SIRET",
