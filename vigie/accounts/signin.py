@@ -17,7 +17,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -62,7 +62,7 @@ def has_authenticator(user: Any) -> bool:
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
     if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "accounts:home")
+        return HttpResponseRedirect(next_url or reverse("accounts:home"))  # a URL, never a view name
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
@@ -85,7 +85,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of signing in: the six-digit code of the authenticator app."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "accounts:home")
+        return HttpResponseRedirect(next_url or reverse("accounts:home"))  # a URL, never a view name
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect(with_next("accounts:otp_setup", next_url))
@@ -102,7 +102,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
     """Second step of signing in without the phone: one of the single-use recovery codes."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "accounts:home")
+        return HttpResponseRedirect(next_url or reverse("accounts:home"))  # a URL, never a view name
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
     form = RecoveryCodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid() and device is not None:

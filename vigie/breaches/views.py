@@ -25,6 +25,7 @@ from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.compliance.models import ProcessingActivity
 from vigie.compliance.services import last_assessment
+from vigie.core.params import ints
 
 from . import intake, services
 from .forms import CloseForm, DeclareForm, NoteForm, ObligationDoneForm, OverruleForm
@@ -165,7 +166,7 @@ def intake_prefill(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the data categories and persons estimate of the activities chosen in the record, then show the step."""
     breach = _breach(request, pk)
     before = set(breach.data_categories or [])
-    ids = [int(value) for value in request.POST.getlist("activities") if value.isdigit()]
+    ids = ints(request.POST.getlist("activities"))
     changed = services.prefill_from_record(breach, by=request.user, activity_ids=ids)  # type: ignore[arg-type]
     if not ids:
         messages.warning(request, _("Tick the activities of the record that the breach concerns."))

@@ -23,6 +23,7 @@ from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
+from vigie.core.params import int_or_none
 
 from . import crypto, exports, letters, services
 from .forms import MappingForm, RulesForm, UploadForm
@@ -228,7 +229,7 @@ def ledger(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     if fmt not in ("csv", "pdf"):
         raise Http404
-    part = int(request.GET.get("partie", "1")) if request.GET.get("partie", "1").isdigit() else 1
+    part = int_or_none(request.GET.get("partie"), maximum=10**6) or 1
     record("campaign.ledger_export", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
            detail={"format": fmt, "part": part})  # fmt: skip
     name = f"campagne-{campaign.pk}-registre-de-preuve"

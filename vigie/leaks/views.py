@@ -22,6 +22,7 @@ from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 from vigie.campaigns.models import Campaign, CampaignStatus
+from vigie.core.params import int_or_none
 
 from . import services
 from .explain import explain
@@ -133,9 +134,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     """One pair of the review band, both records side by side (the next one still to review, or ``?paire=ID``)."""
     matching = _matching(request, pk)
     pairs = LeakPair.objects.filter(matching=matching, decision=Decision.REVIEW)
-    chosen = request.GET.get("paire", "")
-    if chosen.isdigit():
-        pair = pairs.filter(pk=int(chosen)).first()
+    chosen = int_or_none(request.GET.get("paire"))
+    if chosen is not None:
+        pair = pairs.filter(pk=chosen).first()
     else:
         pair = pairs.filter(review=Review.PENDING).order_by("-score", "leak_line").first()
     context: dict[str, Any] = {"matching": matching, "breach": matching.breach, "reviews": matching.review_counts()}

@@ -358,3 +358,10 @@ def test_second_factor_pages_show_plainly_and_under_htmx(client, owner, sign_in_
         response = client.get(reverse("accounts:recovery_codes"), **headers)
         assert response.status_code == 200
         assert "Il vous reste 10 codes inutilisés" in response.text
+
+
+def test_a_next_address_that_is_no_url_name_does_not_crash(owner_client):
+    # redirect("²") took it for the name of a view: NoReverseMatch, HTTP 500.
+    for page in (LOGIN, VERIFY, RECOVERY):
+        response = owner_client.get(page, {"next": "²"})
+        assert response.status_code == 302
