@@ -15,8 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.models import Device
 
-from vigie.documents.limits import dossier_max_length
-
 from .models import Organisation, Role, User
 from .services import SecondFactorThrottled, check_code
 from .validators import compact, validate_finess, validate_postcode, validate_rpps, validate_siren, validate_siret
@@ -134,10 +132,11 @@ class OrganisationForm(forms.ModelForm):
     """The organisation's legal identity, as it appears on the notifications and in the register."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
-    # The documents print the address: at most what the dossier schema takes.
+    # The documents print the address: at most what the dossier schema takes (its "line", 1000 characters;
+    # vigie/documents/tests/test_form_limits.py holds them equal).
     address = forms.CharField(
         label=capfirst(Organisation._meta.get_field("address").verbose_name),
-        max_length=dossier_max_length("organisation", "address"),
+        max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Street and number; the postcode and city go below."),

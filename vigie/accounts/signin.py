@@ -62,7 +62,7 @@ def has_authenticator(user: Any) -> bool:
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
     if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
-        return HttpResponseRedirect(next_url or reverse("accounts:home"))  # a URL, never a view name
+        return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
@@ -85,14 +85,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of signing in: the six-digit code of the authenticator app."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return HttpResponseRedirect(next_url or reverse("accounts:home"))  # a URL, never a view name
+        return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect(with_next("accounts:otp_setup", next_url))
     form = CodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         services.complete_sign_in(request, device)
-        return full_redirect(request, next_url or reverse("accounts:home"))
+        return full_redirect(request, next_url or reverse("core:home"))
     return render_page(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
@@ -102,7 +102,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
     """Second step of signing in without the phone: one of the single-use recovery codes."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return HttpResponseRedirect(next_url or reverse("accounts:home"))  # a URL, never a view name
+        return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
     form = RecoveryCodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid() and device is not None:
@@ -119,7 +119,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
             )
             % {"left": left},
         )
-        return full_redirect(request, next_url or reverse("accounts:home"))
+        return full_redirect(request, next_url or reverse("core:home"))
     return render_page(request, "accounts/otp_recovery.html", {"form": form, "next": next_url})
 
 
@@ -162,7 +162,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         if "regenerate" in request.POST:
             codes = services.regenerate_recovery_codes(request.user, request=request)  # type: ignore[arg-type]
             return _show_new_codes(request, codes, next_url)
-        return full_redirect(request, next_url or reverse("accounts:home"))
+        return full_redirect(request, next_url or reverse("core:home"))
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
     context = {"codes": [], "next": next_url, "left": device.token_set.count() if device else 0}
     return render_page(request, "accounts/recovery_codes.html", context)

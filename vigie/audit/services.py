@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vigie.accounts.models import Organisation, User
-from vigie.core.net import client_ip
+from vigie.accounts.net import client_ip
 
 from . import checkpoints
 from .models import GENESIS, KEYED, AuditEvent, ChainHead, chain_key

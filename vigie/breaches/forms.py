@@ -14,24 +14,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.documents.limits import dossier_max_length
-
-from .models import (
+from .choices import (
     ActingAs,
-    Breach,
     BreachType,
     Certainty,
     DataCategory,
+    DataRecipient,
     Exfiltration,
     Identifiability,
     Medium,
-    ObligationRow,
     Origin,
     PersonCategory,
     Protection,
-    Recipient,
     SpecialExtent,
 )
+from .models import Breach, ObligationRow
 
 # A justification shorter than this is a formality, not a reason (the CNIL may ask for it).
 MIN_JUSTIFICATION = 30
@@ -107,9 +104,12 @@ def _count(**kwargs: Any) -> forms.IntegerField:
     )
 
 
-# A text that the timeline also quotes, after a sentence of its own (“Reasons for the delay: …”), must leave room
-# for that sentence within the dossier's limit of a timeline entry.
-QUOTED_TEXT = dossier_max_length("timeline", "summary") - 1000
+# The dossier schema's limit of a text (vigie/documents/schema/dossier.schema.json, "$defs/text"): a longer one
+# could be saved but no document made from it. vigie/documents/tests/test_form_limits.py holds them equal.
+TEXT_MAX = 20_000
+# A text that the timeline also quotes, after a sentence of its own (“Reasons for the delay: …”), leaves room for
+# that sentence within the limit of a timeline entry.
+QUOTED_TEXT = TEXT_MAX - 1000
 
 
 class DeclareForm(forms.Form):
@@ -124,7 +124,7 @@ class DeclareForm(forms.Form):
     awareness_note = forms.CharField(
         label=_("How did you become aware of it?"),
         required=False,
-        max_length=dossier_max_length("breach", "awareness_note"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who noticed what, who told you, what check confirmed it."),
     )
@@ -148,7 +148,7 @@ class AwarenessForm(StepForm):
     awareness_note = forms.CharField(
         label=_("How did you become aware of it?"),
         required=False,
-        max_length=dossier_max_length("breach", "awareness_note"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who noticed what, who told you, what check confirmed it. A processor's alert counts."),
     )
@@ -186,7 +186,7 @@ class EventForm(StepForm):
     description = forms.CharField(
         label=_("What happened?"),
         required=False,
-        max_length=dossier_max_length("breach", "description"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe the facts as you know them today; you can complete them later."),
     )
@@ -307,7 +307,7 @@ class ConfidentialityForm(StepForm):
     )
     published = TriStateField(label=_("Were the data made public (posted online, sold, widely shared)?"))
     recipient = _radios(
-        Recipient.choices,
+        DataRecipient.choices,
         label=_("Who received or saw the data?"),
         help_text=_("Trusted: an identified person bound by secrecy, such as another health professional."),
     )
@@ -353,20 +353,20 @@ class NarrativeForm(StepForm):
     consequences = forms.CharField(
         label=_("What consequences may the breach have for the persons?"),
         required=False,
-        max_length=dossier_max_length("breach", "consequences"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Disclosure of medical secrets, identity theft, phishing, care delayed…"),
     )
     measures_taken = forms.CharField(
         label=_("What have you done so far?"),
         required=False,
-        max_length=dossier_max_length("breach", "measures_taken"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     measures_planned = forms.CharField(
         label=_("What do you plan to do?"),
         required=False,
-        max_length=dossier_max_length("breach", "measures_planned"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     processor_name = forms.CharField(

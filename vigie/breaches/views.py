@@ -21,11 +21,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import ints
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.compliance.models import ProcessingActivity
 from vigie.compliance.services import last_assessment
-from vigie.core.params import ints
 
 from . import intake, services
 from .forms import CloseForm, DeclareForm, NoteForm, ObligationDoneForm, OverruleForm

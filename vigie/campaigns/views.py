@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
-from vigie.core.params import int_or_none
 
 from . import crypto, exports, letters, services
 from .forms import MappingForm, RulesForm, UploadForm

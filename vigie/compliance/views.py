@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import int_or_none, ints
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record as audit
-from vigie.breaches.models import DataCategory
-from vigie.core.params import int_or_none, ints
+from vigie.breaches.choices import DataCategory
 
 from . import dashboard, documents, services
 from .forms import ActivityForm, TemplateForm

@@ -16,7 +16,7 @@ from .models import DETAIL_FIELDS, IncidentDetails
 from .services import MAX_LOGO_BYTES, clean_logo
 from .templating import unknown_placeholders
 
-QUOTED_TEXT = dossier_max_length("timeline", "summary") - 1000
+QUOTED_TEXT = dossier_max_length("timeline", "summary") - 1000  # as the breach forms'
 
 
 class ReceiptForm(forms.Form):

@@ -27,7 +27,8 @@ from pydantic import (
     create_model,
 )
 
-from vigie.breaches.models import FACT_FIELDS, Breach, BreachType, DataCategory, Medium, PersonCategory
+from vigie.breaches.choices import BreachType, DataCategory, Medium, PersonCategory
+from vigie.breaches.models import FACT_FIELDS, Breach
 from vigie.documents.limits import dossier_max_length
 
 MAX_TEXT = dossier_max_length("breach", "description")  # the dossier schema's: every document can still be made

@@ -85,3 +85,9 @@ def test_a_dossier_the_schema_refuses_names_the_field_on_the_page(owner_client, 
     assert "<strong>Ce qui s'est passé</strong>" in page
     assert "Les documents ne sont pas encore disponibles" in page
     assert "répondez aux questions restantes" not in page
+
+
+def test_the_forms_limits_are_the_schemas_own() -> None:
+    assert dossier_max_length("breach", "description") == breach_forms.TEXT_MAX
+    assert dossier_max_length("timeline", "summary") - 1000 == breach_forms.QUOTED_TEXT
+    assert OrganisationForm.base_fields["address"].max_length == dossier_max_length("organisation", "address")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
+from vigie.accounts.net import client_ip
 from vigie.audit.models import AuditEvent
-from vigie.core.net import client_ip
 
 PROXY = "10.0.0.5"
 

@@ -31,6 +31,7 @@ from vigie.accounts.models import Membership, Organisation, OrganisationKind, Pr
 from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
 from vigie.breaches.models import Breach, TimelineEvent
+from vigie.core.management.commands.serve import local_url
 from vigie.documents.services import save_incident_details
 
 EMAIL = "demo@vigie.test"
@@ -500,7 +501,7 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     "",
-                    "Adresse : http://127.0.0.1:8000/",
+                    f"Adresse : {local_url(settings.SERVE_HOST, settings.SERVE_PORT)}",
                     f"Courriel : {EMAIL}",
                     f"Mot de passe : {PASSWORD}",
                     "Second facteur :",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vigie.core.params import int_or_none, ints
+from vigie.accounts.params import int_or_none, ints
 
 
 @pytest.mark.parametrize(
