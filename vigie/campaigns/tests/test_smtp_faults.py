@@ -11,6 +11,7 @@ import asyncio
 import smtplib
 import sqlite3
 from collections.abc import Iterator
+from io import StringIO
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -38,6 +40,7 @@ class Script:
     mail: list[str] = field(default_factory=list)
     rcpt: dict[str, str] = field(default_factory=dict)
     data: list[str] = field(default_factory=list)
+    drops: int = 0  # connections closed without an answer at MAIL FROM, one per message tried
     hang: bool = False
     released: asyncio.Event | None = None
     delivered: list[str] = field(default_factory=list)
@@ -51,6 +54,10 @@ class ScriptedHandler:
         if self.script.hang:
             self.script.released = self.script.released or asyncio.Event()
             await self.script.released.wait()  # until the test ends: the client's time-out fires first
+        if self.script.drops:
+            self.script.drops -= 1
+            server.transport.close()
+            return "421 closing"  # never reaches the client
         if self.script.mail:
             return self.script.mail.pop(0)
         envelope.mail_from = address
@@ -251,3 +258,35 @@ def test_the_page_of_a_campaign_paused_by_the_server_says_why_and_offers_to_resu
     assert campaign.status == CampaignStatus.DONE and len(script.delivered) == 2
     body = owner_client.get(reverse("campaigns:detail", args=[org.pk, campaign.pk])).content.decode()
     assert "Relay access denied" not in body
+
+
+def test_a_connection_dropped_once_is_tried_again_and_nobody_is_failed(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.drops = 1
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DONE and campaign.counts()["sent"] == 3
+    assert set(Recipient.objects.filter(campaign=campaign).values_list("attempts", flat=True)) == {1}
+
+
+def test_a_server_that_drops_every_connection_pauses_the_campaign(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.drops = 100
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    _assert_paused_and_nobody_failed(campaign, owner, answer="connexion perdue")
+
+
+def test_the_command_line_says_why_a_campaign_paused_and_resumes_it(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.mail = ["530 5.7.0 Authentication required"]
+    campaign = imported(2)
+    services.start_campaign(campaign, by=owner)
+    out = StringIO()
+    call_command("campaign", "status", str(campaign.pk), stdout=out)
+    assert "530 5.7.0 Authentication required" in out.getvalue()
+    assert f"vigie campaign resume {campaign.pk}" in out.getvalue()
+    call_command("campaign", "resume", str(campaign.pk), stdout=StringIO())
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DONE and len(script.delivered) == 2
