@@ -11,8 +11,8 @@ import asyncio
 import smtplib
 import sqlite3
 from collections.abc import Iterator
-from io import StringIO
 from dataclasses import dataclass, field
+from io import StringIO
 from typing import Any
 
 import pytest
