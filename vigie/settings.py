@@ -53,8 +53,15 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when VIGIE_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Where ``vigie serve`` (and so ``make run``) listens: ``PORT`` as hosting platforms set it, ``VIGIE_HOST``.
+SERVE_HOST = env("VIGIE_HOST", "127.0.0.1")
+try:
+    SERVE_PORT = int(env("PORT", "8000"))
+except ValueError:
+    raise ImproperlyConfigured(f"PORT must be a port number, not {env('PORT')!r}") from None
+
 # Public address of this installation, used in e-mails (password reset, invitations, reminders).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", f"http://{SERVE_HOST}:{SERVE_PORT}").rstrip("/")
 
 DATA_DIR = Path(env("VIGIE_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -152,7 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and sign-in --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user before the password is even checked.
