@@ -158,6 +158,32 @@ def test_an_answer_to_data_concerns_the_recipient_or_the_server(answer: str, rec
     assert outcome.server is not recipient and not outcome.sent
 
 
+@pytest.mark.parametrize(
+    ("answer", "recipient"),
+    [
+        ("550 5.1.1 <a@b.fr>: Recipient address rejected: User unknown in relay recipient table", True),
+        ("550 5.7.1 <a@b.fr>: Recipient address rejected: Access denied", True),
+        ("450 4.2.0 <a@b.fr>: Mailbox busy", True),
+        ("554 5.7.1 <a@b.fr>: Relay access denied", False),
+        ("550 relay not permitted", False),
+        ("530 5.7.0 Authentication required", False),
+        ("421 4.4.2 Timeout, closing connection", False),
+    ],
+)
+def test_an_answer_to_rcpt_concerns_the_recipient_or_the_server(answer: str, recipient: bool) -> None:
+    refused = smtplib.SMTPRecipientsRefused({"a@b.fr": (int(answer[:3]), answer[4:].encode())})
+    outcome = classify(refused)
+    assert outcome.server is not recipient and not outcome.sent
+
+
+def test_a_relay_refusing_to_relay_at_rcpt_pauses_the_campaign(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.rcpt = {f"patient{n}@exemple-patient.fr": "554 5.7.1 Relay access denied" for n in range(1, 4)}
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    _assert_paused_and_nobody_failed(campaign, owner, answer="Relay access denied")
+
+
 def test_a_refused_login_pauses_the_campaign(relay, imported, owner, settings) -> None:
     settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "vigie", "wrong password"
     campaign = imported(3)
