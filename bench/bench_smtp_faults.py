@@ -16,14 +16,13 @@ transaction; the control fails exactly its refused tenth.
 from __future__ import annotations
 
 import argparse
+import json
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-import json
 
 from bench_dispatch import PYTHON, ROOT, VIGIE, database_env, free_port, machine, make_breach, status, vigie, write_list
 
