@@ -41,6 +41,7 @@ class Script:
     rcpt: dict[str, str] = field(default_factory=dict)
     data: list[str] = field(default_factory=list)
     drops: int = 0  # connections closed without an answer at MAIL FROM, one per message tried
+    transactions: int = 0  # MAIL FROM commands received
     hang: bool = False
     released: asyncio.Event | None = None
     delivered: list[str] = field(default_factory=list)
@@ -129,7 +130,7 @@ def test_a_relay_refusing_the_sender_pauses_the_campaign_and_fails_nobody(relay,
     campaign = imported(5)
     services.start_campaign(campaign, by=owner)
     _assert_paused_and_nobody_failed(campaign, owner, answer=answer.split()[0])
-    assert script.delivered == []
+    assert script.delivered == [] and script.transactions == 1
 
 
 def test_a_message_refused_at_data_for_its_content_pauses_the_campaign(relay, imported, owner) -> None:
@@ -205,6 +206,7 @@ def test_a_hanging_server_costs_one_time_out_then_pauses_the_campaign(relay, imp
     campaign = imported(20)
     services.start_campaign(campaign, by=owner)
     _assert_paused_and_nobody_failed(campaign, owner, answer="délai dépassé")
+    assert script.transactions == 1  # one wait, not one per recipient
 
 
 def test_only_a_recipient_refused_at_rcpt_fails_and_the_others_are_sent(relay, imported, owner) -> None:
