@@ -52,6 +52,7 @@ class ScriptedHandler:
         self.script = script
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        self.script.transactions += 1
         if self.script.hang:
             self.script.released = self.script.released or asyncio.Event()
             await self.script.released.wait()  # until the test ends: the client's time-out fires first
