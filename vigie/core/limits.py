@@ -42,12 +42,12 @@ class UploadLimits:
     line_chars: int = 1_000_000  # one physical line of a CSV or NDJSON file
     rows: int = 1_000_000  # lines of a CSV or NDJSON file, rows of a sheet, entries of a FHIR Bundle
     columns: int = 1_000
-    cell_chars: int = 32_767  # one CSV field or XLSX cell (Excel's own maximum)
+    cell_chars: int = 32_767  # one XLSX cell (Excel's own maximum); a CSV field is bounded by its line
     zip_entries: int = 1_000  # files inside an XLSX archive (a workbook has about twenty)
     zip_entry_bytes: int = 256 * MiB  # one file of the archive, decompressed
     zip_total_bytes: int = 512 * MiB  # all of them
     zip_ratio: int = 100  # decompressed / compressed, for entries over 1 MB (a sheet is 5 to 20, a bomb 300+)
-    xlsx_cells: int = 2_000_000  # rows × columns of a sheet's cell range (≈ 115,000 patients of 17 columns)
+    xlsx_cells: int = 2_000_000  # rows × columns of a sheet's cell range, and cells (≈ 140,000 patients of 14 columns)
     json_bytes: int = 32 * MiB  # a FHIR Bundle, parsed whole (NDJSON is read line by line)
     json_depth: int = 64  # nesting of objects and arrays (a FHIR Patient needs 6)
     json_values: int = 2_000_000  # objects, arrays and values of one JSON document

@@ -129,7 +129,10 @@ class Importer:
         lines.close()  # type: ignore[attr-defined]
         self._header_line = number
         self.report.delimiter = _delimiter(line)
-        header = next(csv.reader([line], delimiter=self.report.delimiter), [])
+        try:
+            header = next(csv.reader([line], delimiter=self.report.delimiter), [])
+        except csv.Error as error:  # a stray carriage return inside the header line (found by fuzzing)
+            raise ImportError_(f"Ligne d'en-tête illisible ({error}).") from None
         self._check("columns", len(header))
         self.headers = _unique(header)
 

@@ -130,7 +130,7 @@ def _bomb_sheet(gigabytes: float) -> _Entry:
 
 
 def zip_bomb(path: Path) -> None:
-    """A 2 MB workbook whose sheet decompresses to 1 GB, and says so in its headers."""
+    """A 3 MB workbook whose sheet decompresses to 1 GB, and says so in its headers."""
     _xlsx(path, _bomb_sheet(1))
 
 
@@ -291,7 +291,7 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def png_bomb(path: Path) -> None:
-    """A 60 kB PNG of 50,000 × 50,000 pixels (2.5 gigapixels, 10 GB once decoded)."""
+    """A 5 kB PNG of 50,000 × 50,000 pixels (2.5 gigapixels, 10 GB once decoded)."""
     header = struct.pack(">2L5B", 50_000, 50_000, 8, 0, 0, 0, 0)
     packer = zlib.compressobj(9)
     row = b"\x00" * 50_001
@@ -318,12 +318,12 @@ def hds_too_large(path: Path) -> None:
 
 
 CORPUS: list[Hostile] = [
-    Hostile("zip_bomb.xlsx", "import", zip_bomb, "décompressé", "2 MB XLSX, sheet of 1 GB (declared)"),
-    Hostile("lying_zip_bomb.xlsx", "import", lying_zip_bomb, "illisible", "the same, headers claiming 1 kB"),
+    Hostile("zip_bomb.xlsx", "import", zip_bomb, "décompressé", "3 MB XLSX, sheet of 1 GB, declared"),
+    Hostile("lying_zip_bomb.xlsx", "import", lying_zip_bomb, "illisible", "the same bomb, headers claiming 1 kB"),
     Hostile(
-        "dense_range.xlsx", "import", dense_range, "Feuille trop grande", "cells A1 and XFD1048576 (a 512 GB range)"
+        "dense_range.xlsx", "import", dense_range, "Feuille trop grande", "cells A1 and XFD1048576: a 512 GB range"
     ),
-    Hostile("tall_range.xlsx", "import", tall_range, "lignes × colonnes", "cells A1 and C1000000 (3 million cells)"),
+    Hostile("tall_range.xlsx", "import", tall_range, "lignes × colonnes", "cells A1 and C1000000: 3 million cells"),
     Hostile("billion_laughs.xlsx", "import", billion_laughs, "entités XML", "nested XML entities in the sheet"),
     Hostile(
         "laughs_in_strings.xlsx",
@@ -342,10 +342,10 @@ CORPUS: list[Hostile] = [
     Hostile("mixed_encodings.csv", "import", mixed_encodings, None, "UTF-8, cp1252 and a stray BOM, line by line"),
     Hostile("unterminated_quote.csv", "import", unterminated_quote, None, "a quote never closed, then 5 MB"),
     Hostile("deep.json", "import", deep_json, "imbriqué", "a Bundle 100,000 arrays deep"),
-    Hostile("empty_objects.json", "import", empty_objects_json, "trop de valeurs", "30 MB of {} (10 million objects)"),
+    Hostile("empty_objects.json", "import", empty_objects_json, "trop de valeurs", "30 MB of {}: 10 million objects"),
     Hostile("big.json", "import", big_json, "trop volumineux", "a 40 MB Bundle"),
     Hostile("deep_line.ndjson", "import", deep_ndjson_line, None, "NDJSON, one line 100,000 arrays deep"),
-    Hostile("png_bomb.png", "logo", png_bomb, "pixels", "PNG of 50,000 × 50,000 pixels in 60 kB"),
+    Hostile("png_bomb.png", "logo", png_bomb, "pixels", "PNG of 50,000 × 50,000 pixels in 5 kB"),
     Hostile("hds_dense_range.xlsx", "hds", hds_dense_range, "Feuille trop grande", "the dense range as the ANS list"),
     Hostile("hds_too_large.csv", "hds", hds_too_large, "trop volumineux", "a 25 MB ANS list"),
 ]
