@@ -19,7 +19,7 @@ import typst
 from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
-from vigie.breaches.models import DataCategory, PersonCategory
+from vigie.breaches.choices import DataCategory, PersonCategory
 from vigie.core.spreadsheets import workbook as new_workbook
 from vigie.core.spreadsheets import write_text
 
