@@ -1,5 +1,5 @@
 """Property tests of the readers of untrusted input: the patient-list importer (CSV, XLSX, FHIR JSON), the
-facts reader of the decision core and the dossier reader. Whatever the input, each either reads it or refuses
+leaked-file and patient-base readers of a matching, the facts reader of the decision core and the dossier reader. Whatever the input, each either reads it or refuses
 it with its own error — never another exception, never a broken count.
 
 Brief in the suite (``VIGIE_FUZZ_EXAMPLES``, 25 by default); ``bench/fuzz_readers.py`` runs them at length.
@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from vigie.campaigns.importing import Importer, ImportError_
 from vigie.documents.dossier import validate_dossier
 from vigie.documents.tests.builders import dossier
+from vigie.leaks.reading import LeakSource, read_patients
 from vigie.risk import FactsError, parse_facts
 
 EXAMPLES = int(os.environ.get("VIGIE_FUZZ_EXAMPLES", "25"))
@@ -98,6 +99,23 @@ def test_any_fhir_bundle_or_ndjson_is_read_or_refused(resources: list[Any], ndjs
         read_all("\n".join(json.dumps(patient) for patient in patients).encode())
     else:
         read_all(json.dumps({"resourceType": "Bundle", "entry": [{"resource": p} for p in patients]}).encode())
+
+
+@FUZZ
+@given(st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=12), st.sampled_from([";", ","]))
+def test_any_leaked_file_or_patient_base_is_read_or_refused(rows: list[list[str]], delimiter: str) -> None:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows([["Nom", "Prénom", "Date de naissance", "NIR"], *rows])
+    data = out.getvalue().encode()
+    try:
+        leak = LeakSource(data)
+        assert sum(1 for _ in leak.rows()) + leak.unreadable <= len(rows) + 1
+    except ImportError_ as error:
+        assert str(error)
+    try:
+        read_patients(data)
+    except ImportError_ as error:
+        assert str(error)
 
 
 def _mutated(base: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:

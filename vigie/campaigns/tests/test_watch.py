@@ -43,7 +43,9 @@ def test_the_watch_sends_to_the_recipients_a_dead_sender_left_being_sent(smtp, i
     assert DeliveryEvent.objects.filter(campaign=campaign, kind=EventKind.RESENT_AFTER_CRASH).count() == 1
 
 
-def test_a_claim_expired_long_ago_is_taken_up_although_its_dead_task_still_looks_running(imported, settings, db_queue) -> None:
+def test_a_claim_expired_long_ago_is_taken_up_although_its_dead_task_still_looks_running(
+    imported, settings, db_queue
+) -> None:
     settings.VIGIE_CAMPAIGN_STUCK_SECONDS, settings.VIGIE_CAMPAIGN_SENDERS = 300, 1
     campaign = imported(2)
     _stuck(campaign, expired_for=timedelta(minutes=10))
