@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
 from vigie.audit.services import record
-from vigie.core.spreadsheets import csv_writer, write_text
-from vigie.core.spreadsheets import workbook as new_workbook
+from vigie.common.spreadsheets import csv_writer, write_text
+from vigie.common.spreadsheets import workbook as new_workbook
 
 from .register import RegisterFilterForm, RegisterRow, filter_form, register_rows
 
@@ -93,7 +93,7 @@ def to_csv(rows: list[RegisterRow]) -> bytes:
 
 
 def to_xlsx(rows: list[RegisterRow], *, sheet: str = "Registre") -> bytes:
-    """XLSX with a bold, frozen header. Text is written neutralised (``vigie.core.spreadsheets``): a value is never a formula."""
+    """XLSX with a bold, frozen header. Text is written neutralised (``vigie.common.spreadsheets``): a value is never a formula."""
     output = io.BytesIO()
     workbook = new_workbook(output)
     worksheet = workbook.add_worksheet(sheet)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import typst
 
-from vigie.core.spreadsheets import csv_writer
+from vigie.common.spreadsheets import csv_writer
 
 from . import crypto
 from .messages import full_name

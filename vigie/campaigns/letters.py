@@ -35,7 +35,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from vigie.core.spreadsheets import csv_writer
+from vigie.common.spreadsheets import csv_writer
 
 from . import crypto
 from .messages import Composer

@@ -54,7 +54,7 @@ CHANNEL_CONDITIONS = {
 
 
 def _max_bytes() -> int:
-    from vigie.core.limits import current
+    from vigie.common.limits import current
 
     return current().file_bytes
 

@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
 from vigie.breaches.choices import DataCategory, PersonCategory
-from vigie.core.spreadsheets import workbook as new_workbook
-from vigie.core.spreadsheets import write_text
+from vigie.common.spreadsheets import workbook as new_workbook
+from vigie.common.spreadsheets import write_text
 
 from .models import ComplianceProfile, ProcessingActivity, RecordVersion
 from .record_templates import NO_TRANSFER

@@ -41,8 +41,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigie.core.limits import LimitExceeded, check, check_xlsx
-from vigie.core.limits import current as upload_limits
+from vigie.common.limits import LimitExceeded, check, check_xlsx
+from vigie.common.limits import current as upload_limits
 
 from .models import HdsHost, HdsImport, Processor
 

@@ -25,8 +25,8 @@ from PIL import Image, UnidentifiedImageError
 from vigie.accounts.models import Organisation, User
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
-from vigie.core.limits import LimitExceeded, UploadLimits, check
-from vigie.core.limits import current as upload_limits
+from vigie.common.limits import LimitExceeded, UploadLimits, check
+from vigie.common.limits import current as upload_limits
 
 from .dossier import build_dossier
 from .models import DETAIL_FIELDS, EDITABLE_KINDS, IncidentDetails, Letterhead, LetterTemplate

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from vigie.accounts.models import Organisation, Role, User
 from vigie.audit.models import AuditEvent
-from vigie.core.spreadsheets import neutralise
+from vigie.common.spreadsheets import neutralise
 
 from .test_register import add_breach
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from vigie.core.spreadsheets import neutralise
+from vigie.common.spreadsheets import neutralise
 
 FIELDS = (
     "birth_name",

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from vigie.core.limits import LimitExceeded, UploadLimits, check, check_json, current, read_line
+from vigie.common.limits import LimitExceeded, UploadLimits, check, check_json, current, read_line
 from vigie.identity import (
     Invalid,
     PartialDate,
@@ -71,7 +71,7 @@ class Importer:
 
     ``progress(rows_read, total)`` is called after each chunk; ``total`` is an estimate (line count) or None.
     ``today`` bounds birth dates (the caller's clock; defaults to the system date). ``limits`` bound the work
-    (``vigie.core.limits``; defaults to the settings): a file over one is refused with :class:`ImportError_`,
+    (``vigie.common.limits``; defaults to the settings): a file over one is refused with :class:`ImportError_`,
     on creation when the limit can be seen without reading the rows, else while they are read.
     """
 

@@ -13,11 +13,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO
 
-from vigie.core.limits import LimitExceeded, UploadLimits, check, check_xlsx, read_line
+from vigie.common.limits import LimitExceeded, UploadLimits, check, check_xlsx, read_line
 
 from .base import ImportError_
 
-# The limits are in vigie.core.limits (``VIGIE_UPLOAD_LIMITS``); these are their defaults, for reference.
+# The limits are in vigie.common.limits (``VIGIE_UPLOAD_LIMITS``); these are their defaults, for reference.
 MAX_BYTES = UploadLimits.file_bytes
 MAX_FHIR_JSON_BYTES = UploadLimits.json_bytes  # a JSON Bundle is parsed whole; larger lists come as NDJSON or CSV
 MAX_CELL = 1000  # characters; a longer cell is refused (hostile or broken export)

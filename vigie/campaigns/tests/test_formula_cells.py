@@ -1,4 +1,4 @@
-"""Every CSV and XLSX Vigie writes goes through ``vigie.core.spreadsheets``: hostile values fed through each
+"""Every CSV and XLSX Vigie writes goes through ``vigie.common.spreadsheets``: hostile values fed through each
 export come out neutralised (a leading apostrophe), never as a cell starting with ``= + - @``, tab or CR.
 
 The exports: the breach register (CSV, XLSX), the record of processing (XLSX), a campaign's ledger and its
@@ -29,7 +29,7 @@ from vigie.campaigns.models import LetterBatch
 from vigie.compliance import documents as compliance_documents
 from vigie.compliance.models import ProcessingActivity
 from vigie.compliance.services import record_snapshot
-from vigie.core.spreadsheets import FORMULA_TRIGGERS
+from vigie.common.spreadsheets import FORMULA_TRIGGERS
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from vigie.campaigns.importing import Importer, ImportError_
-from vigie.core.limits import LimitExceeded, UploadLimits, check_json, check_xlsx
+from vigie.common.limits import LimitExceeded, UploadLimits, check_json, check_xlsx
 
 from .hostile.corpus import BY_NAME, CORPUS
 

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from vigie.core.limits import LimitExceeded, UploadLimits, check_xlsx, parse_setting, read_line, with_overrides
+from vigie.common.limits import LimitExceeded, UploadLimits, check_xlsx, parse_setting, read_line, with_overrides
 
 
 def test_the_setting_overrides_the_named_limits_and_refuses_unknown_names() -> None:
