@@ -60,11 +60,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/vigie makemigrations --check --dry-run -v 0
 
+# The whole suite, one process per core (pytest-xdist); each process has its own test database.
 test: install lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 clean:
 	rm -rf $(VENV) var

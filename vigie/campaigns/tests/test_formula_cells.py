@@ -26,10 +26,10 @@ from vigie.breaches.tests.test_register import add_breach
 from vigie.campaigns import exports, letters, services
 from vigie.campaigns.importing import ImportReport, RowError
 from vigie.campaigns.models import LetterBatch
+from vigie.common.spreadsheets import FORMULA_TRIGGERS
 from vigie.compliance import documents as compliance_documents
 from vigie.compliance.models import ProcessingActivity
 from vigie.compliance.services import record_snapshot
-from vigie.common.spreadsheets import FORMULA_TRIGGERS
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
     python -m vigie.campaigns.tests.hostile.probe READER PATH
 
-The peak is the resident set's high-water mark of the whole process (``ru_maxrss``): Python, Django, the
+The peak is the resident set's high-water mark of the whole process (``VmHWM``): Python, Django, the
 readers and calamine's Rust allocations, which ``tracemalloc`` would not see.
 """
 
@@ -45,6 +45,20 @@ def read(reader: str, path: Path) -> dict[str, object]:
     raise SystemExit(f"unknown reader {reader}")
 
 
+def peak_mb() -> float:
+    """The high-water mark of this process's resident memory, in MB.
+
+    ``VmHWM`` belongs to the address space that ``exec`` made for this interpreter; ``ru_maxrss`` would not do:
+    Linux keeps it across ``exec``, so a probe started by a large test process would inherit that process's peak.
+    """
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(kilobytes) / 1024
+
+
 def main() -> None:
     reader, path = sys.argv[1], Path(sys.argv[2])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
@@ -52,12 +66,12 @@ def main() -> None:
     import django
 
     django.setup()
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = peak_mb()
     started = time.perf_counter()
     result = read(reader, path)
     result["seconds"] = round(time.perf_counter() - started, 2)
     result["baseline_mb"] = round(baseline, 1)
-    result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["peak_mb"] = round(peak_mb(), 1)
     print(json.dumps(result, ensure_ascii=False))
 
 
