@@ -449,3 +449,9 @@ class CloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was settled; the breach stays in the register."),
     )
+    justification = forms.CharField(
+        label=_("Why close it with obligations still open"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when a required obligation is not done: the journal keeps this justification."),
+    )
