@@ -189,10 +189,8 @@ def _workbook_rows(source: Source) -> tuple[Iterator[tuple[int, list[object]]], 
                 break
         else:
             raise ImportError_("Le classeur ne contient aucune feuille remplie.")
-    except CalamineError as error:
-        raise ImportError_(
-            f"Classeur XLSX illisible ({type(error).__name__}) : enregistrez-le à nouveau ou en CSV."
-        ) from None
+    except CalamineError:
+        raise ImportError_("Classeur XLSX illisible : enregistrez-le à nouveau ou en CSV.") from None
     except (OSError, ValueError) as error:
         raise ImportError_(f"Classeur XLSX illisible : {error}.") from None
 
