@@ -58,7 +58,7 @@ def test_an_overdue_notification_is_shown_overdue_on_the_breach_the_dashboard_an
     assert 'class="lead headline overdue"' in detail
     assert "En retard :" in detail and "notifier la CNIL immédiatement" in detail
     assert 'class="badge overdue"' in detail
-    dashboard = owner_client.get(reverse("accounts:dashboard", args=[org.pk])).content.decode()
+    dashboard = owner_client.get(reverse("core:dashboard", args=[org.pk])).content.decode()
     assert 'class="badge overdue"' in dashboard
     register = owner_client.get(reverse("breaches:register", args=[org.pk])).content.decode()
     assert 'class="badge overdue"' in register

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +33,7 @@ from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
 from vigie.breaches.models import Breach, TimelineEvent
 from vigie.compliance.services import fill_record_from_kind
+from vigie.core.management.commands.serve import local_url
 from vigie.documents.services import save_incident_details
 
 EMAIL = "demo@vigie.test"
@@ -417,6 +419,13 @@ class Command(BaseCommand):
         parser.add_argument("--code", action="store_true", help="Afficher le code à usage unique actuel du compte.")
 
     def handle(self, *, code: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo owner's password and second-factor secret are in this file, public: in production they
+            # would be a way in for anyone who reads the source.
+            raise CommandError(
+                "« vigie demo » refuse de s'exécuter avec VIGIE_ENV=production : le compte de démonstration a un "
+                "mot de passe et un second facteur publics. Créez les comptes avec « vigie org create »."
+            )
         if code:
             device = TOTPDevice.objects.filter(user__email=EMAIL, confirmed=True).first()
             if device is None:
@@ -496,7 +505,7 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     "",
-                    "Adresse : http://127.0.0.1:8000/",
+                    f"Adresse : {local_url(settings.SERVE_HOST, settings.SERVE_PORT)}",
                     f"Courriel : {EMAIL}",
                     f"Mot de passe : {PASSWORD}",
                     "Second facteur :",

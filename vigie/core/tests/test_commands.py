@@ -22,15 +22,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from vigie.accounts.models import Membership, Organisation, User
-from vigie.breaches.management.commands import demo, serve
 from vigie.breaches.models import Breach, ObligationState, TimelineEvent
+from vigie.breaches.tests.test_register import add_breach, paris
 from vigie.compliance import documents
 from vigie.compliance.services import profile_for
 from vigie.compliance.tests.test_record import pdf_text
 from vigie.conftest import sign_in
+from vigie.core.management.commands import demo, serve
 from vigie.core.tasks import ping
-
-from .test_register import add_breach, paris
 
 
 def run(*args: str) -> str:
@@ -93,6 +92,15 @@ def counts() -> tuple[int, ...]:
     )
 
 
+def test_demo_refuses_to_run_in_production(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="VIGIE_ENV=production"):
+        run("demo")
+    with pytest.raises(CommandError, match="VIGIE_ENV=production"):
+        run("demo", "--code")
+    assert not User.objects.filter(email=demo.EMAIL).exists()
+
+
 def test_demo_is_idempotent(db: None) -> None:
     first = run("demo")
     after_first = counts()
@@ -142,6 +150,11 @@ def test_demo_poster_shows_the_practices_purposes_legal_bases_and_retention_peri
     assert lab.processing_activities.filter(template_key="dossier-biologie").exists()
     run("demo")  # a second run adds no activity twice
     assert gp.processing_activities.count() == len(gp.processing_activities.values("template_key").distinct())
+
+
+@override_settings(SERVE_HOST="0.0.0.0", SERVE_PORT=9123)  # noqa: S104 - what `VIGIE_HOST=0.0.0.0 PORT=9123` sets
+def test_demo_prints_the_address_serve_listens_on(db: None) -> None:
+    assert "Adresse : http://127.0.0.1:9123/" in run("demo")
 
 
 def test_demo_code_prints_the_current_second_factor_code(db: None) -> None:
@@ -223,6 +236,19 @@ def test_serve_runs_a_worker_beside_the_server_and_stops_it(monkeypatch: pytest.
     assert "Vigie est prêt : http://127.0.0.1:8123/" in out
     assert calls == [("runserver", "127.0.0.1:8123", False)]
     assert worker.terminated
+
+
+@override_settings(SERVE_PORT=9124)
+def test_serve_listens_on_the_port_of_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    addresses: list[str] = []
+
+    def runserver(name: str, addrport: str, **options: Any) -> None:
+        addresses.append(addrport)
+
+    monkeypatch.setattr(serve, "call_command", runserver)
+    out = run("serve", "--no-worker")
+    assert addresses == ["127.0.0.1:9124"]
+    assert "http://127.0.0.1:9124/" in out
 
 
 def test_serve_starts_the_worker_with_the_vigie_command(monkeypatch: pytest.MonkeyPatch) -> None:

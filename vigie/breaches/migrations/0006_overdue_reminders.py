@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('breaches', '0004_details_recorded_event'),
+        ('breaches', '0005_campaign_paused_event'),
     ]
 
     operations = [
