@@ -23,6 +23,15 @@ _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the rate limits count in it (per IP, per token)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(email: str | None = None, *, password: str = PASSWORD, with_device: bool = True, **extra: Any) -> User:

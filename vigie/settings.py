@@ -372,6 +372,9 @@ VIGIE_AUDIT_CHECKPOINT_SECONDS = float(env("VIGIE_AUDIT_CHECKPOINT_SECONDS", "36
 # --- API and webhooks (vigie/api) ----------------------------------------------------------------------------
 # Requests per minute and per token; counted in Django's cache (per process with the default local-memory cache).
 VIGIE_API_RATE = int(env("VIGIE_API_RATE", "300"))
+# Public notice pages (the poster's QR code) one IP address may open per minute; 0 = no limit. A patient opens
+# one; a script trying tokens is slowed down (the 128-bit token already makes guessing hopeless).
+VIGIE_NOTICE_RATE = int(env("VIGIE_NOTICE_RATE", "30"))
 # Webhooks: addresses that are not public are refused (SSRF) unless their network is listed here, e.g.
 # "10.0.0.0/8" for an intranet SIEM; plain http only where allowed (never by default in production).
 VIGIE_WEBHOOK_ALLOWED_NETWORKS = env_list("VIGIE_WEBHOOK_ALLOWED_NETWORKS")

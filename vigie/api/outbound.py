@@ -159,6 +159,6 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float | Non
         excerpt = response.read(EXCERPT).decode("utf-8", errors="replace")
         return Answer(response.status, excerpt, int((time.monotonic() - started) * 1000))
     except http.client.HTTPException as error:
-        raise OSError(f"{type(error).__name__}: {error}") from None
+        raise OSError(f"invalid HTTP answer: {error}" if str(error) else "invalid HTTP answer") from None
     finally:
         connection.close()

@@ -262,7 +262,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> WebhookDelivery
         except outbound.Refused as refused:
             error, permanent = str(refused), True  # a refused address does not become allowed by waiting
         except (OSError, ValueError) as failure:
-            error = f"{type(failure).__name__}: {failure}"
+            error = f"connection failed: {failure}" if str(failure) else "connection failed"
         else:
             status_code, excerpt, duration = answer.status, answer.excerpt, answer.duration_ms
     ok = status_code is not None and 200 <= status_code < 300

@@ -167,17 +167,12 @@ class AwarenessForm(StepForm):
         required=False,
         help_text=_("Your software vendor, host or other processor must alert you without undue delay."),
     )
-    occurred_at = MomentField(
-        label=_("When did the breach itself start?"),
-        required=False,
-        help_text=_("Leave empty if you do not know yet."),
-    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        aware, occurred = data.get("became_aware_at"), data.get("occurred_at")
+        aware, occurred = data.get("became_aware_at"), self.breach.occurred_at
         if aware and occurred and occurred > aware:
-            self.add_error("occurred_at", _("The breach cannot have started after you became aware of it."))
+            self.add_error("became_aware_at", _("The breach cannot have started after you became aware of it."))
         return data
 
 
@@ -204,6 +199,12 @@ class EventForm(StepForm):
         label=_("Is the breach established or only suspected?"),
         help_text=_("A suspected breach is assessed as if established: in doubt, the CNIL advises notifying."),
     )
+    # Asked here, the first step after « Declare » (which answers the awareness step): the CNIL form wants it.
+    occurred_at = MomentField(
+        label=_("When did the breach itself start?"),
+        required=False,
+        help_text=_("Leave empty if you do not know yet."),
+    )
     ongoing = TriStateField(label=_("Is the breach still going on?"))
     ended_at = MomentField(label=_("When did it end?"), required=False, help_text=_("Leave empty if unknown."))
     acting_as = forms.ChoiceField(
@@ -218,8 +219,10 @@ class EventForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        ended = data.get("ended_at")
-        if ended and self.breach.occurred_at and ended < self.breach.occurred_at:
+        occurred, ended = data.get("occurred_at"), data.get("ended_at")
+        if occurred and occurred > self.breach.became_aware_at:
+            self.add_error("occurred_at", _("The breach cannot have started after you became aware of it."))
+        if ended and occurred and ended < occurred:
             self.add_error("ended_at", _("The breach cannot have ended before it started."))
         if ended and data.get("ongoing") is True:
             self.add_error("ongoing", _("You gave an end date: the breach is no longer going on."))
@@ -470,4 +473,10 @@ class CloseForm(forms.Form):
         max_length=QUOTED_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was settled; the breach stays in the register."),
+    )
+    justification = forms.CharField(
+        label=_("Why close it with obligations still open"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Only when a required obligation is not done: the journal keeps this justification."),
     )

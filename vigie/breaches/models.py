@@ -453,6 +453,21 @@ class ReminderSent(models.Model):
         return f"{self.breach_id} {self.obligation} T-{self.hours_before} h"
 
 
+class OverdueReminderSent(models.Model):
+    """One e-mail about a breach's overdue obligations; the unique key sends at most one per breach and day."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="overdue_reminders")
+    day = models.DateField()
+    obligations = models.JSONField(default=list)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["breach", "day"], name="one_overdue_reminder_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.breach_id} overdue {self.day}"
+
+
 class EventKind(models.TextChoices):
     DECLARED = "declared", _("Breach declared")
     FACTS_CHANGED = "facts_changed", _("Facts changed")

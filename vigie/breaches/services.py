@@ -11,9 +11,10 @@ Other apps (demo data, register, documents) call these verbs; their signatures a
 - ``mark_obligation_done(breach, obligation_id, *, by, done_at, reference="", note="", delay_reasons="")``
 - ``reopen_obligation(breach, obligation_id, *, by, reason="")``
 - ``add_note(breach, *, by, text) -> TimelineEvent``
-- ``close_breach(breach, *, by, note="")`` and ``reopen_breach(breach, *, by, note="")``
+- ``close_breach(breach, *, by, note="", justification="")`` and ``reopen_breach(breach, *, by, note="")``
 - ``record_document_generated(breach, *, by, kind, title, data=None) -> TimelineEvent``
 - ``send_due_reminders(*, now=None, breach_id=None) -> int``
+- ``send_overdue_reminders(*, now=None, breach_id=None) -> int``
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from .models import (
     EventKind,
     ObligationRow,
     ObligationState,
+    OverdueReminderSent,
     ReminderSent,
     Status,
     TimelineEvent,
@@ -325,13 +327,22 @@ def _gist_data(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def decision_summary(breach: Breach) -> str:
-    """One plain French sentence: what must be done, by when (the decision as it stands)."""
+def decision_summary(breach: Breach, *, now: datetime | None = None) -> str:
+    """One plain sentence: what must be done, by when (the decision as it stands); overdue said first."""
+    now = now or timezone.now()
     rows = {row.id: row for row in breach.obligation_rows()}
     cnil, persons = rows.get("notify_cnil"), rows.get("inform_persons")
     parts = []
+    overdue = [row for row in rows.values() if row.overdue(now) and row.due is not None]
+    if overdue:
+        titles = "; ".join(f"{row.title} ({moment(row.due)})" for row in overdue if row.due is not None)
+        prefix = _("Overdue: %(titles)s.") % {"titles": titles}
+    else:
+        prefix = ""
     if cnil and cnil.applies and not cnil.done:
-        if cnil.due:
+        if cnil.due and cnil.overdue(now):
+            parts.append(_("notify the CNIL at once, with the reasons for the delay"))
+        elif cnil.due:
             parts.append(_("notify the CNIL before %(moment)s") % {"moment": moment(cnil.due)})
         else:
             parts.append(_("notify the CNIL without delay"))
@@ -347,7 +358,9 @@ def decision_summary(breach: Breach) -> str:
         parts.insert(0, _("alert the controller without delay"))
     if parts:
         joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + _(" and ") + parts[-1]
-        return _("You must %(things)s.") % {"things": joined}
+        return " ".join(filter(None, [prefix, _("You must %(things)s.") % {"things": joined}]))
+    if prefix:
+        return prefix
     if (cnil and cnil.done) or (persons and persons.done):
         return _("The notifications decided have been made; keep the register up to date.")
     return _("No notification is needed: record the breach and the reasoning in the register.")
@@ -520,16 +533,55 @@ def add_note(breach: Breach, *, by: User, text: str) -> TimelineEvent:
         return _event(breach, EventKind.NOTE, text, by=by)
 
 
-def close_breach(breach: Breach, *, by: User, note: str = "") -> Breach:
-    """Close the breach: nothing left to do. It stays in the register; reminders stop."""
+# Entering the breach in the register (art. 33(5)) is what Vigie's register does for every breach, closed or not.
+_KEPT_BY_VIGIE = {"register"}
+
+
+def open_required(breach: Breach) -> list[ObligationRow]:
+    """The obligations that the decision as it stands requires and that are not done yet."""
+    return [
+        row
+        for row in breach.obligation_rows()
+        if row.status == "required" and not row.done and row.id not in _KEPT_BY_VIGIE
+    ]
+
+
+def close_breach(breach: Breach, *, by: User, note: str = "", justification: str = "") -> Breach:
+    """Close the breach: nothing left to do. It stays in the register; reminders stop.
+
+    A breach whose required obligations are not all done (the CNIL to notify, the persons to inform) is not
+    closed silently: closing it anyway needs a written justification, which the journal keeps with the list of
+    what was left undone.
+    """
     caller = breach
+    justification = justification.strip()
     with transaction.atomic():
         breach = Breach.objects.select_for_update().get(pk=breach.pk)
         if not breach.is_closed:
+            left = open_required(breach)
+            if left and len(justification) < MIN_JUSTIFICATION:
+                raise ValidationError(
+                    {
+                        "justification": _(
+                            "Still to do: %(titles)s. Do it first, or write why the breach is closed anyway "
+                            "(at least %(n)d characters)."
+                        )
+                        % {"titles": "; ".join(row.title for row in left), "n": MIN_JUSTIFICATION}
+                    }
+                )
             breach.status, breach.closed_at = Status.CLOSED, timezone.now()
             breach.save(update_fields=["status", "closed_at", "updated_at"])
+            data: dict[str, Any] = {}
             with _french():
-                _event(breach, EventKind.CLOSED, note.strip() or _("Breach closed."), by=by)
+                summary = note.strip() or _("Breach closed.")
+                if left:
+                    titles = "; ".join(obligation_title(row.id) for row in left)
+                    summary += " " + _("Closed with obligations still open (%(titles)s). Justification: %(why)s") % {
+                        "titles": titles,
+                        "why": justification,
+                    }
+                    data = {"open_obligations": [row.id for row in left], "justification": justification}
+                _event(breach, EventKind.CLOSED, summary, by=by, data=data)
             record("breach.closed", actor=by, organisation=breach.organisation, obj=breach)
     caller.refresh_from_db()
     return caller
@@ -597,11 +649,12 @@ def schedule_reminders(breach: Breach, *, now: datetime | None = None) -> int:
     was done, or whose deadline moved, in the meantime sends nothing. Call inside the write's transaction: the
     database backend enqueues in it, so a rolled-back change schedules nothing.
     """
-    from .tasks import send_breach_reminders
+    from .tasks import ensure_overdue_clock, send_breach_reminders
 
     now = now or timezone.now()
     if breach.is_closed:
         return 0
+    ensure_overdue_clock()  # once the deadline passes, the daily overdue reminders take over
     moments = sorted(
         {
             max(row.due - timedelta(hours=hours), now)
@@ -710,4 +763,57 @@ def _send_reminder(breach: Breach, due: list[tuple[ObligationRow, int]], recipie
             % {"who": ", ".join(recipients), "what": " ; ".join(f"{i['title']} ({i['due']})" for i in items)},
             by=None,
             data={"obligations": [row.id for row, _hours in due], "hours_before": context["hours"]},
+        )
+
+
+# An overdue obligation is reminded of once a day, until it is done or the breach closed. The clock that looks
+# for them runs every hour (``tasks.overdue_clock``), so the first message goes within the hour of the deadline.
+OVERDUE_CHECK = timedelta(hours=1)
+
+
+def send_overdue_reminders(*, now: datetime | None = None, breach_id: int | None = None) -> int:
+    """E-mail the DPO and the owners about each open breach with an overdue obligation; return how many were sent.
+
+    Idempotent per day: one message per breach and local day (``OverdueReminderSent``'s unique key), listing
+    every obligation overdue at that moment. Runs any number of times, from any number of workers.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    breaches = Breach.objects.open().assessed().select_related("organisation").exclude(overdue_reminders__day=today)
+    if breach_id is not None:
+        breaches = breaches.filter(pk=breach_id)
+    sent = 0
+    for breach in breaches:
+        rows = [row for row in breach.obligation_rows() if row.overdue(now)]
+        recipients = _recipients(breach.organisation)
+        if not rows or not recipients:
+            continue
+        try:
+            with transaction.atomic():
+                OverdueReminderSent.objects.create(breach=breach, day=today, obligations=[row.id for row in rows])
+                _send_overdue(breach, rows, recipients, now)
+        except IntegrityError:
+            continue  # another worker sent today's
+        sent += 1
+    return sent
+
+
+def _send_overdue(breach: Breach, rows: list[ObligationRow], recipients: list[str], now: datetime) -> None:
+    url = settings.SITE_URL + reverse("breaches:detail", args=[breach.organisation_id, breach.pk])
+    with _french():
+        items = [
+            {"title": obligation_title(row.id), "due": moment(row.due), "late": remaining_roughly(now, row.due)}
+            for row in rows
+            if row.due is not None
+        ]
+        subject = _("[Vigie] Breach %(reference)s: overdue, still not done") % {"reference": breach.reference}
+        body = render_to_string("breaches/email/overdue.txt", {"breach": breach, "items": items, "url": url})
+        send_mail(subject, body, None, recipients)
+        _event(
+            breach,
+            EventKind.REMINDER_SENT,
+            _("Overdue reminder sent to %(who)s: %(what)s.")
+            % {"who": ", ".join(recipients), "what": " ; ".join(f"{i['title']} ({i['due']})" for i in items)},
+            by=None,
+            data={"obligations": [row.id for row in rows], "overdue": True},
         )

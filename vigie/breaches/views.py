@@ -68,16 +68,18 @@ def _template(request: HttpRequest, template: str, partials: set[str]) -> str:
 
 def _detail_context(breach: Breach, tab: str = "decision", **extra: Any) -> dict[str, Any]:
     rows = breach.obligation_rows()
+    now = timezone.now()
     context: dict[str, Any] = {
         "breach": breach,
         "tab": tab,
         "tabs": [(slug, name) for slug, name in TABS.items()],
-        "now": timezone.now(),
+        "now": now,
+        "overdue": [row for row in rows if row.overdue(now)],
         "assessment": breach.assessment_shown(),
         "rows": rows,
         "open_rows": [row for row in rows if row.applies],
         "other_rows": [row for row in rows if not row.applies],
-        "headline": services.decision_summary(breach) if breach.assessment else "",
+        "headline": services.decision_summary(breach, now=now) if breach.assessment else "",
         "missing": [breach._meta.get_field(name).verbose_name for name in breach.missing_facts()],
         "resume": intake.resume_step(breach),
         "intake_finished": intake.is_finished(breach),
@@ -269,9 +271,14 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     breach = _breach(request, pk)
     form = CloseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        if breach.is_closed:
-            services.reopen_breach(breach, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+        try:
+            if breach.is_closed:
+                services.reopen_breach(breach, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+            else:
+                services.close_breach(breach, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            services.close_breach(breach, by=request.user, note=form.cleaned_data["note"])  # type: ignore[arg-type]
-        return _after_post(request, _url("detail", breach))
-    return render(request, _template(request, "breaches/close.html", {"close"}), {"breach": breach, "form": form})
+            return _after_post(request, _url("detail", breach))
+    context = {"breach": breach, "form": form, "left": [] if breach.is_closed else services.open_required(breach)}
+    return render(request, _template(request, "breaches/close.html", {"close"}), context)

@@ -473,12 +473,27 @@ def classify(error: BaseException) -> Outcome:
             return _server_failure(response)  # e.g. "554 5.7.1 rejected as spam": the same for every person
         return Outcome(False, temporary=not 500 <= code < 600, response=response)
     if isinstance(error, (OSError, ssl.SSLError, smtplib.SMTPException)):  # refused, unreachable, TLS, no AUTH
-        return _server_failure(f"{type(error).__name__} : {error}")
+        return _server_failure(_said(_network_trouble(error), error))
     # Other backends (HTTP APIs): Anymail says when a recipient is refused for good; anything else is retried.
-    name = type(error).__name__
-    if name in {"AnymailRecipientsRefused", "AnymailInvalidAddress"}:
-        return Outcome(False, temporary=False, response=f"{name} : {error}"[:500])
-    return Outcome(False, temporary=True, response=f"{name} : {error}"[:500], reconnect=True)
+    if type(error).__name__ in {"AnymailRecipientsRefused", "AnymailInvalidAddress"}:
+        return Outcome(False, temporary=False, response=_said("adresse refusée par le prestataire d'envoi", error))
+    return Outcome(False, temporary=True, response=_said("échec chez le prestataire d'envoi", error), reconnect=True)
+
+
+def _network_trouble(error: BaseException) -> str:
+    # Said in words: an exception's class name means nothing to the person reading the ledger.
+    if isinstance(error, TimeoutError):
+        return "le serveur de messagerie ne répond pas (délai dépassé)"
+    if isinstance(error, ssl.SSLError):
+        return "échec de la connexion chiffrée (TLS)"
+    if isinstance(error, smtplib.SMTPException):
+        return "erreur du protocole SMTP"
+    return "erreur réseau"
+
+
+def _said(what: str, error: BaseException) -> str:
+    detail = str(error).strip()
+    return (f"{what} : {detail}" if detail else what)[:500]
 
 
 class Sender:
@@ -570,7 +585,7 @@ class Sender:
         status = getattr(message, "anymail_status", None)  # Anymail: the provider's id and status
         if status is not None:
             return f"{getattr(status, 'status', '')} {getattr(status, 'message_id', '')}".strip()[:500]
-        return f"accepté ({connection.__class__.__name__})"
+        return "accepté (sans réponse du serveur à citer)"
 
     def close(self) -> None:
         if self.connection is not None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.breaches.choices import DataCategory, PersonCategory
 
-from . import questionnaire
+from . import hds, questionnaire
 from .hds import ACTIVITIES, CLAUSES
 from .models import Action, ProcessingActivity, Processor
 from .record_templates import TEMPLATES
@@ -166,6 +166,14 @@ class ProcessorForm(forms.ModelForm):
 
 class HdsImportForm(forms.Form):
     file = forms.FileField(label=_("File exported from the ANS list (CSV or XLSX)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > hds.MAX_BYTES:  # refused before it is read into memory
+            raise forms.ValidationError(
+                _("The file is too large for the ANS list (%(limit)s MB at most).") % {"limit": hds.MAX_BYTES // 2**20}
+            )
+        return upload
 
 
 class HdsSearchForm(forms.Form):

@@ -105,6 +105,10 @@ class HdsFileError(ValueError):
     """The file cannot be imported; the message says why, for the person who chose it."""
 
 
+# The ANS list is a few hundred certificates (well under 1 MB); anything far larger is not that list.
+MAX_BYTES = 20 * 1024 * 1024
+
+
 def normalise(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: « Date d'expiration » → ``date d expiration``."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -249,6 +253,10 @@ class ParsedHost:
 
 def parse_hosts(content: bytes, filename: str) -> list[ParsedHost]:
     """The certificates listed in the file, or :class:`HdsFileError` with a message naming what is wrong."""
+    if len(content) > MAX_BYTES:
+        raise HdsFileError(
+            _("The file is too large for the ANS list (%(limit)s MB at most).") % {"limit": MAX_BYTES // 2**20}
+        )
     rows = read_table(content, filename)
     # The header is the first row that names the company column (an export may start with a title line).
     header_index = next(

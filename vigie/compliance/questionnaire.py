@@ -501,3 +501,8 @@ def needing_action(answers: Mapping[str, str]) -> list[Question]:
     """The questions whose answer calls for an action, the heaviest first."""
     found = [question for question in QUESTIONS if answers.get(question.id, "unknown") in NEEDS_ACTION]
     return sorted(found, key=lambda question: -question.weight)
+
+
+def unanswered(answers: dict[str, str]) -> list[Question]:
+    """The questions without an answer (they count as "don't know" once the assessment is finished)."""
+    return [question for question in QUESTIONS if not answers.get(question.id)]

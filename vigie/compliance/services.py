@@ -19,7 +19,7 @@ from vigie.breaches.choices import DataCategory
 
 from . import questionnaire
 from .models import Action, Assessment, ComplianceProfile, ProcessingActivity, Processor, RecordVersion
-from .record_templates import BY_KEY, ActivityTemplate
+from .record_templates import BY_KEY, ActivityTemplate, RecordTemplate, template_for_kind
 
 RECORD_FIELDS = (
     "name",
@@ -100,6 +100,23 @@ def apply_template(org: Organisation, key: str, *, by: User | None) -> list[Proc
     if added:
         _new_version(org, by=by, note=f"Modèle « {template.label} » : {len(added)} activité(s) ajoutée(s)")
     return added
+
+
+def template_offer(org: Organisation) -> RecordTemplate | None:
+    """The template to offer an organisation whose record was never started (no activity, no version yet).
+
+    Once the record has a version, applied from a template or written by hand, the offer is not made again:
+    an organisation that emptied its record on purpose is not nagged (the dashboard still says it is empty).
+    """
+    if ProcessingActivity.objects.for_org(org).exists() or RecordVersion.objects.for_org(org).exists():
+        return None
+    return template_for_kind(org.kind)
+
+
+def fill_record_from_kind(org: Organisation, *, by: User | None) -> list[ProcessingActivity]:
+    """Start an organisation's record from its kind's template, if the record was never started."""
+    offer = template_offer(org)
+    return apply_template(org, offer.key, by=by) if offer else []
 
 
 @transaction.atomic

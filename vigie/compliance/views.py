@@ -94,6 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "assessment": assessment,
         "domains": [(d, assessment.scores.get(d.id)) for d in DOMAINS] if assessment else [],
         "radar": radar_for([assessment], title=str(org), summary=scores_summary(assessment)) if assessment else None,
+        "offer": services.template_offer(org),
     }
     return render(request, template(request, "compliance/dashboard.html", {"items"}), context)
 

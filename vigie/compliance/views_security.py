@@ -54,12 +54,17 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(url(request, "assessment_result", current.pk))
     form = AssessmentForm(posted(request), initial_answers=current.answers)
     saved = False
+    missing: list[questionnaire.Question] = []
     if request.method == "POST" and form.is_valid():
-        complete = "finish" in request.POST
+        complete = "finish" in request.POST or "finish_anyway" in request.POST
+        if complete and "finish_anyway" not in request.POST:
+            # Finishing with questions left blank scores them "don't know": only once told which ones.
+            missing = questionnaire.unanswered({**current.answers, **form.answers()})
+            complete = not missing
         services.save_answers(current, form.answers(), complete=complete)
         if complete:
             return after_post(request, url(request, "assessment_result", current.pk))
-        saved = True
+        saved = not missing
         form = AssessmentForm(initial_answers=current.answers)
     groups = [
         (domain, [(question, form[question.id]) for question in questionnaire.questions_of(domain.id)])
@@ -70,6 +75,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "groups": groups,
         "saved": saved,
+        "missing": missing,
         "answered": len(current.answers),
         "total": len(questionnaire.QUESTIONS),
     }

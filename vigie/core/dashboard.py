@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Organisation
@@ -16,6 +17,11 @@ class OpenBreach:
     breach: Breach
     deadline: datetime | None
     due: str  # what is due at the deadline, in French
+
+    @property
+    def overdue(self) -> bool:
+        """The deadline has passed and what was due is still not done."""
+        return self.deadline is not None and self.deadline < timezone.now()
 
 
 def next_deadline(breach: Breach) -> tuple[datetime, str] | None:

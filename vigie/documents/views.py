@@ -6,6 +6,7 @@ htmx asks for named partials of the same templates; every page also works as pla
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -250,15 +251,43 @@ def cnil_assistant(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The CNIL notification is recorded as done."))
                 return _after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]))  # type: ignore[attr-defined]
+    sections = cnil.sections(view, complementary=bool(row and row.done))
     context = {
         "breach": breach,
-        "sections": cnil.sections(view, complementary=bool(row and row.done)),
+        "sections": sections,
+        "form_moments": _form_moments(view, sections),
+        "teleservice_url": cnil.TELESERVICE_URL,
         "form": form,
         "row": row,
         "late": bool(row and not row.done and row.due and timezone.now() > row.due),
     }
     template = "documents/cnil_assistant.html#receipt" if request.htmx else "documents/cnil_assistant.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+# The CNIL form's date and time boxes, by the assistant's field ids: the moment that each one holds.
+_MOMENT_FIELDS = {
+    "start": "occurred_at",
+    "detection": "detected_at",
+    "awareness": "aware_at",
+    "processor_informed": "processor_informed_at",
+    "end": "ended_at",
+}
+
+
+def _form_moments(view: View, sections: list[Any]) -> dict[str, dict[str, str]]:
+    """For each date field of the assistant, the date and the time as the téléservice's boxes want them
+    (jj/mm/aaaa and hh:mm, Paris time), to copy one by one."""
+    moments = {}
+    for section in sections:
+        for block in section.blocks:
+            name = _MOMENT_FIELDS.get(block.id)
+            when = getattr(view, name, None) if name else None
+            if isinstance(when, datetime):
+                local = timezone.localtime(when)
+                block.form_date, block.form_time = f"{local:%d/%m/%Y}", f"{local:%H:%M}"
+                moments[block.id] = {"date": block.form_date, "time": block.form_time}
+    return moments
 
 
 @org_view(Role.READONLY)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.breaches.choices import DataCategory
 from vigie.campaigns.forms import MappingForm
+from vigie.campaigns.importing import MAX_BYTES
 from vigie.campaigns.models import Campaign
 
 __all__ = ["CategoriesForm", "MappingForm", "NewMatchingForm", "VerdictForm"]
@@ -38,6 +39,22 @@ class NewMatchingForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = campaigns
         field.label_from_instance = lambda campaign: f"{campaign} · {campaign.source_name} ({campaign.persons_count})"
+
+    def _not_too_large(self, name: str) -> Any:
+        upload = self.cleaned_data.get(name)
+        limit = MAX_BYTES
+        if upload is not None and upload.size > limit:  # refused before it is read into memory
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB; at most %(limit)s MB).")
+                % {"size": round(upload.size / 1e6, 1), "limit": round(limit / 1e6)}
+            )
+        return upload
+
+    def clean_leak(self) -> Any:
+        return self._not_too_large("leak")
+
+    def clean_patients(self) -> Any:
+        return self._not_too_large("patients")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -20,6 +20,15 @@ from .language import LANGUAGES
 from .text import render
 
 INVALID = 2
+# What a JSON document is, in JSON's words (a message names no Python type).
+_JSON_NAMES: dict[type, str] = {
+    list: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+}
 
 # The help in each language (``--lang en --help`` gives it in English).
 HELP: dict[str, dict[str, str]] = {
@@ -159,7 +168,7 @@ def _load(source: str) -> Mapping[str, Any]:
     except ValueError as error:
         raise _Invalid([Problem(name, f"invalid JSON: {error}")]) from None
     if not isinstance(data, dict):
-        raise _Invalid([Problem("", f"expected a JSON object, got {type(data).__name__}")])
+        raise _Invalid([Problem("", f"expected a JSON object, got {_JSON_NAMES.get(type(data), 'another value')}")])
     return data
 
 

@@ -132,7 +132,10 @@ def test_overruling_notes_and_closing(api, assessed_breach) -> None:
                                               "justification": "Les données étaient chiffrées et la clé est intacte."})  # fmt: skip
     assert overruled.status_code == 200 and overruled.json()["decision"]["overridden"] is True
     assert api.post(f"{base}/notes/", {"text": "Appel de la CNIL"}).json()["summary"] == "Appel de la CNIL"
-    assert api.post(f"{base}/close/", {"note": "Tout est fait."}).json()["status"] == "closed"
+    refused = api.post(f"{base}/close/", {"note": "Tout est fait."})  # the CNIL notification is still due
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "justification"
+    closing = {"note": "Tout est fait.", "justification": "La CNIL a été notifiée par courrier, hors de Vigie."}
+    assert api.post(f"{base}/close/", closing).json()["status"] == "closed"
     assert api.post(f"{base}/reopen/", {}).json()["status"] == "assessed"
     kinds = list(assessed_breach.events.values_list("kind", flat=True))
     assert [k for k in kinds if k in ("overruled", "note", "closed", "reopened")] == [

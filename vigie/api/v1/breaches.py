@@ -277,7 +277,8 @@ def timeline(request: HttpRequest, breach_id: Id) -> list[dict[str, Any]]:
 )
 def close(request: HttpRequest, breach_id: Id, body: schemas.Closing) -> dict[str, Any]:
     require(request, Role.DPO)
-    services.close_breach(get_breach(request, breach_id), by=request.user, note=body.note)  # type: ignore[arg-type]
+    breach = get_breach(request, breach_id)
+    services.close_breach(breach, by=request.user, note=body.note, justification=body.justification)  # type: ignore[arg-type]
     return detail(get_breach(request, breach_id))
 
 

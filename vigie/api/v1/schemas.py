@@ -278,6 +278,13 @@ class Note(BaseModel):
 class Closing(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: Annotated[Text, Field(max_length=MAX_QUOTED)] = ""
+    justification: Annotated[
+        Text,
+        Field(
+            max_length=MAX_TEXT,
+            description="Why the breach is closed while a required obligation is not done (422 without it).",
+        ),
+    ] = ""
 
 
 class Prefill(BaseModel):

@@ -198,7 +198,9 @@ def test_obligations_block_is_a_partial_for_htmx_and_a_redirect_otherwise(
 def test_list_shows_open_and_closed_breaches(owner_client, org, owner, htmx_headers) -> None:
     open_breach = declare_ransomware(org, owner)
     closed = declare_ransomware(org, owner)
-    services.close_breach(closed, by=owner)
+    services.close_breach(
+        closed, by=owner, justification="Fausse alerte confirmée par le prestataire, aucune donnée touchée."
+    )
 
     for headers in ({}, htmx_headers):
         page = owner_client.get(reverse("breaches:list", args=[org.pk]), **headers).content.decode()

@@ -196,13 +196,26 @@ def test_invalid_answers_are_refused_in_french_and_nothing_typed_is_lost(
     assert list(Breach.objects.filter(pk=breach.pk).values()) == before
 
 
+def test_after_declaring_the_first_question_asks_when_the_breach_started(owner_client, org, owner) -> None:
+    aware = timezone.now() - timedelta(hours=5)
+    response = owner_client.post(
+        reverse("breaches:new", args=[org.pk]), {"title": "Vol", "became_aware_at": local(aware)}
+    )
+    breach = Breach.objects.get(title="Vol")
+    page = owner_client.get(response["Location"]).content.decode()
+    assert 'name="occurred_at"' in page and "Quand la violation elle-même a-t-elle commencé" in page
+    started = aware - timedelta(days=2)
+    owner_client.post(step_url(breach, "evenement"), {**ANSWERS["evenement"], "occurred_at": local(started)})
+    breach.refresh_from_db()
+    assert breach.occurred_at == started.replace(second=0, microsecond=0)
+
+
 def test_breach_cannot_have_started_after_awareness(owner_client, org, owner) -> None:
     aware = timezone.now() - timedelta(hours=5)
     breach = services.declare_breach(org, by=owner, title="Vol", became_aware_at=aware)
 
     response = owner_client.post(
-        step_url(breach, "prise-de-connaissance"),
-        {"became_aware_at": local(aware), "occurred_at": local(aware + timedelta(hours=1))},
+        step_url(breach, "evenement"), {**ANSWERS["evenement"], "occurred_at": local(aware + timedelta(hours=1))}
     )
 
     assert "La violation ne peut pas avoir commencé après votre prise de connaissance." in response.content.decode()
@@ -259,7 +272,7 @@ def test_the_intake_asks_the_facts_of_schema_v2_and_the_core_reads_them(owner_cl
     owner_client.post(
         step_url(breach, "prise-de-connaissance"),
         {"became_aware_at": local(breach.became_aware_at), "awareness_note": "", "incident_detected_at": local(detected),
-         "processor_informed_at": "", "occurred_at": ""},
+         "processor_informed_at": ""},
     )  # fmt: skip
     owner_client.post(step_url(breach, "evenement"), {**ANSWERS["evenement"], "certainty": "suspected"})
     owner_client.post(step_url(breach, "types"), ANSWERS["types"])

@@ -51,7 +51,9 @@ def test_no_reminder_once_the_obligation_is_done_or_the_breach_closed(org, owner
     done = declare_ransomware(org, owner, hours_ago=10)
     closed = declare_ransomware(org, owner, hours_ago=10)
     services.mark_obligation_done(done, "notify_cnil", by=owner, done_at=timezone.now())
-    services.close_breach(closed, by=owner)
+    services.close_breach(
+        closed, by=owner, justification="Fausse alerte confirmée par le prestataire, aucune donnée touchée."
+    )
 
     assert services.send_due_reminders(now=done.cnil_deadline - timedelta(hours=5)) == 0
     assert mail.outbox == []

@@ -30,7 +30,7 @@ def test_every_event_is_journalled_and_shown(owner_client, org, owner, htmx_head
     services.mark_obligation_done(breach, "notify_cnil", by=owner, done_at=timezone.now(), reference="CNIL-1")
     services.record_document_generated(breach, by=owner, kind="cnil-initial", title="Notification initiale CNIL")
     services.add_note(breach, by=owner, text="Appel du prestataire informatique.")
-    services.close_breach(breach, by=owner)
+    services.close_breach(breach, by=owner, justification=JUSTIFICATION)
     services.reopen_breach(breach, by=owner)
 
     kinds = set(breach.events.values_list("kind", flat=True))
@@ -116,10 +116,17 @@ def test_closing_and_reopening_through_the_page(owner_client, org, owner, htmx_h
     url = reverse("breaches:close", args=[org.pk, breach.pk])
     headers = htmx_headers if htmx else {}
 
-    assert owner_client.get(url, **headers).status_code == 200
-    owner_client.post(url, {"note": "Tout est réglé."}, **headers)
+    page = owner_client.get(url, **headers).content.decode()
+    assert "Notifier la violation à la CNIL" in page  # what is still to do, before closing
+    refused = owner_client.post(url, {"note": "Tout est réglé."}, **headers)
+    assert refused.status_code == 200 and "Notifier la violation à la CNIL" in refused.content.decode()
+    breach.refresh_from_db()
+    assert not breach.is_closed
+    owner_client.post(url, {"note": "Tout est réglé.", "justification": JUSTIFICATION}, **headers)
     breach.refresh_from_db()
     assert breach.is_closed and breach.closed_at is not None
+    closed = breach.events.get(kind=EventKind.CLOSED)
+    assert JUSTIFICATION in closed.summary and "notify_cnil" in closed.data["open_obligations"]
     owner_client.post(url, {}, **headers)
     breach.refresh_from_db()
     assert not breach.is_closed

@@ -221,10 +221,8 @@ def _workbook_rows(
                 "Classeur XLSX illisible (archive endommagée ou chiffrée) : enregistrez-le à nouveau ou en CSV."
             ) from None
         raise ImportError_(str(error)) from None
-    except CalamineError as error:
-        raise ImportError_(
-            f"Classeur XLSX illisible ({type(error).__name__}) : enregistrez-le à nouveau ou en CSV."
-        ) from None
+    except CalamineError:
+        raise ImportError_("Classeur XLSX illisible : enregistrez-le à nouveau ou en CSV.") from None
     except (OSError, ValueError) as error:
         raise ImportError_(f"Classeur XLSX illisible : {error}.") from None
 

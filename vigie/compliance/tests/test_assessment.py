@@ -130,6 +130,22 @@ def test_the_questionnaire_page_saves_a_draft_then_finishes(owner_client, gp, ht
     assert owner_client.get(url)["Location"] == done["HX-Redirect"]  # a completed assessment is not edited
 
 
+def test_finishing_with_unanswered_questions_asks_to_confirm_and_names_them(owner_client, gp, owner) -> None:
+    assessment = services.start_assessment(gp, by=owner)
+    url = reverse("compliance:assessment", args=[gp.pk, assessment.pk])
+    first, second = questionnaire.QUESTIONS[0], questionnaire.QUESTIONS[1]
+    answers = {k: v for k, v in all_answers("yes").items() if k not in (first.id, second.id)}
+    asked = owner_client.post(url, {**answers, "finish": "1"})
+    assessment.refresh_from_db()
+    assert asked.status_code == 200 and not assessment.is_completed
+    page = asked.content.decode()
+    assert html.escape(first.text) in page and html.escape(second.text) in page and 'name="finish_anyway"' in page
+    assert len(assessment.answers) == len(questionnaire.QUESTIONS) - 2  # kept as a draft meanwhile
+    done = owner_client.post(url, {"finish_anyway": "1"})
+    assessment.refresh_from_db()
+    assert done.status_code == 302 and assessment.is_completed
+
+
 def test_the_results_page_shows_the_radar_and_what_to_improve(owner_client, gp, owner, htmx_headers) -> None:
     assessment = services.start_assessment(gp, by=owner)
     services.save_answers(assessment, all_answers("yes") | {"portables-chiffres": "no"}, complete=True)

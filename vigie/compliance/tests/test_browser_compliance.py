@@ -47,15 +47,15 @@ def test_a_new_gp_practice_puts_its_prevention_in_place(page, live_server, tmp_p
     hds.import_hosts(sample_csv(), "liste-hds-exemple.csv")
     org = _sign_in(page, base)
 
-    # 1. The prevention overview says what is missing; the record starts from the GP template.
+    # 1. The prevention overview says what is missing and offers the GP template, which fills the record.
     page.click("nav.mainnav >> text=Prévention")
     page.wait_for_url(re.compile(r"/conformite/$"))
     assert "Le registre des activités de traitement est vide." in page.inner_text("main")
-    page.click("text=Partir d’un modèle")
+    assert "Dossier médical et suivi des patients" in page.inner_text("section.offer")
+    page.click("text=Remplir mon registre à partir de ce modèle")
     page.wait_for_url(re.compile(r"/conformite/registre/$"))
-    assert page.input_value("select[name=template]") == "cabinet"
-    page.click("text=Appliquer le modèle")
     page.wait_for_selector("article.activity")
+    assert page.input_value("select[name=template]") == "cabinet"
     assert "Dossier médical et suivi des patients" in page.inner_text("main")
     assert ProcessingActivity.objects.filter(organisation=org).count() == 7
     shoot(page, "compliance-record")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import string
 
 import pytest
 from django.conf import settings
@@ -12,9 +13,11 @@ from pypdf import PdfReader
 
 from vigie.audit.models import AuditEvent
 from vigie.compliance import documents, services
-from vigie.compliance.models import ComplianceProfile
+from vigie.compliance.models import ComplianceProfile, new_public_token
 
 from .test_record import pdf_text
+
+URLSAFE = string.ascii_letters + string.digits + "-_"
 
 
 def test_each_organisation_gets_its_own_unguessable_token(gp, make_org) -> None:
@@ -129,6 +132,35 @@ def test_an_unknown_token_is_a_404(client, gp) -> None:
     services.profile_for(gp)
     assert client.get("/public/not-a-real-token-at-all/").status_code == 404
     assert client.get(f"/public/{gp.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_notice_is_a_french_page_for_patients_even_with_debug_on(client, gp, settings, debug) -> None:
+    settings.DEBUG = debug
+    response = client.get("/public/not-a-real-token-at-all/")
+    body = response.content.decode()
+    assert response.status_code == 404 and response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "Page introuvable" in body and "code QR" in body
+    assert "Traceback" not in body and "URLconf" not in body and "Django" not in body
+
+
+def test_the_public_notice_is_rate_limited_per_ip_with_a_french_page(client, gp, settings) -> None:
+    settings.VIGIE_NOTICE_RATE = 3
+    path = services.profile_for(gp).notice_path
+    assert [client.get(path).status_code for _ in range(3)] == [200, 200, 200]
+    limited = client.get(path)
+    assert limited.status_code == 429 and int(limited["Retry-After"]) >= 1
+    assert "Trop de demandes" in limited.content.decode() and "Cabinet du Dr Martin" not in limited.content.decode()
+    # Trying tokens counts too, and another address is not slowed down.
+    assert client.get("/public/guess-one-token-here/").status_code == 429
+    assert client.get(path, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+
+def test_the_public_token_carries_at_least_128_bits() -> None:
+    tokens = {new_public_token() for _ in range(200)}
+    assert len(tokens) == 200
+    # url-safe base64: 6 bits a character, 22 characters ≥ 128 bits.
+    assert all(len(token) >= 22 and set(token) <= set(URLSAFE) for token in tokens)
 
 
 def test_the_poster_command_writes_a_pdf(gp, tmp_path) -> None:

@@ -211,3 +211,29 @@ def test_the_prefill_fragment_suggests_categories(owner_client, gp, htmx_headers
     response = owner_client.get(url, {"activite": [activity.pk, "x"]}, HTTP_HX_TARGET="prefill", **htmx_headers)
     body = response.content.decode()
     assert response.status_code == 200 and 'data-category="financial"' in body and 'data-category="national_id"' in body
+
+
+def test_a_new_organisation_is_offered_its_kinds_template_on_its_first_visit(owner_client, org) -> None:
+    org.kind = "laboratoire"
+    org.save()
+    page = owner_client.get(reverse("compliance:index", args=[org.pk])).content.decode()
+    assert "Fill my record from this template" in page or "Remplir mon registre" in page
+    assert 'name="template" value="laboratoire"' in page
+    response = owner_client.post(reverse("compliance:record_template", args=[org.pk]), {"template": "laboratoire"})
+    assert response.status_code == 302
+    assert ProcessingActivity.objects.for_org(org).filter(template_key="dossier-biologie").exists()
+    # Once the record is started, the offer is gone.
+    page = owner_client.get(reverse("compliance:index", args=[org.pk])).content.decode()
+    assert 'name="template" value="laboratoire"' not in page
+
+
+def test_the_template_offer_is_made_only_while_the_record_was_never_started(make_org, owner) -> None:
+    org = make_org(kind="centre_sante")
+    assert services.template_offer(org).key == "centre"
+    added = services.fill_record_from_kind(org, by=owner)
+    assert added and services.template_offer(org) is None
+    for activity in added:
+        services.delete_activity(activity, by=owner)
+    # Emptied on purpose: no offer again, and filling from the kind adds nothing.
+    assert services.template_offer(org) is None
+    assert services.fill_record_from_kind(org, by=owner) == []

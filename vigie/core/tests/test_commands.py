@@ -24,6 +24,10 @@ from django_tasks_db.models import DBTaskResult
 from vigie.accounts.models import Membership, Organisation, User
 from vigie.breaches.models import Breach, ObligationState, TimelineEvent
 from vigie.breaches.tests.test_register import add_breach, paris
+from vigie.compliance import documents
+from vigie.compliance.services import profile_for
+from vigie.compliance.tests.test_record import pdf_text
+from vigie.conftest import sign_in
 from vigie.core.management.commands import demo, serve
 from vigie.core.tasks import ping
 
@@ -129,6 +133,23 @@ def test_demo_seeds_a_practice_and_a_lab_with_breaches_over_two_years(db: None) 
     # Each step is journalled at the moment it happened, not when the demo ran.
     declared = TimelineEvent.objects.get(breach=ransom.breach, kind="declared")
     assert declared.at == ransom.breach.became_aware_at + timedelta(minutes=45)
+
+
+def test_demo_poster_shows_the_practices_purposes_legal_bases_and_retention_periods(db: None, client: Any) -> None:
+    run("demo")
+    gp = Organisation.objects.get(name=demo.GP)
+    sign_in(client, User.objects.get(email=demo.EMAIL))
+    page = client.get(f"/organisations/{gp.pk}/conformite/affiche/").content.decode()
+    assert "Dossier médical et suivi des patients" in page
+    assert "Base légale" in page and "art. R.4127-45 CSP" in page
+    assert "20 ans après la dernière consultation" in page
+    assert "pas encore rempli" not in page
+    poster = pdf_text(documents.poster_pdf(documents.build_notice(gp, profile_for(gp))))
+    assert "20 ans" in poster
+    lab = Organisation.objects.get(name=demo.LAB)
+    assert lab.processing_activities.filter(template_key="dossier-biologie").exists()
+    run("demo")  # a second run adds no activity twice
+    assert gp.processing_activities.count() == len(gp.processing_activities.values("template_key").distinct())
 
 
 @override_settings(SERVE_HOST="0.0.0.0", SERVE_PORT=9123)  # noqa: S104 - what `VIGIE_HOST=0.0.0.0 PORT=9123` sets

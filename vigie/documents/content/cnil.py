@@ -46,6 +46,10 @@ FRAUD_PRONE = {"national_id", "official_id", "financial", "payment_card", "crede
 SENSITIVE = {"health", "genetic", "biometric", "sexual_life", "racial_ethnic", "political_religious", "criminal"}
 
 
+# The CNIL's online service for breach notifications (the form that the copy assistant follows).
+TELESERVICE_URL = "https://notifications.cnil.fr/notifications/index"
+
+
 def band(count: int | None) -> str:
     """The CNIL form's bands for the number of persons."""
     if count is None:

@@ -36,6 +36,9 @@ class Block:
     items: list[str] = field(default_factory=list)
     label: str = ""
     id: str = ""
+    # A date field as the CNIL téléservice's boxes want it (the copy assistant): « 05/03/2025 » and « 14:30 ».
+    form_date: str = ""
+    form_time: str = ""
 
 
 def p(text: str) -> Block:

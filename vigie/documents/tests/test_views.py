@@ -92,6 +92,17 @@ def test_draft_breach_says_the_documents_are_not_ready(owner_client, org, owner)
     assert owner_client.get(url("download", org.pk, draft.pk, "letter", "pdf")).status_code == 404
 
 
+def test_cnil_assistant_links_the_teleservice_and_copies_dates_as_its_form_wants(owner_client, breach) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    body = owner_client.get(url("cnil_assistant", breach.organisation_id, breach.pk)).content.decode()
+    assert 'href="https://notifications.cnil.fr/notifications/index"' in body
+    aware = timezone.localtime(breach.became_aware_at)
+    assert f'<code id="f-awareness-date">{aware:%d/%m/%Y}</code>' in body
+    assert f'<code id="f-awareness-time">{aware:%H:%M}</code>' in body
+    assert 'data-copy="#f-awareness-date"' in body and 'data-copy="#f-awareness-time"' in body
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 def test_cnil_assistant_shows_each_field_with_a_copy_button(owner_client, breach, htmx, htmx_headers) -> None:  # type: ignore[no-untyped-def]
     headers = htmx_headers if htmx else {}

@@ -85,7 +85,7 @@ def test_facts_can_come_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pyte
         (facts_dict(persons={"count": -1}), [], "persons.count: -1 is less than the minimum of 0"),
         (facts_dict(data={"colour": "red"}), [], "data.colour: unknown key"),
         ('{"became_aware_at": "2025-01-13T08:40:00+01:00",\n  "nature": }', [], "invalid JSON at line 2, column 13"),
-        ("[1, 2]", [], ": expected a JSON object, got list"),
+        ("[1, 2]", [], ": expected a JSON object, got an array"),
         (GP_RANSOMWARE, ["--now", "demain"], "--now: Invalid isoformat string"),
         (GP_RANSOMWARE, ["--now", "2025-01-15T10:00:00"], "--now: '2025-01-15T10:00:00' has no UTC offset"),
         (GP_RANSOMWARE, ["--format", "pdf"], "arguments: argument --format: invalid choice"),

@@ -1,4 +1,5 @@
-"""``vigie demo``: a demo account, a GP practice and a lab, and a handful of breaches over two years.
+"""``vigie demo``: a demo account, a GP practice and a lab, their records of processing, and a handful of
+breaches over two years.
 
 Idempotent: the demo user, the organisations and each breach are found by their fixed e-mail, names and
 titles, so running the command again creates nothing new. The breaches are made through the services
@@ -31,6 +32,7 @@ from vigie.accounts.models import Membership, Organisation, OrganisationKind, Pr
 from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
 from vigie.breaches.models import Breach, TimelineEvent
+from vigie.compliance.services import fill_record_from_kind
 from vigie.core.management.commands.serve import local_url
 from vigie.documents.services import save_incident_details
 
@@ -451,6 +453,8 @@ class Command(BaseCommand):
     def organisation(self, name: str, user: User) -> Organisation:
         org, _created = Organisation.objects.get_or_create(name=name, defaults=ORGANISATIONS[name])
         Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": Role.OWNER})
+        # The record of processing from the kind's template, so that the poster and the notice read like real ones.
+        fill_record_from_kind(org, by=user)
         return org
 
     def story(self, story: Story, org: Organisation, user: User) -> bool:
