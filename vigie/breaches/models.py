@@ -580,6 +580,10 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     CLOSED = "closed", _("Breach closed")
     REOPENED = "reopened", _("Breach reopened")
+    # Written by ``vigie.incidents``: the breach of a controller alerted by its processor (GDPR art. 33(2)).
+    PROCESSOR_ALERT = "processor_alert", _("Alert received from the processor")
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Processor's alert acknowledged")
+    PERSONS_RECEIVED = "persons_received", _("Persons received from the processor's file")
 
 
 class TimelineEventQuerySet(OrgQuerySet["TimelineEvent"]):
