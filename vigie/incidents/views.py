@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -50,8 +50,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     queryset = IncidentController.objects.for_org(request.org).select_related("incident__processor", "breach")  # type: ignore[attr-defined]
     link = get_object_or_404(queryset, pk=pk)
+    if request.method == "POST" and not request.membership.can_edit:  # type: ignore[attr-defined]
+        raise PermissionDenied
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and request.membership.can_edit and form.is_valid():  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
         try:
             services.acknowledge(link, by=request.user, aware_at=form.cleaned_data["aware_at"])  # type: ignore[arg-type]
         except ValidationError as error:
