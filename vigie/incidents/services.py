@@ -100,6 +100,7 @@ def create_incident(
     facts: Any,
     title: str,
     by: User | None,
+    connection: Any = None,
 ) -> Incident:
     """Declare an incident for N controllers: in each, a breach pre-filled with the processor's facts, then the
     art. 33(2) alert to its owners and DPO (``send_alert``).
@@ -149,7 +150,7 @@ def create_incident(
         record("incident.declared", actor=by, organisation=processor, obj=incident,
                detail={"controllers": [org.pk for org, _code in pairs]})  # fmt: skip
     for link in links:
-        send_alert(link, by=by, now=now)
+        send_alert(link, by=by, now=now, connection=connection)
     incident.refresh_from_db()
     return incident
 
@@ -173,10 +174,13 @@ def acknowledge_url(link: IncidentController) -> str:
     return settings.SITE_URL + reverse("incidents:acknowledge", args=[link.organisation_id, link.pk])
 
 
-def send_alert(link: IncidentController, *, by: User | None, now: datetime | None = None) -> IncidentController:
+def send_alert(
+    link: IncidentController, *, by: User | None, now: datetime | None = None, connection: Any = None
+) -> IncidentController:
     """E-mail the art. 33(2) alert to the controller, with the link to acknowledge it; journal it on both sides.
 
-    Sent again, it is journalled again (a reminder of an alert left unacknowledged).
+    Sent again, it is journalled again (a reminder of an alert left unacknowledged). ``connection``: an e-mail
+    connection of one's own (the demo keeps its alerts in memory).
     """
     link = IncidentController.objects.select_related("incident__processor", "organisation", "breach").get(pk=link.pk)
     incident, org = link.incident, link.organisation
@@ -195,7 +199,7 @@ def send_alert(link: IncidentController, *, by: User | None, now: datetime | Non
         body = render_to_string("incidents/email/alert.txt", context)
         with transaction.atomic():
             if recipients:
-                send_mail(subject, body, None, recipients)
+                send_mail(subject, body, None, recipients, connection=connection)
             IncidentController.objects.filter(pk=link.pk).update(alert_sent_at=now)
             who = ", ".join(recipients) or _("nobody (no owner, DPO or DPO address)")
             _breach_event(

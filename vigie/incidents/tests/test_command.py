@@ -16,6 +16,7 @@ from vigie.breaches.models import Breach, EventKind
 from vigie.campaigns.models import Campaign, CampaignStatus, Recipient
 from vigie.incidents.models import Incident, IncidentEventKind, Split
 from vigie.incidents.services import acknowledge
+from vigie.incidents.services import progress as services_progress
 from vigie.incidents.splitting import read_unassigned
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +185,19 @@ def test_status_gives_each_controllers_progress(facts_file, vendor, labs, leaked
     assert rows[labs[2].pk]["persons"] == {"informed": 0, "total": 1}
     text = run("status", str(incident_id))
     assert "Laboratoire n° 1 (lab1)" in text and "0 personne(s) informée(s) sur 2" in text
+
+
+def test_demo_adds_a_vendor_three_labs_and_their_incident_once() -> None:
+    with pytest.raises(CommandError, match="vigie demo"):
+        run("demo")
+    call_command("demo", stdout=StringIO())
+    assert "Incident de démonstration ajouté" in run("demo")
+    incident = Incident.objects.get()
+    assert incident.processor.name.startswith("LaboSoft")
+    rows = {row.code: row for row in services_progress(incident)}
+    assert set(rows) == {"armor", "remparts", "emeraude"}
+    assert rows["armor"].acknowledged_at is not None and rows["remparts"].acknowledged_at is None
+    assert {code: row.persons_total for code, row in rows.items()} == {"armor": 10, "remparts": 8, "emeraude": 10}
+    assert Split.objects.get().counts["unassigned"] == 2
+    assert "existe déjà" in run("demo")
+    assert Incident.objects.count() == 1 and Split.objects.count() == 1

@@ -4,6 +4,7 @@
                           --title TEXT [--json]
     vigie incident import INCIDENT_ID FILE --key COLUMN [--mapping JSON] [--json]
     vigie incident status INCIDENT_ID [--json]
+    vigie incident demo       (after « vigie demo »: a software vendor, three lab clients, one incident)
 
 The command line acts with the operator's authority (no role check), as ``vigie campaign`` does.
 """
@@ -17,9 +18,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
-from vigie.accounts.models import Organisation
+from vigie.accounts.models import Organisation, User
 from vigie.campaigns.importing import ImportError_
 from vigie.campaigns.management.commands.campaign import _mapping
 from vigie.incidents import services
@@ -56,6 +58,7 @@ class Command(BaseCommand):
         status = actions.add_parser("status", help="L'avancement de chaque responsable de traitement.")
         status.add_argument("incident_id", type=int, metavar="INCIDENT_ID")
         status.add_argument("--json", action="store_true")
+        actions.add_parser("demo", help="Ajouter à la démonstration un éditeur, trois laboratoires et un incident.")
 
     def handle(self, *, action: str, **options: Any) -> None:
         try:
@@ -154,6 +157,20 @@ class Command(BaseCommand):
                 f"  {row.organisation} ({row.code}) : violation n° {row.breach_id}, alerte {ack}, CNIL {cnil}{due}, "
                 f"{row.persons_informed} personne(s) informée(s) sur {row.persons_total}{late}"
             )
+
+    def do_demo(self, **_: Any) -> None:
+        from vigie.breaches.management.commands.demo import EMAIL
+        from vigie.incidents.demo import VENDOR, add_demo_incident
+
+        user = User.objects.filter(email=EMAIL).first()
+        if user is None:
+            raise CommandError("Pas encore de compte de démonstration : lancez d'abord « vigie demo ».")
+        with transaction.atomic():
+            added = add_demo_incident(user)
+        if added:
+            self.stdout.write(f"Incident de démonstration ajouté : {VENDOR} et trois laboratoires clients.")
+        else:
+            self.stdout.write("L'incident de démonstration existe déjà : rien n'a été ajouté.")
 
 
 def _load_json(text: str) -> Any:
