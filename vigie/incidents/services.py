@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
@@ -72,18 +73,18 @@ def _checked_controllers(
     out: list[tuple[Organisation, str]] = []
     orgs: set[int] = set()
     codes: set[str] = set()
-    for org, code in controllers:
-        code = normalise_code(code)
-        if not code:
+    for org, given in controllers:
+        code, key = " ".join(str(given).split()), normalise_code(given)
+        if not key:
             raise ValidationError(_("Each controller needs its code in the leaked file."))
         if org.pk == processor.pk:
             raise ValidationError(_("The processor cannot be one of its own controllers."))
         if org.pk in orgs:
             raise ValidationError(_("Organisation %(name)s is named twice.") % {"name": org.name})
-        if code in codes:
+        if key in codes:
             raise ValidationError(_("The code %(code)s is given to two controllers.") % {"code": code})
         orgs.add(org.pk)
-        codes.add(code)
+        codes.add(key)
         out.append((org, code))
     return out
 
@@ -213,8 +214,9 @@ def send_alert(
             _incident_event(
                 incident,
                 IncidentEventKind.ALERT_SENT,
-                _("Alert sent to %(organisation)s (%(n)d recipients).") % {"organisation": org.name,
-                                                                            "n": len(recipients)},
+                ngettext("Alert sent to %(organisation)s (%(n)d recipient).",
+                         "Alert sent to %(organisation)s (%(n)d recipients).", len(recipients))
+                % {"organisation": org.name, "n": len(recipients)},
                 by=by,
                 data={"organisation": org.pk, "recipients": len(recipients)},
             )  # fmt: skip

@@ -80,7 +80,7 @@ def test_create_prints_the_incident_and_each_controllers_breach(facts_file, vend
         for link in incident.controllers.order_by("pk")
     ]
     assert [item["organisation"] for item in out["breaches"]] == [lab.pk for lab in labs]
-    assert [item["code"] for item in out["breaches"]] == ["lab1", "lab2", "lab3"]
+    assert [item["code"] for item in out["breaches"]] == ["LAB1", "LAB2", "LAB3"]
     assert {Breach.objects.get(pk=item["breach"]).organisation_id for item in out["breaches"]} == {
         lab.pk for lab in labs
     }
@@ -184,7 +184,7 @@ def test_status_gives_each_controllers_progress(facts_file, vendor, labs, leaked
     assert first["persons"] == {"informed": 0, "total": 2}
     assert rows[labs[2].pk]["persons"] == {"informed": 0, "total": 1}
     text = run("status", str(incident_id))
-    assert "Laboratoire n° 1 (lab1)" in text and "0 personne(s) informée(s) sur 2" in text
+    assert "Laboratoire n° 1 (LAB1)" in text and "0 personne(s) informée(s) sur 2" in text
 
 
 def test_demo_adds_a_vendor_three_labs_and_their_incident_once() -> None:
@@ -195,9 +195,9 @@ def test_demo_adds_a_vendor_three_labs_and_their_incident_once() -> None:
     incident = Incident.objects.get()
     assert incident.processor.name.startswith("LaboSoft")
     rows = {row.code: row for row in services_progress(incident)}
-    assert set(rows) == {"armor", "remparts", "emeraude"}
-    assert rows["armor"].acknowledged_at is not None and rows["remparts"].acknowledged_at is None
-    assert {code: row.persons_total for code, row in rows.items()} == {"armor": 10, "remparts": 8, "emeraude": 10}
+    assert set(rows) == {"ARMOR", "REMPARTS", "EMERAUDE"}
+    assert rows["ARMOR"].acknowledged_at is not None and rows["REMPARTS"].acknowledged_at is None
+    assert {code: row.persons_total for code, row in rows.items()} == {"ARMOR": 10, "REMPARTS": 8, "EMERAUDE": 10}
     assert Split.objects.get().counts["unassigned"] == 2
     assert "existe déjà" in run("demo")
     assert Incident.objects.count() == 1 and Split.objects.count() == 1

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_each_controller_gets_a_breach_prefilled_with_the_processors_facts(incident, labs, vendor) -> None:  # type: ignore[no-untyped-def]
     links = list(incident.controllers.order_by("pk"))
     assert [link.organisation for link in links] == labs
-    assert [link.code for link in links] == ["lab1", "lab2", "lab3"]
+    assert [link.code for link in links] == ["LAB1", "LAB2", "LAB3"]
     for link, lab in zip(links, labs, strict=True):
         breach = link.breach
         assert breach.organisation == lab
