@@ -16,6 +16,8 @@ from .models import Incident
 from .services import acknowledge, create_incident
 from .splitting import split_file
 
+# The account ``vigie demo`` creates (vigie/core/management/commands/demo.py; core may import incidents, not back).
+DEMO_EMAIL = "demo@vigie.test"
 VENDOR = "LaboSoft (éditeur du logiciel de laboratoire)"
 TITLE = "Faille du portail de résultats LaboSoft"
 # (name, code in the leaked file, city); the first is the demo's own lab.

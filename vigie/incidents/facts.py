@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from vigie.breaches.models import FACT_FIELDS, Breach, BreachType, DataCategory, Medium, PersonCategory
+from vigie.breaches.choices import BreachType, DataCategory, Medium, PersonCategory
+from vigie.breaches.models import FACT_FIELDS, Breach
 
 NOT_THE_PROCESSORS = ("title", "became_aware_at", "awareness_note", "processor_informed_at", "acting_as",
                       "processor_name")  # fmt: skip

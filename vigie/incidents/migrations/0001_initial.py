@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_organisation_legal_representative_contact'),
-        ('breaches', '0005_processor_alert_events'),
+        ('breaches', '0006_processor_alert_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -159,10 +159,9 @@ class Command(BaseCommand):
             )
 
     def do_demo(self, **_: Any) -> None:
-        from vigie.breaches.management.commands.demo import EMAIL
-        from vigie.incidents.demo import VENDOR, add_demo_incident
+        from vigie.incidents.demo import DEMO_EMAIL, VENDOR, add_demo_incident
 
-        user = User.objects.filter(email=EMAIL).first()
+        user = User.objects.filter(email=DEMO_EMAIL).first()
         if user is None:
             raise CommandError("Pas encore de compte de démonstration : lancez d'abord « vigie demo ».")
         with transaction.atomic():

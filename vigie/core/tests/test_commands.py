@@ -22,11 +22,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from vigie.accounts.models import Membership, Organisation, User
-from vigie.breaches.management.commands import demo, serve
 from vigie.breaches.models import Breach, ObligationState, TimelineEvent
+from vigie.breaches.tests.test_register import add_breach, paris
+from vigie.core.management.commands import demo, serve
 from vigie.core.tasks import ping
-
-from .test_register import add_breach, paris
 
 
 def run(*args: str) -> str:
@@ -87,6 +86,15 @@ def counts() -> tuple[int, ...]:
         model.objects.count()
         for model in (User, Organisation, Membership, Breach, ObligationState, TimelineEvent, TOTPDevice, StaticToken)
     )
+
+
+def test_demo_refuses_to_run_in_production(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="VIGIE_ENV=production"):
+        run("demo")
+    with pytest.raises(CommandError, match="VIGIE_ENV=production"):
+        run("demo", "--code")
+    assert not User.objects.filter(email=demo.EMAIL).exists()
 
 
 def test_demo_is_idempotent(db: None) -> None:
