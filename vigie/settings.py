@@ -18,6 +18,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from vigie.common.limits import parse_setting as parse_upload_limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "vigie.common",
     "vigie.core",
     "vigie.accounts",
     "vigie.audit",
@@ -278,6 +281,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 VIGIE_MAX_UPLOAD_BYTES = int(env("VIGIE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))  # the importers' file limit
+# Limits of the file readers (sizes, rows, columns, XLSX archive, JSON depth…; vigie/common/limits.py and
+# docs/security.md): "rows=2000000,xlsx_cells=4000000" overrides those named, the others keep their defaults;
+# file_bytes is VIGIE_MAX_UPLOAD_BYTES unless named.
+VIGIE_UPLOAD_LIMITS = {"file_bytes": VIGIE_MAX_UPLOAD_BYTES, **parse_upload_limits(env("VIGIE_UPLOAD_LIMITS"))}
 
 # --- Background tasks ------------------------------------------------------------------------------------
 # Django's Tasks API with the database backend: any number of `vigie worker` processes, on any number of

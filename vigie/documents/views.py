@@ -21,6 +21,7 @@ from django_htmx.http import HttpResponseLocation
 
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.scoping import org_view
+from vigie.audit.services import record
 from vigie.breaches import services as breach_services
 from vigie.breaches.models import Breach, EventKind
 
@@ -194,6 +195,8 @@ def preview(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         context["subject"] = content.subject
     if kind in READABLE:
         context["readability"] = readability_of(content)
+    # A preview quotes the facts: a read, like the breach page (its page images are the same read, not logged).
+    record("document.previewed", request=request, organisation=breach.organisation, obj=breach, detail={"kind": kind})
     template = "documents/preview.html#preview" if request.htmx else "documents/preview.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

@@ -49,3 +49,17 @@ def test_the_register_page_and_its_fragment_are_audited(owner_client, org, owner
     viewed = reads("register.view")
     assert len(viewed) == 2 and all(event.organisation_id == org.pk for event in viewed)
     assert viewed[1].detail == {"filters": {"annee": "2026"}}
+
+
+def test_a_document_preview_and_the_dossier_export_are_audited(owner_client, org, owner, capsys) -> None:
+    from django.core.management import call_command
+
+    breach = declare_ransomware(org, owner)
+    assert breach.assessment is not None
+    response = owner_client.get(reverse("documents:preview", args=[org.pk, breach.pk, "letter"]))
+    assert response.status_code == 200
+    [previewed] = reads("document.previewed")
+    assert previewed.detail == {"kind": "letter"} and previewed.actor == owner
+    call_command("breach", "export", str(breach.pk))
+    [event] = reads("breach.exported")
+    assert event.object_id == str(breach.pk) and event.actor is None

@@ -153,10 +153,15 @@ class Command(BaseCommand):
             campaign.refresh_from_db()
         counts = campaign.counts()
         data = {"campaign": campaign.pk, "status": campaign.status, **counts}
+        if campaign.pause_reason:
+            data["pause_reason"] = campaign.pause_reason
         if json:
             self.stdout.write(_json(data))
             return
         self.stdout.write(f"Campagne n° {campaign.pk} : {campaign.get_status_display()}")
+        if campaign.pause_reason:
+            self.stdout.write(f"  Pause automatique, le serveur de messagerie a échoué : {campaign.pause_reason}")
+            self.stdout.write(f"  Une fois le serveur réparé : vigie campaign resume {campaign.pk}")
         for key, label in (
             ("total", "personnes"), ("sent", "envoyés"), ("pending", "en attente"), ("failed", "échecs"),
             ("bounced", "rebonds"), ("letters", "courriers"), ("unreachable", "injoignables"),
