@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "vigie.documents",
     "vigie.campaigns",
     "vigie.leaks",
+    "vigie.incidents",
     "vigie.compliance",
     "vigie.api",
 ]

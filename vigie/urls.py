@@ -14,6 +14,8 @@ urlpatterns = [
     path("organisations/<int:org_id>/", include("vigie.documents.urls")),
     path("organisations/<int:org_id>/", include("vigie.campaigns.urls")),
     path("organisations/<int:org_id>/", include("vigie.leaks.urls")),
+    path("organisations/<int:org_id>/incidents/", include("vigie.incidents.urls")),
+    path("portefeuille/", include("vigie.incidents.urls_portfolio")),
     path("organisations/<int:org_id>/conformite/", include("vigie.compliance.urls")),
     path("organisations/<int:org_id>/api/", include("vigie.api.urls")),
     path("public/", include("vigie.compliance.urls_public")),

@@ -482,6 +482,10 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Breach closed")
     REOPENED = "reopened", _("Breach reopened")
     CAMPAIGN_PAUSED = "campaign_paused", _("Campaign paused by a mail server failure")
+    # Written by ``vigie.incidents``: the breach of a controller alerted by its processor (GDPR art. 33(2)).
+    PROCESSOR_ALERT = "processor_alert", _("Alert received from the processor")
+    ALERT_ACKNOWLEDGED = "alert_acknowledged", _("Processor's alert acknowledged")
+    PERSONS_RECEIVED = "persons_received", _("Persons received from the processor's file")
 
 
 class TimelineEventQuerySet(OrgQuerySet["TimelineEvent"]):

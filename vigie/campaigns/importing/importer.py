@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import re
@@ -222,6 +223,23 @@ class Importer:
             yield from self._xlsx_rows()
         else:
             raise ImportError_("Un fichier FHIR se lit patient par patient : utilisez un CSV ou un classeur XLSX.")
+
+    # -- a file split by the caller (``vigie.incidents``: one leaked file, one part per controller)
+
+    def part(self) -> Importer:
+        """An importer for one part of this file's rows: same format, headers and mapping, a report of its own.
+        Feed it with ``persons(records)``; its de-duplication sees only its own rows."""
+        other = copy.copy(self)
+        other.report = ImportReport(
+            format=self.report.format, encoding=self.report.encoding, delimiter=self.report.delimiter,
+            mapping=dict(self.report.mapping),
+        )  # fmt: skip
+        other._chunks = None
+        return other
+
+    def persons(self, records: Iterable[tuple[int, dict[str, str]]]) -> Iterator[list[Person]]:
+        """Validate and de-duplicate rows read elsewhere (``(line, {field: cell})``, as from ``cells()``)."""
+        return self._persons(records)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.headers)

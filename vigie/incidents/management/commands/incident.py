@@ -1,0 +1,176 @@
+"""``vigie incident …``: one incident at a processor, many controllers (issue 16).
+
+    vigie incident create --processor ORG_ID --controller ORG_ID:CODE [--controller …] --facts FACTS.json
+                          --title TEXT [--json]
+    vigie incident import INCIDENT_ID FILE --key COLUMN [--mapping JSON] [--json]
+    vigie incident status INCIDENT_ID [--json]
+    vigie incident demo       (after « vigie demo »: a software vendor, three lab clients, one incident)
+
+The command line acts with the operator's authority (no role check), as ``vigie campaign`` does.
+"""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from vigie.accounts.models import Organisation, User
+from vigie.campaigns.importing import ImportError_
+from vigie.campaigns.management.commands.campaign import _mapping
+from vigie.incidents import services
+from vigie.incidents.models import Incident
+from vigie.incidents.splitting import split_file
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+class Command(BaseCommand):
+    help = (
+        "Incidents chez un sous-traitant : déclaration aux responsables de traitement, répartition du fichier, suivi."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = actions.add_parser("create", help="Déclarer un incident à ses responsables de traitement.")
+        create.add_argument("--processor", type=int, required=True, metavar="ORG_ID", help="Le sous-traitant.")
+        create.add_argument(
+            "--controller", action="append", required=True, metavar="ORG_ID:CODE",
+            help="Un responsable de traitement et son code dans le fichier divulgué (répéter l'option).",
+        )  # fmt: skip
+        create.add_argument("--facts", type=Path, required=True, metavar="FACTS.json", help="Les faits, en JSON.")
+        create.add_argument("--title", required=True, metavar="TEXT")
+        create.add_argument("--json", action="store_true", help="Écrire le résultat en JSON.")
+        importing = actions.add_parser("import", help="Répartir le fichier divulgué entre les responsables.")
+        importing.add_argument("incident_id", type=int, metavar="INCIDENT_ID")
+        importing.add_argument("file", type=Path, metavar="FILE")
+        importing.add_argument("--key", required=True, metavar="COLUMN", help="La colonne du code (labo, FINESS…).")
+        importing.add_argument("--mapping", help="Correspondance des colonnes, en JSON (ou un fichier JSON).")
+        importing.add_argument("--json", action="store_true")
+        status = actions.add_parser("status", help="L'avancement de chaque responsable de traitement.")
+        status.add_argument("incident_id", type=int, metavar="INCIDENT_ID")
+        status.add_argument("--json", action="store_true")
+        actions.add_parser("demo", help="Ajouter à la démonstration un éditeur, trois laboratoires et un incident.")
+
+    def handle(self, *, action: str, **options: Any) -> None:
+        try:
+            getattr(self, "do_" + action)(**options)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+
+    def _incident(self, pk: int) -> Incident:
+        incident = Incident.objects.select_related("processor").filter(pk=pk).first()
+        if incident is None:
+            raise CommandError(f"Aucun incident n° {pk}.")
+        return incident
+
+    def do_create(self, *, processor: int, controller: list[str], facts: Path, title: str, json: bool,
+                  **_: Any) -> None:  # fmt: skip
+        orgs = {org.pk: org for org in Organisation.objects.all()}
+        if processor not in orgs:
+            raise CommandError(f"Aucune organisation n° {processor}.")
+        pairs = []
+        for value in controller:
+            org_id, sep, code = value.partition(":")
+            if not sep or not org_id.strip().isdigit() or not code.strip():
+                raise CommandError(f"--controller {value} : ORG_ID:CODE attendu (par exemple 12:LAB01).")
+            if int(org_id) not in orgs:
+                raise CommandError(f"Aucune organisation n° {int(org_id)}.")
+            pairs.append((orgs[int(org_id)], code.strip()))
+        if not facts.is_file():
+            raise CommandError(f"Fichier introuvable : {facts}")
+        try:
+            data = _load_json(facts.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise CommandError(f"--facts : JSON invalide ({error}).") from None
+        incident = services.create_incident(orgs[processor], controllers=pairs, facts=data, title=title, by=None)
+        links = incident.controllers.order_by("pk")
+        out = {
+            "incident": incident.pk,
+            "breaches": [{"organisation": link.organisation_id, "breach": link.breach_id, "code": link.code}
+                         for link in links],
+        }  # fmt: skip
+        if json:
+            self.stdout.write(_json(out))
+            return
+        self.stdout.write(f"Incident n° {incident.pk} déclaré à {len(out['breaches'])} responsable(s) de traitement.")
+        for item in out["breaches"]:
+            self.stdout.write(f"  organisation {item['organisation']} ({item['code']}) : violation n° {item['breach']}")
+
+    def do_import(self, *, incident_id: int, file: Path, key: str, mapping: str | None, json: bool,
+                  **_: Any) -> None:  # fmt: skip
+        incident = self._incident(incident_id)
+        if not file.is_file():
+            raise CommandError(f"Fichier introuvable : {file}")
+        try:
+            result = split_file(incident, file, key_column=key, by=None, name=file.name, mapping=_mapping(mapping))
+        except ImportError_ as error:
+            raise CommandError(str(error)) from None
+        data = result.as_json()
+        errors = [{k: error[k] for k in ("line", "column", "reason", "organisation")} for error in data["errors"]]
+        if json:
+            out = {key: data[key] for key in ("assigned", "unassigned", "campaigns")}
+            out.update(errors=errors, unassigned_rows=data["unassigned_rows"], stored=data["stored"])
+            self.stdout.write(_json(out))
+            return
+        rows = sum(result.assigned.values()) + len(result.unassigned)
+        self.stdout.write(f"{rows} lignes lues, {len(result.unassigned)} sans responsable de traitement.")
+        for org, count in result.assigned.items():
+            campaign = result.campaigns.get(org)
+            where = f"campagne n° {campaign}, {result.stored[org]} personnes" if campaign else "aucune campagne"
+            self.stdout.write(f"  organisation {org} : {count} lignes ({where})")
+        for row in result.unassigned[:20]:
+            self.stdout.write(f"  ligne {row['line']}, colonne « {row['column']} » : {row['reason']}")
+        for error in errors[:20]:
+            self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
+        if len(errors) > 20:
+            self.stdout.write(f"  … et {len(errors) - 20} autres erreurs.")
+
+    def do_status(self, *, incident_id: int, json: bool, **_: Any) -> None:
+        incident = self._incident(incident_id)
+        rows = services.progress(incident)
+        if json:
+            self.stdout.write(_json({"incident": incident.pk, "title": incident.title,
+                                     "controllers": [row.as_json() for row in rows]}))  # fmt: skip
+            return
+        self.stdout.write(f"Incident n° {incident.pk} : {incident.title}")
+        now = timezone.now()
+        for row in rows:
+            cnil = (
+                f"notifiée le {timezone.localtime(row.cnil_notified_at):%d/%m/%Y %H:%M}" if row.cnil_notified_at
+                else ("non requise" if row.cnil_required is False else "non notifiée")
+            )  # fmt: skip
+            ack = "reçue" if row.acknowledged_at else "non confirmée"
+            late = f", {row.overdue} en retard" if row.overdue else ""
+            due = (
+                " (délai dépassé)" if row.cnil_deadline and not row.cnil_notified_at and now > row.cnil_deadline else ""
+            )
+            self.stdout.write(
+                f"  {row.organisation} ({row.code}) : violation n° {row.breach_id}, alerte {ack}, CNIL {cnil}{due}, "
+                f"{row.persons_informed} personne(s) informée(s) sur {row.persons_total}{late}"
+            )
+
+    def do_demo(self, **_: Any) -> None:
+        from vigie.incidents.demo import DEMO_EMAIL, VENDOR, add_demo_incident
+
+        user = User.objects.filter(email=DEMO_EMAIL).first()
+        if user is None:
+            raise CommandError("Pas encore de compte de démonstration : lancez d'abord « vigie demo ».")
+        with transaction.atomic():
+            added = add_demo_incident(user)
+        if added:
+            self.stdout.write(f"Incident de démonstration ajouté : {VENDOR} et trois laboratoires clients.")
+        else:
+            self.stdout.write("L'incident de démonstration existe déjà : rien n'a été ajouté.")
+
+
+def _load_json(text: str) -> Any:
+    return json.loads(text)

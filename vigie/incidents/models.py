@@ -1,0 +1,152 @@
+"""One incident at a processor (a software vendor, a host, a DPO firm's client…) that touches several controllers.
+
+The processor declares the incident once, with its facts; each controller of the incident gets a breach of its own,
+pre-filled with those facts (``IncidentController.breach``), the art. 33(2) alert, and its own clock. The processor
+sees of each controller only its progress (``services.progress``), never its patients; controllers never see each
+other, nor the incident beyond what the alert told them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigie.accounts.models import Organisation
+from vigie.accounts.scoping import OrgQuerySet
+from vigie.breaches.models import Breach
+
+
+class IncidentQuerySet(OrgQuerySet["Incident"]):
+    org_path = "processor"
+
+
+class Incident(models.Model):
+    """An incident declared by a processor for the controllers whose data it concerns (GDPR art. 33(2))."""
+
+    processor = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="incidents_declared")
+    title = models.CharField(_("title"), max_length=200)
+    # The processor's facts, in the names of a breach's facts (``vigie.incidents.facts``), as JSON values.
+    facts = models.JSONField(_("facts"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentControllerQuerySet(OrgQuerySet["IncidentController"]):
+    """Scoped to the controller: ``for_org`` gives a controller its own links; the processor goes through
+    ``for_processor`` and reads only the progress."""
+
+    def for_processor(self, org: Organisation) -> IncidentControllerQuerySet:
+        return self.filter(incident__processor=org)
+
+
+class IncidentController(models.Model):
+    """One controller of an incident: its code in the leaked file, its breach, when it was alerted and acknowledged."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="controllers")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="incident_links")
+    # The controller's value in the leaked file's key column (lab code, FINESS, prescriber…).
+    code = models.CharField(_("code"), max_length=100)
+    breach = models.OneToOneField(Breach, on_delete=models.CASCADE, related_name="incident_link")
+    alert_sent_at = models.DateTimeField(_("alert sent at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = IncidentControllerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("controller of an incident")
+        verbose_name_plural = _("controllers of an incident")
+        ordering = ["incident", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "organisation"], name="incident_controller_once"),
+            models.UniqueConstraint(fields=["incident", "code"], name="incident_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} → {self.organisation_id} ({self.code})"
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
+
+
+class IncidentEventKind(models.TextChoices):
+    DECLARED = "declared", _("Incident declared")
+    ALERT_SENT = "alert_sent", _("Alert sent")
+    ACKNOWLEDGED = "acknowledged", _("Alert acknowledged")
+    SPLIT_IMPORTED = "split_imported", _("Leaked file split")
+
+
+class IncidentEventQuerySet(OrgQuerySet["IncidentEvent"]):
+    org_path = "incident__processor"
+
+
+class IncidentEvent(models.Model):
+    """One entry of the processor's journal of the incident. Append-only, like a breach's."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=IncidentEventKind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    summary = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = IncidentEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValidationError("Incident events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValidationError("Incident events are append-only.")
+
+
+class SplitQuerySet(OrgQuerySet["Split"]):
+    org_path = "incident__processor"
+
+
+class Split(models.Model):
+    """One import of the leaked file at the processor's level, split by a key column into the controllers'
+    campaigns. The rows of no controller are kept (encrypted, ``unassigned_path``), their lines listed."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="splits")
+    source_name = models.CharField(_("file"), max_length=255)
+    key_column = models.CharField(_("key column"), max_length=200)
+    # {"assigned": {org_id: n}, "unassigned": n, "campaigns": {org_id: campaign_id}, "rows": n}
+    counts = models.JSONField(default=dict, blank=True)
+    # [{"line": n, "column": key column, "reason": "…"}]: the rows whose key names no controller.
+    unassigned = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SplitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.source_name}"

@@ -1,0 +1,255 @@
+"""One import of the leaked file at the processor's level, split by a key column into each controller's campaign.
+
+The file is read once, cell by cell (``Importer.cells``); each row goes to the controller whose code is in its key
+column (lab code, FINESS, prescriber…). Each controller's rows are then validated and de-duplicated on their own
+(``Importer.part``: a patient of two labs is informed by both) and stored encrypted in a new campaign of that
+controller's breach, as a campaign import stores them. A row whose key names no controller is never dropped: its
+line is reported, and the row is kept encrypted with the split, for a controller added later or for the
+processor's own records.
+
+Line numbers are those of the processor's file throughout (errors, campaigns' lines), so that every report points
+into the one file the processor holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vigie.accounts.models import Membership, Role, User
+from vigie.audit.services import record
+from vigie.breaches.models import EventKind, TimelineEvent
+from vigie.campaigns import crypto, reader
+from vigie.campaigns.importing import Importer, ImportError_, Source
+from vigie.campaigns.models import Campaign, CampaignStatus
+from vigie.campaigns.services import apply_amendments
+from vigie.campaigns.store import mark_cross_campaign_duplicates, store_persons
+
+from .models import Incident, IncidentController, IncidentEvent, IncidentEventKind, Split
+from .services import _french, normalise_code
+
+
+@dataclass
+class SplitResult:
+    """What one split did: rows per controller, the campaigns made, the rows of nobody, every row error."""
+
+    split: Split
+    assigned: dict[int, int] = field(default_factory=dict)  # organisation id → rows of the file
+    stored: dict[int, int] = field(default_factory=dict)  # organisation id → persons stored
+    campaigns: dict[int, int] = field(default_factory=dict)  # organisation id → campaign id
+    unassigned: list[dict[str, Any]] = field(default_factory=list)  # {"line", "column", "reason"}
+    errors: list[dict[str, Any]] = field(default_factory=list)  # {"line", "column", "reason", "organisation"}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "split": self.split.pk,
+            "assigned": {str(org): n for org, n in self.assigned.items()},
+            "unassigned": len(self.unassigned),
+            "campaigns": {str(org): pk for org, pk in self.campaigns.items()},
+            "stored": {str(org): n for org, n in self.stored.items()},
+            "unassigned_rows": self.unassigned,
+            "errors": self.errors,
+        }
+
+
+def unassigned_path(split: Split) -> Path:
+    return Path(settings.MEDIA_ROOT) / "incidents" / str(split.incident_id) / f"split-{split.pk}-unassigned.enc"
+
+
+def _purpose(path: Path) -> str:
+    return str(path.relative_to(settings.MEDIA_ROOT))
+
+
+class _NoCollection:
+    """No cyclic garbage collection while hundreds of thousands of rows are held (no cycles are made)."""
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            gc.enable()
+
+
+def split_file(
+    incident: Incident,
+    source: Source,
+    *,
+    key_column: str,
+    by: User | None,
+    name: str = "",
+    mapping: dict[str, str] | None = None,
+) -> SplitResult:
+    """Split the leaked file by ``key_column`` into one new campaign per controller that has rows in it.
+
+    Raises ``ImportError_`` (a French reason) when the file cannot be read, or has no such column.
+    """
+    if by is not None:
+        membership = Membership.objects.filter(user=by, organisation=incident.processor).first()
+        if membership is None or not membership.has_role(Role.MEMBER):
+            raise PermissionDenied
+    name = (name or (Path(source).name if isinstance(source, str | Path) else "") or "fichier.csv")[:200]
+    importer = Importer(source, mapping)
+    if key_column not in importer.headers:
+        raise ImportError_(f"Colonne introuvable dans le fichier : « {key_column} ».")
+    if importer.format == "fhir":
+        raise ImportError_("Un fichier FHIR ne se répartit pas par colonne : utilisez un CSV ou un classeur XLSX.")
+    links = {normalise_code(link.code): link for link in incident.controllers.select_related("breach", "organisation")}
+    key_index = importer.headers.index(key_column)
+    fields = tuple(importer.mapping)
+    indexes = [importer.headers.index(importer.mapping[name]) for name in fields]
+    parts: dict[int, list[tuple[int, tuple[str, ...]]]] = {link.pk: [] for link in links.values()}
+    nobody: list[tuple[int, list[str]]] = []
+    unassigned: list[dict[str, Any]] = []
+    rows = 0
+    with _NoCollection():
+        for line, cells in importer.cells():
+            rows += 1
+            raw = cells[key_index]
+            link = links.get(normalise_code(raw))
+            if link is None:
+                nobody.append((line, cells))
+                shown = raw.strip()[:60]
+                reason = f"code « {shown} » : aucun responsable de traitement de l'incident" if shown else "code absent"
+                unassigned.append({"line": line, "column": key_column, "reason": reason})
+                continue
+            parts[link.pk].append((line, tuple(cells[index] for index in indexes)))
+    # Lines the reader could not read at all (a broken CSV quote): in no part, reported as errors.
+    errors = [{**reader.error_dict(error, scrub=False), "organisation": None} for error in importer.report.errors]
+    with transaction.atomic():
+        split = Split.objects.create(incident=incident, source_name=name, key_column=key_column[:200], created_by=by)
+    result = SplitResult(split=split, unassigned=unassigned)
+    for link in sorted(links.values(), key=lambda link: link.pk):
+        part_rows = parts.pop(link.pk)
+        result.assigned[link.organisation_id] = len(part_rows)
+        if not part_rows:
+            continue
+        campaign, report = _store_part(link, importer.part(), fields, part_rows, split=split, by=by)
+        del part_rows
+        result.campaigns[link.organisation_id] = campaign.pk
+        result.stored[link.organisation_id] = campaign.persons_count
+        errors += [
+            {**reader.error_dict(error, scrub=False), "organisation": link.organisation_id} for error in report.errors
+        ]
+    result.errors = sorted(errors, key=lambda error: error["line"])
+    if nobody:
+        _keep_unassigned(split, importer.headers, nobody)
+    _journal(incident, split, result, by=by, rows=rows)
+    return result
+
+
+def _records(fields: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]]) -> Iterator[tuple[int, dict[str, str]]]:
+    for line, cells in rows:
+        yield line, dict(zip(fields, cells, strict=True))
+
+
+def _store_part(
+    link: IncidentController,
+    part: Importer,
+    fields: tuple[str, ...],
+    rows: list[tuple[int, tuple[str, ...]]],
+    *,
+    split: Split,
+    by: User | None,
+) -> tuple[Campaign, Any]:
+    """Validate, de-duplicate, encrypt and store one controller's rows in a new campaign of its breach."""
+    with _french():
+        source_name = _("%(file)s (processor's file, incident %(incident)d)") % {
+            "file": split.source_name, "incident": split.incident_id,
+        }  # fmt: skip
+    campaign = Campaign.objects.create(
+        breach=link.breach, created_by=by, source_name=source_name[:255], mapping=dict(part.mapping),
+        status=CampaignStatus.IMPORTING, import_total=len(rows), import_heartbeat=timezone.now(),
+    )  # fmt: skip
+    with _NoCollection():
+        stored = store_persons(campaign, part.persons(_records(fields, rows)))
+    report = part.report
+    apply_amendments(campaign, report.amendments)
+    with transaction.atomic():
+        already = mark_cross_campaign_duplicates(campaign)
+        data = reader.report_dict(report)
+        data.update(already_informed=already, incident=split.incident_id, split=split.pk)
+        Campaign.objects.filter(pk=campaign.pk).update(
+            status=CampaignStatus.READY, import_report=data, persons_count=stored, import_done=stored
+        )
+        record("campaign.import", actor=by, organisation=link.organisation, obj=campaign,
+               detail={"incident": split.incident_id, "split": split.pk, "persons": stored})  # fmt: skip
+    campaign.refresh_from_db()
+    return campaign, report
+
+
+def _keep_unassigned(split: Split, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
+    """The rows of no controller, kept encrypted as a CSV (the line of the processor's file first)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["ligne", *headers])
+    for line, cells in rows:
+        writer.writerow([line, *cells])
+    path = unassigned_path(split)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(crypto.encrypt_bytes(buffer.getvalue().encode(), purpose=_purpose(path)))
+
+
+def read_unassigned(split: Split) -> bytes:
+    """The kept rows of no controller, decrypted (CSV, ``;``), or nothing when every row had its controller."""
+    path = unassigned_path(split)
+    if not path.exists():
+        return b""
+    return crypto.decrypt_bytes(path.read_bytes(), purpose=_purpose(path))
+
+
+def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User | None, rows: int) -> None:
+    counts = {
+        "rows": rows,
+        "assigned": {str(org): n for org, n in result.assigned.items()},
+        "unassigned": len(result.unassigned),
+        "campaigns": {str(org): pk for org, pk in result.campaigns.items()},
+        "stored": {str(org): n for org, n in result.stored.items()},
+        "errors": len(result.errors),
+    }
+    with transaction.atomic(), _french():
+        Split.objects.filter(pk=split.pk).update(counts=counts, unassigned=result.unassigned[:20_000])
+        IncidentEvent.objects.create(
+            incident=incident,
+            kind=IncidentEventKind.SPLIT_IMPORTED,
+            author=by,
+            summary=_(
+                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows, %(assigned)d to %(n)d "
+                "controllers, %(unassigned)d of no controller."
+            )
+            % {
+                "file": split.source_name,
+                "column": split.key_column,
+                "rows": rows,
+                "assigned": sum(result.assigned.values()),
+                "n": len(result.campaigns),
+                "unassigned": len(result.unassigned),
+            },
+            data={"split": split.pk, **counts},
+        )
+        for link in incident.controllers.select_related("breach"):
+            if link.organisation_id not in result.campaigns:
+                continue
+            TimelineEvent.objects.create(
+                breach=link.breach,
+                kind=EventKind.PERSONS_RECEIVED,
+                author=by,
+                summary=_("%(n)d persons received from the processor's file, in campaign no. %(campaign)d.")
+                % {"n": result.stored[link.organisation_id], "campaign": result.campaigns[link.organisation_id]},
+                data={"incident": incident.pk, "campaign": result.campaigns[link.organisation_id]},
+            )
+        record("incident.split", actor=by, organisation=incident.processor, obj=incident,
+               detail={"split": split.pk, "rows": rows, "unassigned": len(result.unassigned)})  # fmt: skip
+    split.refresh_from_db()

@@ -1,0 +1,83 @@
+"""Incident pages: the processor's incident with each controller's progress, the controller's alert to
+acknowledge, and the portfolio of a member of several organisations.
+
+The processor's page reads only ``services.progress`` (dates and counts); the controller's page only its own link.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vigie.accounts.models import Organisation, Role
+from vigie.accounts.responses import redirect_after_post, render_page
+from vigie.accounts.scoping import org_view
+
+from . import services
+from .forms import AcknowledgeForm
+from .models import Incident, IncidentController
+from .portfolio import open_obligations
+
+
+@org_view(Role.READONLY)
+def index(request: HttpRequest) -> HttpResponse:
+    org = request.org  # type: ignore[attr-defined]
+    declared = Incident.objects.for_org(org).prefetch_related("controllers")
+    alerts = IncidentController.objects.for_org(org).select_related("incident__processor", "breach")
+    return render_page(request, "incidents/index.html", {"declared": declared, "alerts": alerts})
+
+
+@org_view(Role.READONLY)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    context = {
+        "incident": incident,
+        "rows": services.progress(incident),
+        "events": incident.events.order_by("-at", "-pk"),
+        "splits": incident.splits.all(),
+        "now": timezone.now(),
+    }
+    return render_page(request, "incidents/detail.html", context)
+
+
+@org_view(Role.READONLY)
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    queryset = IncidentController.objects.for_org(request.org).select_related("incident__processor", "breach")  # type: ignore[attr-defined]
+    link = get_object_or_404(queryset, pk=pk)
+    if request.method == "POST" and not request.membership.can_edit:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.acknowledge(link, by=request.user, aware_at=form.cleaned_data["aware_at"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Alert acknowledged: the 72-hour clock runs from your awareness."))
+            return redirect_after_post(request, reverse("breaches:detail", args=[link.organisation_id, link.breach_id]))
+    return render_page(request, "incidents/acknowledge.html", {"link": link, "form": form})
+
+
+@login_required
+def portfolio(request: HttpRequest) -> HttpResponse:
+    rows = open_obligations(request.user)  # type: ignore[arg-type]
+    organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    chosen = request.GET.get("organisation", "")
+    if chosen.isdigit():
+        rows = [row for row in rows if row.organisation.pk == int(chosen)]
+    kind = request.GET.get("obligation", "")
+    kinds = sorted({(row.obligation, row.title) for row in rows if row.obligation}, key=lambda pair: pair[1])
+    if kind:
+        rows = [row for row in rows if row.obligation == kind]
+    now = timezone.now()
+    if request.GET.get("overdue"):
+        rows = [row for row in rows if row.overdue(now)]
+    context = {"rows": rows, "organisations": organisations, "chosen": chosen, "kind": kind, "kinds": kinds,
+               "overdue_only": bool(request.GET.get("overdue")), "now": now}  # fmt: skip
+    return render_page(request, "incidents/portfolio.html", context)
