@@ -84,9 +84,14 @@ def _history(campaign: Campaign) -> dict[int, list[str]]:
     return history
 
 
+REHEARSAL = "Répétition / rehearsal"
+
+
 def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None) -> Iterator[list[str]]:
-    """One list of French strings per person, in recipient order."""
+    """One list of French strings per person, in recipient order. In a rehearsal, the state of every person
+    says so: nothing reached a mail server."""
     history = _history(campaign)
+    mark = f"{REHEARSAL} : " if campaign.rehearsal else ""
     ring = crypto.keyring()
     rows = Recipient.objects.filter(campaign=campaign).select_related("letter_batch").order_by("pk")
     if limit is not None:
@@ -104,7 +109,7 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
             str(recipient.line),
             _safe(name),
             CHANNELS_FR.get(recipient.channel, recipient.channel),
-            STATES_FR.get(recipient.state, recipient.state),
+            mark + STATES_FR.get(recipient.state, recipient.state),
             paris(recipient.queued_at),
             paris(recipient.sent_at),
             recipient.message_id,
@@ -123,7 +128,10 @@ class _Echo:
 def ledger_csv(campaign: Campaign) -> Iterator[str]:
     """The CSV, streamed line by line (UTF-8 with BOM and ``;``, for French Excel)."""
     writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(HEADER)
+    header = list(HEADER)
+    if campaign.rehearsal:
+        header[HEADER.index("État")] = f"État ({REHEARSAL} : rien n'a été envoyé)"
+    yield "\ufeff" + writer.writerow(header)
     for row in ledger_rows(campaign):
         yield writer.writerow(row)
 
@@ -131,7 +139,8 @@ def ledger_csv(campaign: Campaign) -> Iterator[str]:
 def summary(campaign: Campaign) -> list[tuple[str, str]]:
     counts = campaign.counts()
     report = campaign.import_report or {}
-    return [
+    rows = [("Nature", f"{REHEARSAL} : aucun message n'a quitté la machine")] if campaign.rehearsal else []
+    return rows + [
         ("Organisation", campaign.breach.organisation.name),
         ("Violation", f"{campaign.breach.reference} — {campaign.breach.title}"),
         ("Fichier importé", campaign.source_name),
@@ -139,7 +148,8 @@ def summary(campaign: Campaign) -> list[tuple[str, str]]:
         ("Lignes invalides", str(report.get("invalid", ""))),
         ("Doublons fusionnés", str(report.get("duplicates", ""))),
         ("Personnes", str(counts["total"])),
-        ("Courriels ou SMS envoyés", str(counts["sent"])),
+        ("Courriels ou SMS envoyés (acceptés par le serveur)", str(counts["sent"])),
+        *([("Messages de la répétition (non envoyés)", str(counts["rehearsed"]))] if campaign.rehearsal else []),
         ("Courriers produits", str(counts["letters"])),
         ("En attente", str(counts["pending"])),
         ("Échecs définitifs", str(counts["failed"])),
@@ -158,7 +168,12 @@ def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
     parts = max(1, -(-total // PDF_PART_SIZE))
     start = (part - 1) * PDF_PART_SIZE
     data: dict[str, Any] = {
-        "title": f"Registre de preuve — campagne n° {campaign.pk}",
+        "title": (
+            f"RÉPÉTITION / REHEARSAL — registre de la campagne n° {campaign.pk} (rien n'a été envoyé)"
+            if campaign.rehearsal
+            else f"Registre de preuve — campagne n° {campaign.pk}"
+        ),
+        "rehearsal": campaign.rehearsal,
         "organisation": campaign.breach.organisation.name,
         "extracted_at": now.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M"),
         "part": f"partie {part} sur {parts}" if parts > 1 else "",

@@ -88,6 +88,9 @@ class Campaign(models.Model):
     # is queued again by ``services.recover_imports``.
     import_heartbeat = models.DateTimeField(null=True, blank=True)
     persons_count = models.PositiveIntegerField(_("persons"), default=0)
+    # Started on an e-mail backend that delivers nothing (console, locmem, file): no message left the machine,
+    # the counts say "rehearsed" rather than "sent", the ledger says so on every line, no obligation is met.
+    rehearsal = models.BooleanField(_("rehearsal"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -123,8 +126,16 @@ class Campaign(models.Model):
         return self.status in (CampaignStatus.READY, CampaignStatus.PAUSED)
 
     def counts(self) -> dict[str, int]:
-        """Recipients per state, with the aggregates shown everywhere (page, ``status --json``, ledger)."""
-        return Recipient.objects.filter(campaign=self).counts()
+        """Recipients per state, with the aggregates shown everywhere (page, ``status --json``, ledger).
+
+        ``sent`` is what a mail server (or SMS provider) accepted: in a rehearsal, nothing; the messages a
+        rehearsal went through are ``rehearsed``.
+        """
+        counts = Recipient.objects.filter(campaign=self).counts()
+        counts["rehearsed"] = 0
+        if self.rehearsal:
+            counts["rehearsed"], counts["sent"] = counts["sent"], 0
+        return counts
 
 
 class RecipientQuerySet(OrgQuerySet["Recipient"]):
@@ -212,6 +223,7 @@ class EventKind(models.TextChoices):
     RESENT_AFTER_CRASH = "resent_after_crash", _("Sent again after a crash (same Message-ID)")
     LEASE_LOST = "lease_lost", _("Claim lost to another sender")
     PURGED = "purged", _("Personal data purged")
+    STOPPED = "stopped", _("Paused: no mail server")
 
 
 class DeliveryEventQuerySet(OrgQuerySet["DeliveryEvent"]):

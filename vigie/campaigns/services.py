@@ -292,13 +292,53 @@ def apply_channel_rules(campaign: Campaign, *, now: datetime | None = None) -> N
     )
 
 
-def start_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
-    """Start informing: channels chosen by the rules, then the senders and letter renderers enqueued."""
+def _sends_email(campaign: Campaign) -> bool:
+    """Whether starting (or resuming) would hand e-mails to the backend."""
+    if Channel.EMAIL not in usable_order(campaign.channel_rules):
+        return False
+    return (
+        Recipient.objects.filter(campaign=campaign, has_email=True).pending().exists()
+        or Recipient.objects.filter(campaign=campaign, has_email=True, state=State.UNREACHABLE, attempts=0).exists()
+    )
+
+
+def check_delivery(campaign: Campaign, *, rehearsal: bool) -> None:
+    """Refuse a start that would record as sent e-mails no mail server accepted (a proof that is not one).
+
+    On a backend that delivers nothing (console, locmem, file, dummy), only an explicit rehearsal may start;
+    on a real one, a rehearsal is refused: it would send real e-mails to the persons.
+    """
+    from .mail import delivers
+
+    if not _sends_email(campaign):
+        return
+    real = delivers()
+    if not real and not rehearsal:
+        raise ValidationError(
+            _(
+                "No mail server is configured (EMAIL_HOST, or EMAIL_BACKEND set to SMTP): the e-mails would not "
+                "leave this machine, and none can be recorded as sent. Configure the mail server, or start a "
+                "rehearsal, which sends nothing and says so in its ledger."
+            )
+        )
+    if real and rehearsal:
+        raise ValidationError(
+            _("A mail server is configured: a rehearsal would send real e-mails. Start the campaign itself.")
+        )
+
+
+def start_campaign(campaign: Campaign, *, by: User | None, rehearsal: bool = False) -> Campaign:
+    """Start informing: channels chosen by the rules, then the senders and letter renderers enqueued.
+
+    ``rehearsal``: the e-mail backend delivers nothing and the campaign is recorded as a rehearsal (see
+    ``check_delivery``); otherwise a backend that delivers nothing is refused.
+    """
     _require(by, campaign, Role.DPO)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if not campaign.can_start:
             raise ValidationError(_("This campaign cannot be started."))
+        check_delivery(campaign, rehearsal=rehearsal)
         if Channel.EMAIL in usable_order(campaign.channel_rules):
             from .messages import NoMailDomain, mail_domain
 
@@ -311,8 +351,10 @@ def start_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
         now = timezone.now()
         apply_channel_rules(campaign, now=now)
         campaign.status, campaign.started_at, campaign.started_by = CampaignStatus.RUNNING, now, by
-        campaign.save(update_fields=["status", "started_at", "started_by"])
-        record("campaign.start", actor=by, organisation=campaign.breach.organisation, obj=campaign)
+        campaign.rehearsal = rehearsal
+        campaign.save(update_fields=["status", "started_at", "started_by", "rehearsal"])
+        record("campaign.start", actor=by, organisation=campaign.breach.organisation, obj=campaign,
+               detail={"rehearsal": rehearsal})  # fmt: skip
     enqueue_work(campaign)
     return campaign
 
@@ -338,6 +380,7 @@ def resume_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != CampaignStatus.PAUSED:
             raise ValidationError(_("Only a paused campaign can be resumed."))
+        check_delivery(campaign, rehearsal=campaign.rehearsal)
         apply_channel_rules(campaign)
         campaign.status = CampaignStatus.RUNNING
         campaign.save(update_fields=["status"])
@@ -464,6 +507,8 @@ def _mark_obligation(campaign: Campaign) -> None:
         from vigie.breaches.services import mark_obligation_done
     except ImportError:
         return
+    if campaign.rehearsal:
+        return  # a rehearsal informed nobody
     counts = campaign.counts()
     reached = counts["sent"] + counts["letters"]
     reference = f"Campagne n° {campaign.pk} : {reached:,} personnes informées".replace(",", "\u202f")

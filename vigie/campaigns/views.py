@@ -26,6 +26,7 @@ from vigie.breaches.models import Breach
 
 from . import crypto, exports, letters, services
 from .forms import MappingForm, RulesForm, UploadForm
+from .mail import delivers
 from .messages import full_name
 from .models import Campaign, CampaignStatus, LetterBatch, Recipient
 
@@ -52,6 +53,7 @@ def progress_context(campaign: Campaign) -> dict[str, Any]:
         if importing and campaign.import_total
         else 0,
         "live": campaign.is_active,
+        "mail_delivers": delivers(),
     }
 
 
@@ -141,8 +143,9 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     verb = {"start": services.start_campaign, "pause": services.pause_campaign, "resume": services.resume_campaign}
+    extra = {"rehearsal": request.POST.get("rehearsal") == "1"} if action == "start" else {}
     try:
-        verb[action](campaign, by=request.user)  # type: ignore[operator]
+        verb[action](campaign, by=request.user, **extra)  # type: ignore[operator]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect_after_post(request, _detail_url(campaign))
