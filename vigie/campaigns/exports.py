@@ -21,7 +21,7 @@ import typst
 
 from . import crypto
 from .messages import full_name
-from .models import Campaign, Channel, DeliveryEvent, EventKind, Recipient
+from .models import Campaign, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "ledger.typ"
@@ -92,6 +92,12 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
     says so: nothing reached a mail server."""
     history = _history(campaign)
     mark = f"{REHEARSAL} : " if campaign.rehearsal else ""
+    deposited = {  # batch → the day its letters were handed to the mail house
+        pk: day
+        for pk, day in LetterBatch.objects.filter(campaign=campaign, deposit__isnull=False).values_list(
+            "pk", "deposit__deposited_on"
+        )
+    }
     ring = crypto.keyring()
     rows = Recipient.objects.filter(campaign=campaign).select_related("letter_batch").order_by("pk")
     if limit is not None:
@@ -100,8 +106,15 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
         name = ""
         if recipient.payload:
             name = full_name(crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring))
+        state = STATES_FR.get(recipient.state, recipient.state)
         if recipient.channel == Channel.LETTER and recipient.letter_batch is not None:
             proof = f"Lot {recipient.letter_batch.number}, courrier {recipient.letter_page}"
+            day = deposited.get(recipient.letter_batch_id)
+            if day is not None and recipient.state == State.LETTER:
+                state = f"Courrier déposé le {day:%d/%m/%Y}"
+                proof += f", déposé chez le routeur le {day:%d/%m/%Y}"
+            elif recipient.state == State.LETTER:
+                state += " (non déposé)"
         else:
             proof = recipient.smtp_response
         yield [
@@ -109,7 +122,7 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
             str(recipient.line),
             _safe(name),
             CHANNELS_FR.get(recipient.channel, recipient.channel),
-            mark + STATES_FR.get(recipient.state, recipient.state),
+            mark + state,
             paris(recipient.queued_at),
             paris(recipient.sent_at),
             recipient.message_id,
@@ -151,6 +164,7 @@ def summary(campaign: Campaign) -> list[tuple[str, str]]:
         ("Courriels ou SMS envoyés (acceptés par le serveur)", str(counts["sent"])),
         *([("Messages de la répétition (non envoyés)", str(counts["rehearsed"]))] if campaign.rehearsal else []),
         ("Courriers produits", str(counts["letters"])),
+        ("Courriers déposés chez le routeur", str(counts["letters_posted"])),
         ("En attente", str(counts["pending"])),
         ("Échecs définitifs", str(counts["failed"])),
         ("Rebonds", str(counts["bounced"])),

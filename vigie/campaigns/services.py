@@ -34,7 +34,16 @@ from vigie.audit.services import record
 from vigie.breaches.models import Breach
 
 from . import crypto, reader
-from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
+from .models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    DeliveryEvent,
+    EventKind,
+    LetterBatch,
+    Recipient,
+    State,
+)
 from .signals import campaign_purged, purge_due_run
 from .sms import sms_available
 from .store import mark_cross_campaign_duplicates, store_persons
@@ -501,20 +510,38 @@ def finish_if_complete(campaign_id: int) -> bool:
     return True
 
 
-def _mark_obligation(campaign: Campaign) -> None:
-    """Mark « inform the persons » done on the breach, when the breach service and a DPO are available."""
+def everyone_informed(campaign: Campaign) -> bool:
+    """Whether every person of the campaign is informed: their e-mail or SMS accepted by the server, or their
+    letter deposited with the mail house (a letter produced is not a letter sent), or already informed by
+    another campaign. A rehearsal informed nobody; a person without any usable channel is not informed."""
+    if campaign.rehearsal or campaign.status not in (CampaignStatus.DONE, CampaignStatus.PURGED):
+        return False
+    informed = Q(state__in=(State.SENT, State.DUPLICATE)) | Q(state=State.LETTER, letter_batch__deposit__isnull=False)
+    return not Recipient.objects.filter(campaign=campaign).exclude(informed).exists()
+
+
+def _breach_informed(breach: Breach) -> bool:
+    """Every list of the breach imported and informed (an upload never imported or a failed import aside)."""
+    campaigns = Campaign.objects.filter(breach=breach, rehearsal=False).exclude(
+        status__in=(CampaignStatus.DRAFT, CampaignStatus.FAILED)
+    )
+    return campaigns.exists() and all(everyone_informed(campaign) for campaign in campaigns)
+
+
+def _mark_obligation(campaign: Campaign, *, by: User | None = None) -> None:
+    """Mark « inform the persons » done on the breach once every person of its campaigns is informed (see
+    ``everyone_informed``), when the breach service and a DPO are available."""
     try:
         from vigie.breaches.services import mark_obligation_done
     except ImportError:
         return
-    if campaign.rehearsal:
-        return  # a rehearsal informed nobody
+    if not _breach_informed(campaign.breach):
+        return
     counts = campaign.counts()
-    reached = counts["sent"] + counts["letters"]
-    reference = f"Campagne n° {campaign.pk} : {reached:,} personnes informées".replace(",", "\u202f")
-    if counts["unreachable"] or counts["failed"]:
-        reference += f" ({counts['unreachable'] + counts['failed']} sans canal utilisable)"
-    by = campaign.started_by
+    reference = f"Campagne n° {campaign.pk} : {counts['sent']:,} par message".replace(",", "\u202f")
+    if counts["letters_posted"]:
+        reference += f", {counts['letters_posted']:,} par courrier déposé".replace(",", "\u202f")
+    by = by or campaign.started_by
     if by is None:
         return
     try:

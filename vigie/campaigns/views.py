@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Role
@@ -24,11 +25,11 @@ from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 
-from . import crypto, exports, letters, services
-from .forms import MappingForm, RulesForm, UploadForm
+from . import crypto, deposits, exports, letters, services
+from .forms import DepositForm, MappingForm, RulesForm, UploadForm
 from .mail import delivers
 from .messages import full_name
-from .models import Campaign, CampaignStatus, LetterBatch, Recipient
+from .models import Campaign, CampaignStatus, LetterBatch, LetterDeposit, Recipient
 
 
 def progress_context(campaign: Campaign) -> dict[str, Any]:
@@ -128,6 +129,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "report": campaign.import_report or {},
         "batches": LetterBatch.objects.filter(campaign=campaign, rendered_at__isnull=False),
+        "deposits": LetterDeposit.objects.filter(campaign=campaign).defer("receipt"),
+        "to_deposit": deposits.letters_to_deposit(campaign).exists() and not campaign.rehearsal,
+        "deposit_form": DepositForm(initial={"deposited_on": timezone.localdate()}),
         **progress_context(campaign),
     }
     return render_page(request, "campaigns/detail.html", context)
@@ -196,6 +200,53 @@ def purge(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect_after_post(request, _detail_url(campaign))
+
+
+@require_POST
+@org_view(Role.DPO)
+def deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the letters produced as deposited with the mail house, with its receipt."""
+    campaign = _campaign(request, pk)
+    form = DepositForm(request.POST, request.FILES)
+    if form.is_valid():
+        receipt = form.cleaned_data["receipt"]
+        try:
+            deposits.check_receipt(receipt.name, receipt.size, receipt.read(8))
+            receipt.seek(0)
+            done = deposits.record_letter_deposit(
+                campaign, by=request.user, deposited_on=form.cleaned_data["deposited_on"],  # type: ignore[arg-type]
+                receipt_name=receipt.name, receipt=receipt.read(),
+            )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s letter recorded as deposited on %(date)s.",
+                    "%(count)s letters recorded as deposited on %(date)s.",
+                    done.letters,
+                )
+                % {"count": done.letters, "date": done.deposited_on.strftime("%d/%m/%Y")},
+            )
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect_after_post(request, _detail_url(campaign))
+
+
+@org_view(Role.READONLY)
+def deposit_receipt(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+    """The mail house's deposit receipt, as uploaded (it holds no person's data)."""
+    campaign = _campaign(request, pk)
+    found = get_object_or_404(LetterDeposit, campaign=campaign, pk=deposit_pk)
+    response = HttpResponse(bytes(found.receipt), content_type=found.receipt_type)
+    response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-depot-{found.pk}{_suffix(found)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(found: LetterDeposit) -> str:
+    return {"application/pdf": ".pdf", "image/png": ".png"}.get(found.receipt_type, ".jpg")
 
 
 @org_view(Role.MEMBER)
