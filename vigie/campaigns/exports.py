@@ -207,12 +207,15 @@ def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
 
 
 def errors_csv(campaign: Campaign) -> str:
-    """The validation errors of the import: line (header = 1), column, reason. No value from the file."""
+    """The import report, line by line: the lines not imported (errors), then every value changed or dropped
+    (warnings): line (header = 1), column, kind, reason. No value from the file."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Ligne", "Colonne", "Motif"])
-    for error in (campaign.import_report or {}).get("errors", []):
-        writer.writerow(
-            [error.get("line", ""), _safe(str(error.get("column", ""))), _safe(str(error.get("reason", "")))]
-        )
+    writer.writerow(["Ligne", "Colonne", "Motif", "Nature"])
+    report = campaign.import_report or {}
+    for key, kind in (("errors", "ligne non importée"), ("warnings", "valeur modifiée ou écartée")):
+        for error in report.get(key, []):
+            writer.writerow(
+                [error.get("line", ""), _safe(str(error.get("column", ""))), _safe(str(error.get("reason", ""))), kind]
+            )
     return "\ufeff" + out.getvalue()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from vigie.accounts.models import Role
 from vigie.accounts.responses import redirect_after_post, render_page
@@ -29,7 +30,7 @@ from . import crypto, deposits, exports, letters, services
 from .forms import DepositForm, MappingForm, RulesForm, UploadForm
 from .mail import delivers
 from .messages import full_name
-from .models import Campaign, CampaignStatus, LetterBatch, LetterDeposit, Recipient
+from .models import Campaign, CampaignStatus, Channel, LetterBatch, LetterDeposit, Recipient, State
 
 
 def progress_context(campaign: Campaign) -> dict[str, Any]:
@@ -139,8 +140,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view(Role.READONLY)
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live counts alone (htmx polls it every two seconds while the campaign runs)."""
+    """The live counts alone (htmx polls it every two seconds while the list is imported or sent).
+
+    Once the campaign has left the state the page was drawn in (``?was=``: the import finished, the sending
+    ended), the whole page is reloaded: the report, the channels and the proof appear without a manual reload.
+    """
     campaign = _campaign(request, pk)
+    was = request.GET.get("was")
+    if request.htmx and was and was != campaign.status:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()
     return render_page(request, "campaigns/detail.html#progress", {"campaign": campaign, **progress_context(campaign)})
 
 
@@ -265,15 +273,31 @@ def persons(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     ring = crypto.keyring()
+    order = services.usable_order(campaign.channel_rules)
     rows = []
     for recipient in page:
         data = crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring) if recipient.payload else {}
         rows.append({"recipient": recipient, "name": full_name(data), "email": data.get("email", ""),
-                     "address": data.get("address", [])[1:]})  # fmt: skip
+                     "address": data.get("address", [])[1:], "channel": _channel_label(recipient, order)})  # fmt: skip
     record("campaign.persons_viewed", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
            detail={"page": page.number, "count": len(rows)})  # fmt: skip
     return render_page(request, "campaigns/persons.html", {"campaign": campaign, "breach": campaign.breach,
                                                             "page": page, "rows": rows})  # fmt: skip
+
+
+def _channel_label(recipient: Recipient, order: list[str]) -> str:
+    """The channel of a person; before the start (none chosen yet), the one the rules will choose."""
+    if recipient.channel != Channel.NONE or recipient.state != State.PENDING:
+        return str(recipient.get_channel_display())
+    usable = {
+        Channel.EMAIL: recipient.has_email,
+        Channel.LETTER: recipient.has_address,
+        Channel.SMS: recipient.has_mobile,
+    }
+    planned = next((Channel(channel) for channel in order if usable.get(Channel(channel))), None)
+    if planned is None:
+        return str(Channel.NONE.label)
+    return _("%(channel)s (at the start)") % {"channel": planned.label}
 
 
 @org_view(Role.DPO)

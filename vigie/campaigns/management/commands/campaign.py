@@ -131,6 +131,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
         if len(summary["errors"]) > 20:
             self.stdout.write(f"  … et {len(summary['errors']) - 20} autres erreurs.")
+        if summary["warnings"]:
+            self.stdout.write(f"{len(summary['warnings'])} valeur(s) corrigée(s) ou écartée(s) :")
+        for warning in summary["warnings"][:20]:
+            self.stdout.write(f"  ligne {warning['line']}, colonne « {warning['column']} » : {warning['reason']}")
+        if len(summary["warnings"]) > 20:
+            self.stdout.write(f"  … et {len(summary['warnings']) - 20} autres.")
 
     def do_start(self, *, id: int, follow: bool, rehearsal: bool, **_: Any) -> None:  # noqa: A002
         campaign = services.start_campaign(self._campaign(id), by=None, rehearsal=rehearsal)
