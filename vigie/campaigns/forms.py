@@ -78,7 +78,9 @@ class RulesForm(forms.Form):
 class DepositForm(forms.Form):
     """The letters handed to the mail house: the day, and its deposit receipt (checked by ``deposits``)."""
 
-    deposited_on = forms.DateField(label=_("Deposited on"), widget=forms.DateInput(attrs={"type": "date"}))
+    deposited_on = forms.DateField(
+        label=_("Deposited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     receipt = forms.FileField(
         label=_("Deposit receipt of the mail house"),
         help_text=_("PDF, PNG or JPEG, at most 10 MB."),

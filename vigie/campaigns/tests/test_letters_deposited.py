@@ -117,7 +117,10 @@ def test_the_campaign_page_records_the_deposit_and_serves_the_receipt(
 ) -> None:
     campaign = _started(assessed, owner, write_list, [person_line(1, email=False)])
     page = reverse("campaigns:detail", args=[org.pk, campaign.pk])
-    assert 'id="deposit"' in owner_client.get(page).content.decode()
+    shown = owner_client.get(page).content.decode()
+    assert (
+        'id="deposit"' in shown and f'value="{timezone.localdate().isoformat()}"' in shown
+    )  # today, as <input type=date> wants it
     answer = owner_client.post(
         reverse("campaigns:deposit", args=[org.pk, campaign.pk]),
         {"deposited_on": timezone.localdate().isoformat(), "receipt": SimpleUploadedFile("depot.pdf", PDF)},
