@@ -32,7 +32,7 @@ def main() -> int:
     print(f"Machine: {machine()}; {args.file} ({args.file.stat().st_size / 1e6:.0f} MB); {args.database or 'SQLite'}")
     times, peaks = [], []
     for run in range(args.runs):
-        with tempfile.TemporaryDirectory(prefix="vigie-import-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="vigie-bench-import-") as tmp:
             env = database_env(args.database, Path(tmp))
             breach = make_breach(env)
             before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -53,8 +53,15 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when VIGIE_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Where ``vigie serve`` (and so ``make run``) listens: ``PORT`` as hosting platforms set it, ``VIGIE_HOST``.
+SERVE_HOST = env("VIGIE_HOST", "127.0.0.1")
+try:
+    SERVE_PORT = int(env("PORT", "8000"))
+except ValueError:
+    raise ImproperlyConfigured(f"PORT must be a port number, not {env('PORT')!r}") from None
+
 # Public address of this installation, used in e-mails (password reset, invitations, reminders).
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", f"http://{SERVE_HOST}:{SERVE_PORT}").rstrip("/")
 
 DATA_DIR = Path(env("VIGIE_DATA_DIR", str(BASE_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -152,7 +159,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and sign-in --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user before the password is even checked.
@@ -316,6 +323,15 @@ VIGIE_CAMPAIGN_MAX_ATTEMPTS = int(env("VIGIE_CAMPAIGN_MAX_ATTEMPTS", "5"))
 VIGIE_CAMPAIGN_RETRY_SECONDS = float(env("VIGIE_CAMPAIGN_RETRY_SECONDS", "60"))  # first back-off, then doubled
 VIGIE_CAMPAIGN_LEASE_SECONDS = float(env("VIGIE_CAMPAIGN_LEASE_SECONDS", "60"))  # a crashed sender's claim expires
 VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS = float(env("VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS", "300"))  # then it died
+# Every socket operation of a campaign's SMTP connection: a server silent this long has failed, and the campaign
+# pauses (rather than each recipient costing the wait).
+VIGIE_CAMPAIGN_SMTP_TIMEOUT = float(env("VIGIE_CAMPAIGN_SMTP_TIMEOUT", "30"))
+# A database error (locked, connection lost) in a sender is retried this many times, waiting 0.5 s, 1 s, 2 s…
+VIGIE_CAMPAIGN_DB_RETRIES = int(env("VIGIE_CAMPAIGN_DB_RETRIES", "6"))
+# The campaign watch (a periodic task while campaigns run): recipients left "being sent" by a dead sender this
+# long after their claim expired, or a running campaign with nobody sending, get their senders queued again.
+VIGIE_CAMPAIGN_WATCH_SECONDS = float(env("VIGIE_CAMPAIGN_WATCH_SECONDS", "60"))
+VIGIE_CAMPAIGN_STUCK_SECONDS = float(env("VIGIE_CAMPAIGN_STUCK_SECONDS", "300"))
 VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "1000"))
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel

@@ -8,6 +8,7 @@ from vigie.api.urls import api_patterns
 
 urlpatterns = [
     path("langue/", set_language, name="set_language"),
+    path("", include("vigie.core.urls")),
     path("", include("vigie.accounts.urls")),
     path("organisations/<int:org_id>/violations/", include("vigie.breaches.urls")),
     path("organisations/<int:org_id>/", include("vigie.documents.urls")),

@@ -62,7 +62,7 @@ def has_authenticator(user: Any) -> bool:
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
     if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "accounts:home")
+        return redirect(next_url or "core:home")
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
@@ -85,14 +85,14 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of signing in: the six-digit code of the authenticator app."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "accounts:home")
+        return redirect(next_url or "core:home")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect(with_next("accounts:otp_setup", next_url))
     form = CodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         services.complete_sign_in(request, device)
-        return full_redirect(request, next_url or reverse("accounts:home"))
+        return full_redirect(request, next_url or reverse("core:home"))
     return render_page(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
 
 
@@ -102,7 +102,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
     """Second step of signing in without the phone: one of the single-use recovery codes."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "accounts:home")
+        return redirect(next_url or "core:home")
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
     form = RecoveryCodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid() and device is not None:
@@ -119,7 +119,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
             )
             % {"left": left},
         )
-        return full_redirect(request, next_url or reverse("accounts:home"))
+        return full_redirect(request, next_url or reverse("core:home"))
     return render_page(request, "accounts/otp_recovery.html", {"form": form, "next": next_url})
 
 
@@ -164,7 +164,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
             request.session[RECOVERY_CODES_SESSION_KEY] = codes
             return full_redirect(request, with_next("accounts:recovery_codes", next_url))
         request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
-        return full_redirect(request, next_url or reverse("accounts:home"))
+        return full_redirect(request, next_url or reverse("core:home"))
     context: dict[str, Any] = {
         "codes": [f"{code[:4]}-{code[4:]}" for code in codes or []],
         "next": next_url,

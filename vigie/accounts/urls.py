@@ -6,7 +6,6 @@ from . import signin, views
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.home, name="home"),
     # Signing in and out.
     path("connexion/", signin.login, name="login"),
     path("deconnexion/", signin.logout, name="logout"),
@@ -20,7 +19,6 @@ urlpatterns = [
     path("mot-de-passe/change/", signin.password_reset_complete, name="password_reset_complete"),
     # Organisations.
     path("organisations/nouvelle/", views.organisation_create, name="organisation_create"),
-    path("organisations/<int:org_id>/", views.dashboard, name="dashboard"),
     path("organisations/<int:org_id>/parametres/", views.organisation, name="organisation"),
     path("organisations/<int:org_id>/membres/", views.members, name="members"),
     path("organisations/<int:org_id>/membres/<int:membership_id>/role/", views.member_role, name="member_role"),

@@ -1,4 +1,4 @@
-"""Organisations, their dashboard, settings and members; invitations."""
+"""Organisations, their settings and members; invitations."""
 
 from __future__ import annotations
 
@@ -8,41 +8,21 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from vigie.breaches.models import Status
-
 from . import services
-from .dashboard import open_breaches
 from .forms import InviteForm, NewAccountForm, OrganisationCreateForm, OrganisationForm, RoleForm
-from .models import ROLE_RANK, Invitation, Membership, Role, User
+from .models import ROLE_RANK, Invitation, Role, User
 from .responses import full_redirect, redirect_after_post, render_page
 from .scoping import org_view
 from .signin import with_next
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Straight to the organisation when there is one; a chooser when there are several (a DPO firm)."""
-    memberships = list(
-        Membership.objects.for_user(request.user)  # type: ignore[arg-type]
-        .annotate(
-            open_breaches=Count("organisation__breaches", filter=~Q(organisation__breaches__status=Status.CLOSED))
-        )
-        .order_by("organisation__name")
-    )
-    if not memberships:
-        return redirect("accounts:organisation_create")
-    if len(memberships) == 1:
-        return redirect("accounts:dashboard", memberships[0].organisation_id)
-    return render_page(request, "accounts/home.html", {"memberships": memberships})
 
 
 @login_required
@@ -56,22 +36,6 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         # A whole new page: the menu and the organisation switcher change too.
         return full_redirect(request, reverse("accounts:organisation", args=[org.pk]))
     return render_page(request, "accounts/organisation_create.html", {"form": form})
-
-
-@org_view(Role.READONLY)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
-    context = {
-        "open_breaches": open_breaches(org),
-        "members_count": org.memberships.count(),
-        "identity_missing": [
-            str(org._meta.get_field(name).verbose_name)
-            for name in ("siret", "address", "dpo_email", "legal_rep_name")
-            if not getattr(org, name)
-        ],
-        "previous_sign_in": services.previous_sign_in(request.user),  # type: ignore[arg-type]
-    }
-    return render_page(request, "accounts/dashboard.html", context)
 
 
 @org_view(Role.OWNER)
@@ -168,7 +132,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
         )
     messages.success(request, _("%(name)s no longer belongs to the organisation.") % {"name": membership.user})
     if membership.user_id == request.user.pk:
-        return full_redirect(request, reverse("accounts:home"))
+        return full_redirect(request, reverse("core:home"))
     return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
 
 
@@ -215,7 +179,7 @@ def _join_with_account(request: HttpRequest, invitation: Invitation, context: di
     elif request.method == "POST":
         services.accept_invitation(invitation, user, request=request)  # type: ignore[arg-type]
         messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
-        return full_redirect(request, reverse("accounts:dashboard", args=[invitation.organisation_id]))
+        return full_redirect(request, reverse("core:dashboard", args=[invitation.organisation_id]))
     else:
         context.update(state="join")
     return render_page(request, "accounts/invitation_accept.html", context)
@@ -232,7 +196,7 @@ def _join_with_new_account(request: HttpRequest, invitation: Invitation, context
         )
         # Signed in with the password just chosen; the middleware now requires setting up the second factor.
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        dashboard = reverse("accounts:dashboard", args=[invitation.organisation_id])
+        dashboard = reverse("core:dashboard", args=[invitation.organisation_id])
         return full_redirect(request, with_next("accounts:otp_setup", dashboard))
     context.update(state="create", form=form)
     return render_page(request, "accounts/invitation_accept.html", context)

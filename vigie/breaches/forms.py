@@ -14,22 +14,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from .choices import (
     ActingAs,
-    Breach,
     BreachType,
     Certainty,
     DataCategory,
+    DataRecipient,
     Exfiltration,
     Identifiability,
     Medium,
-    ObligationRow,
     Origin,
     PersonCategory,
     Protection,
-    Recipient,
     SpecialExtent,
 )
+from .models import Breach, ObligationRow
 
 # A justification shorter than this is a formality, not a reason (the CNIL may ask for it).
 MIN_JUSTIFICATION = 30
@@ -297,7 +296,7 @@ class ConfidentialityForm(StepForm):
     )
     published = TriStateField(label=_("Were the data made public (posted online, sold, widely shared)?"))
     recipient = _radios(
-        Recipient.choices,
+        DataRecipient.choices,
         label=_("Who received or saw the data?"),
         help_text=_("Trusted: an identified person bound by secrecy, such as another health professional."),
     )

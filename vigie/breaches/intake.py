@@ -15,7 +15,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
-from .models import Breach, BreachType
+from .choices import BreachType
+from .models import Breach
 
 
 def _always(breach: Breach) -> bool:

@@ -24,130 +24,16 @@ from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import OrgQuerySet
 from vigie.risk import Message, localise, localise_obligations, render
 
-
-class BreachType(models.TextChoices):
-    CONFIDENTIALITY = "confidentiality", _("Confidentiality (disclosure or access)")
-    INTEGRITY = "integrity", _("Integrity (alteration)")
-    AVAILABILITY = "availability", _("Availability (loss or destruction, even temporary)")
-
-
-class Origin(models.TextChoices):
-    RANSOMWARE = "ransomware", _("Ransomware")
-    MALWARE = "malware", _("Other malware")
-    HACKING = "hacking", _("Intrusion into the information system")
-    CREDENTIAL_STUFFING = "credential_stuffing", _("Stolen or guessed passwords")
-    PHISHING = "phishing", _("Phishing")
-    SOCIAL_ENGINEERING = "social_engineering", _("Impersonation (social engineering)")
-    INSIDER_MISUSE = "insider_misuse", _("Misuse by a member of staff")
-    LOST_DEVICE = "lost_device", _("Lost computer, phone or storage device")
-    STOLEN_DEVICE = "stolen_device", _("Stolen computer, phone or storage device")
-    LOST_PAPER = "lost_paper", _("Lost paper documents")
-    STOLEN_PAPER = "stolen_paper", _("Stolen paper documents")
-    MISDIRECTED_EMAIL = "misdirected_email", _("E-mail sent to the wrong recipient")
-    MISDIRECTED_POST = "misdirected_post", _("Letter sent to the wrong recipient")
-    WRONG_RECIPIENT_OTHER = "wrong_recipient_other", _("Data given to the wrong person")
-    ACCIDENTAL_PUBLICATION = "accidental_publication", _("Accidental publication")
-    IMPROPER_DISPOSAL = "improper_disposal", _("Documents or devices thrown away without destruction")
-    SYSTEM_FAILURE = "system_failure", _("System failure or outage")
-    PROCESSOR_INCIDENT = "processor_incident", _("Incident at a processor (software vendor, host…)")
-    OTHER = "other", _("Other")
-
-
-class DataCategory(models.TextChoices):
-    IDENTITY = "identity", _("Identity (name, sex)")
-    CONTACT = "contact", _("Contact details")
-    BIRTH_DATE = "birth_date", _("Date of birth")
-    NATIONAL_ID = "national_id", _("Social security number (NIR) or INS")
-    OFFICIAL_ID = "official_id", _("Identity documents")
-    FINANCIAL = "financial", _("Financial or banking data")
-    PAYMENT_CARD = "payment_card", _("Payment card data")
-    CREDENTIALS = "credentials", _("Login credentials")
-    LOCATION = "location", _("Location data")
-    COMMUNICATIONS = "communications", _("Content of communications")
-    PROFESSIONAL = "professional", _("Professional life")
-    BEHAVIOURAL = "behavioural", _("Habits and behaviour")
-    SOCIAL_WELFARE = "social_welfare", _("Social welfare situation")
-    HEALTH = "health", _("Health data")
-    GENETIC = "genetic", _("Genetic data")
-    BIOMETRIC = "biometric", _("Biometric data")
-    SEXUAL_LIFE = "sexual_life", _("Sex life or sexual orientation")
-    RACIAL_ETHNIC = "racial_ethnic", _("Racial or ethnic origin")
-    POLITICAL_RELIGIOUS = "political_religious", _("Political opinions, religious or philosophical beliefs")
-    CRIMINAL = "criminal", _("Criminal convictions and offences")
-    OTHER = "other", _("Other data")
-
-
-class Protection(models.TextChoices):
-    NONE = "none", _("None: the data was readable")
-    ENCRYPTED = "encrypted", _("Strong encryption, key not compromised")
-    ENCRYPTED_KEY_COMPROMISED = "encrypted_key_compromised", _("Encrypted, but the key may be compromised")
-    PSEUDONYMISED = "pseudonymised", _("Pseudonymised")
-    HASHED_SALTED = "hashed_salted", _("Hashed with a salt (passwords)")
-    HASHED_WEAK = "hashed_weak", _("Weakly hashed")
-
-
-class Identifiability(models.TextChoices):
-    DIRECT = "direct", _("Directly (name, social security number…)")
-    INDIRECT = "indirect", _("Indirectly, by cross-checking")
-    DIFFICULT = "difficult", _("With difficulty")
-    NEGLIGIBLE = "negligible", _("Practically not")
-
-
-class PersonCategory(models.TextChoices):
-    PATIENTS = "patients", _("Patients")
-    MINORS = "minors", _("Minors")
-    EMPLOYEES = "employees", _("Staff")
-    CLIENTS = "clients", _("Customers")
-    VULNERABLE = "vulnerable", _("Vulnerable persons")
-    HEALTH_PROFESSIONALS = "health_professionals", _("Health professionals")
-    OTHER = "other", _("Other")
-
-
-class Exfiltration(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    LIKELY = "likely", _("Likely")
-    EXCLUDED = "excluded", _("Excluded (complete logs show nothing left)")
-    UNKNOWN = "unknown", _("Unknown")
-
-
-class Recipient(models.TextChoices):
-    UNKNOWN = "unknown", _("Unknown")
-    MALICIOUS = "malicious", _("Malicious")
-    UNTRUSTED = "untrusted", _("Not trusted")
-    TRUSTED = "trusted", _("Trusted (bound by secrecy, reliable)")
-
-
-class Certainty(models.TextChoices):
-    CONFIRMED = "confirmed", _("Established")
-    SUSPECTED = "suspected", _("Suspected")
-
-
-class SpecialExtent(models.TextChoices):
-    MINOR = "minor", _("An incidental mention (for example one dietary preference)")
-    SUBSTANTIAL = "substantial", _("Medical or other sensitive information proper")
-    HIGHLY_SENSITIVE = (
-        "highly_sensitive",
-        _("Especially sensitive information (HIV status, genetic results, mental health, addiction…)"),
-    )
-
-
-class Medium(models.TextChoices):
-    SERVER = "server", _("Server")
-    WORKSTATION = "workstation", _("Workstation")
-    LAPTOP = "laptop", _("Laptop")
-    PHONE = "phone", _("Phone or tablet")
-    USB_KEY = "usb_key", _("USB key")
-    BACKUP_MEDIA = "backup_media", _("Backup disk or tape")
-    PAPER = "paper", _("Paper")
-    EMAIL = "email", _("E-mail")
-    POSTAL_MAIL = "postal_mail", _("Postal mail")
-    CLOUD = "cloud", _("Online or hosted service")
-    OTHER = "other", _("Other medium")
-
-
-class ActingAs(models.TextChoices):
-    CONTROLLER = "controller", _("Controller")
-    PROCESSOR = "processor", _("Processor on behalf of a client")
+from .choices import (
+    ActingAs,
+    Certainty,
+    DataRecipient,
+    Exfiltration,
+    Identifiability,
+    Origin,
+    Protection,
+    SpecialExtent,
+)
 
 
 class Status(models.TextChoices):
@@ -294,7 +180,7 @@ class Breach(models.Model):
     # Confidentiality.
     exfiltration = models.CharField(_("data taken out"), max_length=16, choices=Exfiltration.choices, blank=True)
     published = models.BooleanField(_("data made public"), null=True, blank=True)
-    recipient = models.CharField(_("recipient of the data"), max_length=16, choices=Recipient.choices, blank=True)
+    recipient = models.CharField(_("recipient of the data"), max_length=16, choices=DataRecipient.choices, blank=True)
     recipient_bound_by_secrecy = models.BooleanField(
         _("recipient bound by professional secrecy"), null=True, blank=True
     )
@@ -580,6 +466,7 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("Reminder sent")
     CLOSED = "closed", _("Breach closed")
     REOPENED = "reopened", _("Breach reopened")
+    CAMPAIGN_PAUSED = "campaign_paused", _("Campaign paused by a mail server failure")
 
 
 class TimelineEventQuerySet(OrgQuerySet["TimelineEvent"]):

@@ -38,7 +38,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.models import Organisation
 
-from .models import Breach, ObligationState, Origin, Status
+from .choices import Origin
+from .models import Breach, ObligationState, Status
 
 PAGE_SIZE = 50
 CNIL_DELAY = timedelta(hours=72)  # GDPR art. 33(1): 72 hours of absolute time after awareness

@@ -622,6 +622,11 @@ def schedule_reminders(breach: Breach, *, now: datetime | None = None) -> int:
     return len(moments)
 
 
+def alert_recipients(org: Organisation) -> list[str]:
+    """Who is alerted by e-mail of what needs the organisation's attention (reminders, a campaign's pause)."""
+    return _recipients(org)
+
+
 def _recipients(org: Organisation) -> list[str]:
     """The organisation's DPO and owners, and its DPO contact address."""
     emails = set(

@@ -6,3 +6,9 @@ class CampaignsConfig(AppConfig):
     name = "vigie.campaigns"
     label = "campaigns"
     verbose_name = _("Informing affected persons")
+
+    def worker_started(self) -> None:
+        """Called by ``vigie worker`` when it starts: keep the campaign watch running (``tasks.watch_campaigns``)."""
+        from .tasks import ensure_watching
+
+        ensure_watching()

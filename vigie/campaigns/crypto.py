@@ -13,9 +13,12 @@ outside the database:
 Rotation: put the new key first, keep the old ones after it, run ``vigie campaign rotate-key`` (re-encrypts
 every row still under an old key, in chunks), then remove the old keys.
 
-The blind index (``identity_hash``) is an HMAC-SHA-256 of the person's identity key under a key derived from
-the data key: equal persons have equal hashes (de-duplication across imports, and finding a person in the
-proof ledger after the purge) but nobody without the key can test a guess against it.
+The blind index (``identity_hash``) is a keyed pseudo-random permutation (one AES block, under a key derived from
+the data key) of a plain SHA-256 of the person's identity key: equal persons have equal hashes (de-duplication
+across imports, and finding a person in the proof ledger after the purge) but nobody without the key can test a
+guess against it. A permutation rather than an HMAC so that a rotation can re-key it *without* the identity key:
+a purged row keeps only its hash, and :func:`rekey_index` moves it from the old key to the new one (the plain
+SHA-256 exists only in memory meanwhile). The row's ``identity_key_id`` names the key its hash is under.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -55,7 +59,7 @@ class DecryptionFailed(Exception):
 class DataKey:
     id: bytes  # the first 4 bytes of SHA-256(key): names the key in each payload without revealing it
     aead: AESGCM
-    index_key: bytes  # the blind-index HMAC key, derived from the data key
+    index_key: bytes  # the blind-index key (AES-256, one block), derived from the data key
 
     @classmethod
     def from_b64(cls, text: str) -> DataKey:
@@ -68,8 +72,13 @@ class DataKey:
         return cls(
             id=hashlib.sha256(raw).digest()[:KEY_ID_BYTES],
             aead=AESGCM(raw),
-            index_key=hmac.new(raw, b"vigie blind index v1", hashlib.sha256).digest(),
+            index_key=hmac.new(raw, b"vigie blind index v2", hashlib.sha256).digest(),
         )
+
+    @property
+    def hex_id(self) -> str:
+        """The key id as stored beside an identity hash (``Recipient.identity_key_id``)."""
+        return self.id.hex()
 
 
 def new_key() -> str:
@@ -158,10 +167,30 @@ def decrypt(
     raise DecryptionFailed("the payload's key is not configured")
 
 
+def _index_cipher(key: DataKey) -> Cipher[Any]:
+    # ECB on exactly one block is the raw block cipher: a keyed permutation of 128-bit values, deterministic by
+    # design (equal persons must have equal hashes); no pattern across blocks can leak since there is one block.
+    return Cipher(algorithms.AES(key.index_key), modes.ECB())  # noqa: S305
+
+
 def blind_index(identity_key: str, *, key: DataKey | None = None) -> str:
     """Keyed hash of a person's identity key (hex, 32 characters): equal for the same person, opaque otherwise."""
     key = key or current_key()
-    return hmac.new(key.index_key, identity_key.encode(), hashlib.sha256).hexdigest()[:32]
+    digest = hashlib.sha256(b"vigie identity\0" + identity_key.encode()).digest()[:16]
+    encryptor = _index_cipher(key).encryptor()
+    return (encryptor.update(digest) + encryptor.finalize()).hex()
+
+
+def rekey_index(value: str, *, old: DataKey, new: DataKey) -> str:
+    """The same person's blind index under ``new``, from their index under ``old`` (no identity key needed)."""
+    decryptor = _index_cipher(old).decryptor()
+    digest = decryptor.update(bytes.fromhex(value)) + decryptor.finalize()
+    encryptor = _index_cipher(new).encryptor()
+    return (encryptor.update(digest) + encryptor.finalize()).hex()
+
+
+def key_by_hex_id(hex_id: str, ring: tuple[DataKey, ...] | None = None) -> DataKey | None:
+    return next((key for key in ring or keyring() if key.hex_id == hex_id), None)
 
 
 def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:

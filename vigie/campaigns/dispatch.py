@@ -37,7 +37,14 @@ the server's memory and the server writes it out within milliseconds, whatever h
 crash of the PostgreSQL server itself in those milliseconds could lose the last few records, and the
 messages concerned would then be resent with their same Message-IDs.
 
-A temporary failure (4xx, time-out, lost connection) puts the recipient back to ``pending`` with
+A failure of the server as a whole (``mail.Outcome.server``: connection refused or timed out, authentication
+or sender refused, 421) is nobody's fault among the recipients: the recipient in hand goes back to ``pending``
+as it was (no attempt counted), the rest of the chunk is given back, and the campaign pauses with the server's
+answer and alerts the organisation (``services.pause_for_server_failure``); the other senders stop within two
+seconds. A database error (locked beyond the busy time-out, connection lost) is retried with a back-off
+(``VIGIE_CAMPAIGN_DB_RETRIES``): a record retried is the same conditional UPDATE, so nothing is recorded twice.
+
+A temporary failure of one recipient (4xx) puts the recipient back to ``pending`` with
 ``next_attempt_at`` (exponential back-off from ``VIGIE_CAMPAIGN_RETRY_SECONDS``) until
 ``VIGIE_CAMPAIGN_MAX_ATTEMPTS``; a permanent failure (5xx) is final. A failed or bounced e-mail falls back to
 a postal letter when the person has an address. The throughput is limited per campaign (messages per
@@ -55,7 +62,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
@@ -63,13 +70,33 @@ from . import crypto
 from .mail import Outcome, Sender, delivers
 from .messages import Composer, message_id
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
-from .recording import LeaseLost, recorder
+from .recording import LeaseLost, PipelinedRecorder, recorder
 from .sms import sms_sender
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 200
 SENT_CHANNELS = (Channel.EMAIL, Channel.SMS)
+#: How a sender waits between two tries of a database statement (replaced in tests).
+backoff_sleep: Callable[[float], None] = time.sleep
+
+
+def retrying(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run one database step of a sender, trying again on ``OperationalError`` (SQLite's "database is locked"
+    beyond its busy time-out, a lost PostgreSQL connection) after 0.5 s, 1 s, 2 s… (``VIGIE_CAMPAIGN_DB_RETRIES``
+    times); then the error propagates (the task fails, the campaign watch queues a sender again). Each step is
+    its own transaction, conditional on the claim, so trying it again is safe."""
+    tries = max(1, settings.VIGIE_CAMPAIGN_DB_RETRIES)
+    for attempt in range(tries):
+        try:
+            return function(*args, **kwargs)
+        except OperationalError as error:
+            if attempt + 1 >= tries or connection.in_atomic_block:
+                raise
+            logger.warning("database error in a sender (try %d of %d): %s", attempt + 1, tries, error)
+            connection.close_if_unusable_or_obsolete()
+            backoff_sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 def _lease() -> timedelta:
@@ -185,26 +212,24 @@ class Dispatcher:
         self.max_attempts = settings.VIGIE_CAMPAIGN_MAX_ATTEMPTS
         self.retry_base = settings.VIGIE_CAMPAIGN_RETRY_SECONDS
         self.recorder = recorder()
+        self.halted: Outcome | None = None  # the server's failure that stopped this sender
 
     def still_running(self) -> bool:
-        status = Campaign.objects.filter(pk=self.campaign.pk).values_list("status", flat=True).first()
-        return status == CampaignStatus.RUNNING
+        status = retrying(Campaign.objects.filter(pk=self.campaign.pk).values_list("status", flat=True).first)
+        return bool(status == CampaignStatus.RUNNING)
 
     def delivers_or_stop(self) -> bool:
         """A campaign that is not a rehearsal never goes through a backend that delivers nothing: the worker's
-        settings may differ from those of the process that started it. It is paused, with a ledger entry."""
+        settings may differ from those of the process that started it. It is paused, as for a failed server."""
         if self.campaign.rehearsal or delivers(self.sender.backend_path):
             return True
         if not Recipient.objects.filter(campaign=self.campaign, channel=Channel.EMAIL).pending().exists():
             return True  # SMS alone
-        with transaction.atomic():
-            paused = Campaign.objects.filter(pk=self.campaign.pk, status=CampaignStatus.RUNNING).update(
-                status=CampaignStatus.PAUSED
-            )
-            if paused:
-                DeliveryEvent.objects.create(
-                    campaign=self.campaign, kind=EventKind.STOPPED, detail=self.sender.backend_path[:500]
-                )
+        from .services import pause_for_server_failure
+
+        pause_for_server_failure(
+            self.campaign.pk, response=f"aucun serveur de messagerie sur l'exécuteur ({self.sender.backend_path})"
+        )
         logger.error("campaign %s paused: its worker's e-mail backend delivers nothing", self.campaign.pk)
         return False
 
@@ -215,7 +240,7 @@ class Dispatcher:
         _cheap_commits(True)
         try:
             while self.still_running() and (deadline is None or time.monotonic() < deadline):
-                claim = claim_chunk(self.campaign)
+                claim = retrying(claim_chunk, self.campaign)
                 if claim is None:
                     if not self._wait_for_work(deadline):
                         break
@@ -225,9 +250,15 @@ class Dispatcher:
                 except LeaseLost:
                     DeliveryEvent.objects.create(campaign=self.campaign, kind=EventKind.LEASE_LOST,
                                                  detail=f"claim {claim.token}")  # fmt: skip
+                if self.halted is not None:
+                    break
         finally:
             self.sender.close()
             _cheap_commits(False)
+        if self.halted is not None:
+            from .services import pause_for_server_failure
+
+            retrying(pause_for_server_failure, self.campaign.pk, response=self.halted.response)
         return self.stats
 
     def _wait_for_work(self, deadline: float | None) -> bool:
@@ -263,9 +294,9 @@ class Dispatcher:
             if time.monotonic() - renewed > renew_every:
                 self.recorder.settle()
                 if not self.still_running():  # paused: the rest of the chunk was never sent, give it back
-                    self._release(claim, claim.ids[index:])
+                    retrying(self._release, claim, claim.ids[index:])
                     return
-                self._renew(claim)
+                retrying(self._renew, claim)
                 renewed = time.monotonic()
             channel, payload, in_doubt, attempts, has_address = rows[pk]
             data = crypto.decrypt(payload, campaign_id=self.campaign.pk, ring=self.ring)
@@ -279,6 +310,10 @@ class Dispatcher:
                 mid = message.message_id
                 outcome = self.sender.send(message, before_data=self.recorder.settle)
             self.recorder.settle()
+            if outcome.server:  # not this recipient's failure: it and the rest of the chunk wait for the resume
+                self.halted = outcome
+                retrying(self._release, claim, claim.ids[index:], response=outcome.response)
+                return
             self._after(
                 pk, claim.token, outcome, in_doubt=in_doubt, attempts=attempts, has_address=has_address, mid=mid
             )
@@ -288,11 +323,13 @@ class Dispatcher:
             self.sms = sms_sender()
         return self.sms.send(data["phone"], self.composer.sms(data))
 
-    def _release(self, claim: Claim, ids: list[int]) -> None:
+    def _release(self, claim: Claim, ids: list[int], *, response: str = "") -> None:
+        """Give back recipients of the chunk not sent (the first one with the server's answer, if any)."""
         with transaction.atomic():
-            Recipient.objects.filter(pk__in=ids, claimed_by=claim.token, state=State.SENDING).update(
-                state=State.PENDING, claimed_by="", lease_until=None
-            )
+            mine = Recipient.objects.filter(claimed_by=claim.token, state=State.SENDING)
+            if response and ids:
+                mine.filter(pk=ids[0]).update(smtp_response=response[:500])
+            mine.filter(pk__in=ids).update(state=State.PENDING, claimed_by="", lease_until=None)
 
     def _renew(self, claim: Claim) -> None:
         with transaction.atomic():
@@ -315,13 +352,16 @@ class Dispatcher:
         campaign_id = self.campaign.pk
         mid = mid or message_id(campaign_id, pk, self.composer.domain)
         if outcome.sent and not in_doubt:  # the plain case: one UPDATE, its own commit (see ``recording``)
-            self.recorder.sent(pk, token, now, outcome.response, mid)
+            if isinstance(self.recorder, PipelinedRecorder):  # its errors surface when it settles
+                self.recorder.sent(pk, token, now, outcome.response, mid)
+            else:
+                retrying(self.recorder.sent, pk, token, now, outcome.response, mid)
             self.stats.sent += 1
             return
         common = {"claimed_by": "", "lease_until": None, "attempts": F("attempts") + 1, "in_doubt": False}
         if outcome.sent:
             event = (EventKind.RESENT_AFTER_CRASH, f"{mid} {outcome.response}") if in_doubt else None
-            _record(pk, token, campaign_id, event, state=State.SENT, sent_at=now,
+            retrying(_record, pk, token, campaign_id, event, state=State.SENT, sent_at=now,
                     smtp_response=outcome.response, message_id=mid, **common)  # fmt: skip
             self.stats.sent += 1
             self.stats.resent += int(in_doubt)
@@ -329,16 +369,16 @@ class Dispatcher:
         attempt = attempts + 1
         if outcome.temporary and attempt < self.max_attempts:
             retry_at = now + timedelta(seconds=self.retry_base * 2 ** (attempt - 1))
-            _record(pk, token, campaign_id, (EventKind.RETRY, outcome.response), state=State.PENDING,
+            retrying(_record, pk, token, campaign_id, (EventKind.RETRY, outcome.response), state=State.PENDING,
                     next_attempt_at=retry_at, smtp_response=outcome.response, message_id=mid, **common)  # fmt: skip
             self.stats.retried += 1
             return
         # Permanent failure (or too many temporary ones): final for this channel; a letter if we have an address.
-        _record(pk, token, campaign_id, (EventKind.FAILED, outcome.response), state=State.FAILED,
+        retrying(_record, pk, token, campaign_id, (EventKind.FAILED, outcome.response), state=State.FAILED,
                 smtp_response=outcome.response, message_id=mid, **common)  # fmt: skip
         self.stats.failed += 1
         if has_address:
-            fall_back_to_letter([pk], campaign_id=campaign_id, reason=outcome.response)
+            retrying(fall_back_to_letter, [pk], campaign_id=campaign_id, reason=outcome.response)
 
 
 def fall_back_to_letter(ids: list[int], *, campaign_id: int, reason: str) -> int:

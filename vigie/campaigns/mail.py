@@ -12,8 +12,15 @@ e-mails go further: :class:`MessageTemplate` serialises each variant once and sp
 the sender passes the result (:class:`Prepared`) as it is. Other backends (Anymail, console, locmem, subclasses
 such as the tests' crashing one) get the ``EmailMessage``.
 
-Errors are sorted into two kinds (RFC 5321 §4.2.1): temporary (4xx answers, time-outs, lost connections) are
-retried later with a back-off; permanent (5xx answers, addresses refused) are final.
+Errors are sorted by whom they concern (RFC 5321 §4.2.1, §3.8). **The server** (``Outcome.server``): the
+connection refused or timed out, a server that hangs (``VIGIE_CAMPAIGN_SMTP_TIMEOUT`` bounds every socket
+operation), authentication refused, the sender refused at MAIL FROM (530, 554…), 421 "service not available" at
+any stage, a permanent answer to DATA about the message rather than its recipient (5.7.x policy, 5.6.x content,
+554 "transaction failed": every person would get it). Nothing is wrong with the recipient: the campaign pauses,
+the organisation is alerted and the recipients stay pending (``dispatch``). **The recipient**: an answer to
+RCPT TO, or to DATA about the mailbox (X.1.x, X.2.x, 550-553), temporary (4xx, retried later with a back-off) or
+permanent (5xx, final). A connection lost without a time-out is tried again once
+on a fresh connection (the server may have closed an idle one); lost again, it is the server's failure.
 """
 
 from __future__ import annotations
@@ -412,12 +419,40 @@ class Prepared:
 
 @dataclass
 class Outcome:
-    """What became of one message: sent (with the server's answer), or failed temporarily or for good."""
+    """What became of one message: sent (with the server's answer), or failed temporarily or for good, or not
+    tried because the server itself failed (``server``: not the recipient's failure, see the module docstring)."""
 
     sent: bool
     temporary: bool = False
     response: str = ""
     reconnect: bool = False
+    server: bool = False
+
+
+def _timed_out(error: BaseException) -> bool:
+    """A time-out, possibly wrapped (smtplib turns one while reading an answer into ``SMTPServerDisconnected``)."""
+    while error is not None:
+        if isinstance(error, TimeoutError):
+            return True
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return False
+
+
+_ENHANCED = re.compile(r"\d{3}[ -]([245])\.(\d{1,3})\.(\d{1,3})\b")
+
+
+def _about_the_recipient(response: str) -> bool:
+    """A permanent answer to DATA that concerns the recipient (RFC 3463: X.1.x addressing, X.2.x mailbox; without
+    an enhanced code, RFC 5321's 550-553 "mailbox unavailable"…), not the message or the sender (5.7.x policy,
+    5.6.x content, 5.3.x mail system, 554 "transaction failed"): those would refuse everyone alike."""
+    enhanced = _ENHANCED.match(response)
+    if enhanced and enhanced.group(2) != "0":
+        return enhanced.group(2) in {"1", "2"}
+    return response[:3] in {"550", "551", "552", "553"}
+
+
+def _server_failure(response: str) -> Outcome:
+    return Outcome(False, temporary=True, response=response[:500], reconnect=True, server=True)
 
 
 def _code_text(code: int, text: bytes | str) -> str:
@@ -426,19 +461,25 @@ def _code_text(code: int, text: bytes | str) -> str:
 
 
 def classify(error: BaseException) -> Outcome:
-    """The meaning of an exception raised while sending one message."""
+    """The meaning of an exception raised while sending one message (see the module docstring)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(error.recipients.values()), (550, b"refused"))
+        if code == 421:  # smtplib closed the connection: the service is going down, not this address
+            return _server_failure(_code_text(code, text))
         return Outcome(False, temporary=400 <= code < 500, response=_code_text(code, text))
+    if isinstance(error, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPConnectError)):
+        return _server_failure(_code_text(int(error.smtp_code), error.smtp_error))
+    if _timed_out(error):
+        return _server_failure(f"délai dépassé : le serveur ne répond pas ({error})")
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return Outcome(False, temporary=True, response=f"connexion perdue : {error}"[:500], reconnect=True)
-    if isinstance(error, smtplib.SMTPResponseException):
-        code = int(error.smtp_code)
-        return Outcome(
-            False, temporary=not 500 <= code < 600, response=_code_text(code, error.smtp_error), reconnect=code == 421
-        )
-    if isinstance(error, (TimeoutError, OSError, ssl.SSLError, smtplib.SMTPException)):
-        return Outcome(False, temporary=True, response=f"{type(error).__name__} : {error}"[:500], reconnect=True)
+    if isinstance(error, smtplib.SMTPResponseException):  # an answer to DATA (or to RSET, NOOP)
+        code, response = int(error.smtp_code), _code_text(int(error.smtp_code), error.smtp_error)
+        if code == 421 or (500 <= code < 600 and not _about_the_recipient(response)):
+            return _server_failure(response)  # e.g. "554 5.7.1 rejected as spam": the same for every person
+        return Outcome(False, temporary=not 500 <= code < 600, response=response)
+    if isinstance(error, (OSError, ssl.SSLError, smtplib.SMTPException)):  # refused, unreachable, TLS, no AUTH
+        return _server_failure(f"{type(error).__name__} : {error}")
     # Other backends (HTTP APIs): Anymail says when a recipient is refused for good; anything else is retried.
     name = type(error).__name__
     if name in {"AnymailRecipientsRefused", "AnymailInvalidAddress"}:
@@ -459,7 +500,9 @@ class Sender:
 
     def _connection(self) -> Any:
         if self.connection is None:
-            self.connection = get_connection(self.backend_path, fail_silently=False)
+            smtp = issubclass(import_string(self.backend_path), DjangoSMTPBackend)
+            options = {"timeout": settings.VIGIE_CAMPAIGN_SMTP_TIMEOUT} if smtp else {}
+            self.connection = get_connection(self.backend_path, fail_silently=False, **options)
             self.connection.open()
         return self.connection
 
@@ -471,7 +514,18 @@ class Sender:
         those round trips run, and still be sure that nothing is delivered before it returns. If it raises, the
         SMTP transaction is reset (RSET) and its exception propagates: it is not a failure of the message. With
         other backends it is called just before the message is given to the backend.
+
+        A connection lost (not timed out) is tried once more on a fresh connection; lost again, the server failed.
         """
+        outcome = self._send(message, before_data=before_data)
+        if outcome.sent or outcome.server or not outcome.reconnect or not outcome.response.startswith("connexion"):
+            return outcome
+        again = self._send(message, before_data=before_data)
+        if not again.sent and again.response.startswith("connexion"):
+            return _server_failure(again.response)
+        return again
+
+    def _send(self, message: EmailMessage | Prepared, *, before_data: Callable[[], None] | None = None) -> Outcome:
         hook_failed = False
 
         def guarded() -> None:

@@ -100,6 +100,8 @@ class Campaign(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     purge_after = models.DateTimeField(_("purge after"), null=True, blank=True)
     purged_at = models.DateTimeField(null=True, blank=True)
+    # Why the campaign paused itself (the mail server failed: its answer), shown on its page until it is resumed.
+    pause_reason = models.CharField(_("reason of the pause"), max_length=500, blank=True)
 
     objects = CampaignQuerySet.as_manager()
 
@@ -177,6 +179,8 @@ class Recipient(models.Model):
     payload = models.BinaryField(default=b"")
     # Keyed HMAC of the person's identity key: de-duplication across imports, finding a person in the ledger.
     identity_hash = models.CharField(max_length=32)  # indexed below (no pattern-matching twin on PostgreSQL)
+    # Which data key the hash is under (``crypto.DataKey.hex_id``): a rotation re-keys it, purged rows included.
+    identity_key_id = models.CharField(max_length=8, blank=True)
     # Which channels the person can be reached by (not the values): the channel rules run on these alone.
     has_email = models.BooleanField(default=False)
     has_address = models.BooleanField(default=False)
@@ -227,7 +231,7 @@ class EventKind(models.TextChoices):
     RESENT_AFTER_CRASH = "resent_after_crash", _("Sent again after a crash (same Message-ID)")
     LEASE_LOST = "lease_lost", _("Claim lost to another sender")
     PURGED = "purged", _("Personal data purged")
-    STOPPED = "stopped", _("Paused: no mail server")
+    PAUSED = "paused", _("Campaign paused: the mail server failed")
     LETTERS_DEPOSITED = "letters_deposited", _("Letters deposited with the mail house")
 
 

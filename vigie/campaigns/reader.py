@@ -24,7 +24,7 @@ class Reading:
     Raises ``importing.ImportError_`` (a French reason) when the file cannot be read at all.
     """
 
-    def __init__(self, path: Path, mapping: dict[str, Any] | None, progress: ProgressCallback | None) -> None:
+    def __init__(self, path: Path | bytes, mapping: dict[str, Any] | None, progress: ProgressCallback | None) -> None:
         from .importing import Importer
 
         self._source = Importer(path, mapping or None, progress=progress)
@@ -39,13 +39,13 @@ class Reading:
 
 
 def open_reading(
-    path: Path, mapping: dict[str, Any] | None = None, *, progress: ProgressCallback | None = None
+    path: Path | bytes, mapping: dict[str, Any] | None = None, *, progress: ProgressCallback | None = None
 ) -> Reading:
     return Reading(path, mapping, progress)
 
 
-def guess(path: Path) -> dict[str, Any]:
-    """The file's format, its columns and the guessed mapping, for the mapping step."""
+def guess(path: Path | bytes) -> dict[str, Any]:
+    """The file's format, its columns and the guessed mapping, for the mapping step (a file, or its bytes)."""
     from .importing import FIELD_LABELS_FR, FIELDS, guess_mapping, sniff
 
     kind, headers = sniff(path)

@@ -13,6 +13,7 @@ by start and resume) enqueues the senders of every running campaign that still h
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -23,15 +24,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Role, User
 from vigie.audit.services import record
-from vigie.breaches.models import Breach
+from vigie.breaches.models import Breach, TimelineEvent
 
 from . import crypto, reader
 from .models import (
@@ -108,7 +111,7 @@ def new_campaign(breach: Breach, *, by: User | None, name: str, data: bytes) -> 
     A file the reader cannot read at all is refused here, with its French reason (``ValidationError``).
     """
     check_upload(name, len(data), data[:8])
-    guessed = _guess_from_bytes(data, name)
+    guessed = _guess_from_bytes(data)
     with transaction.atomic():
         campaign = Campaign.objects.create(
             breach=breach, created_by=by, source_name=Path(name).name[:255], source_size=len(data),
@@ -122,16 +125,13 @@ def new_campaign(breach: Breach, *, by: User | None, name: str, data: bytes) -> 
     return campaign
 
 
-def _guess_from_bytes(data: bytes, name: str) -> dict[str, Any]:
+def _guess_from_bytes(data: bytes) -> dict[str, Any]:
     from .importing import ImportError_
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name).name or "liste.csv")
-        path.write_bytes(data)
-        try:
-            return reader.guess(path)
-        except ImportError_ as error:
-            raise ValidationError(str(error)) from None
+    try:
+        return reader.guess(data)  # read in memory: the list in clear never touches the disk
+    except ImportError_ as error:
+        raise ValidationError(str(error)) from None
 
 
 def set_mapping(campaign: Campaign, mapping: dict[str, Any], *, by: User | None) -> Campaign:
@@ -154,6 +154,13 @@ def request_import(campaign: Campaign, *, by: User | None) -> None:
         ).update(status=CampaignStatus.IMPORTING, import_done=0, import_heartbeat=None)
     if updated:
         import_campaign.enqueue(campaign.pk)
+        _ensure_watching()
+
+
+def _ensure_watching() -> None:
+    from .tasks import ensure_watching
+
+    ensure_watching()
 
 
 def run_import(
@@ -164,20 +171,21 @@ def run_import(
 ) -> Any:
     """Read, validate, de-duplicate, encrypt and store the list; return the reader's report.
 
-    Idempotent: rows of an earlier, interrupted import of the same campaign are removed first.
+    Idempotent: rows of an earlier, interrupted import of the same campaign are removed first. An uploaded list
+    is decrypted in memory and read from there: its plaintext never touches the disk, so a worker killed
+    mid-import (``kill -9``) leaves nothing in clear behind (issue 20; ``remove_import_leftovers`` clears what
+    older versions left in the temporary folder).
     """
     Campaign.objects.filter(pk=campaign.pk).update(
         status=CampaignStatus.IMPORTING, import_done=0, import_heartbeat=timezone.now()
     )
     Recipient.objects.filter(campaign=campaign).delete()
-    source = path
-    temporary: Path | None = None
-    if source is None:
+    source: Path | bytes
+    if path is None:
         encrypted = upload_path(campaign)
-        folder = Path(tempfile.mkdtemp(prefix="vigie-import-"))
-        temporary = folder / (Path(campaign.source_name).name or "liste.csv")
-        temporary.write_bytes(crypto.decrypt_bytes(encrypted.read_bytes(), purpose=_purpose(encrypted)))
-        source = temporary
+        source = crypto.decrypt_bytes(encrypted.read_bytes(), purpose=_purpose(encrypted))
+    else:
+        source = path
 
     def on_progress(done: int, total: int | None) -> None:
         Campaign.objects.filter(pk=campaign.pk).update(
@@ -196,9 +204,6 @@ def run_import(
             status=CampaignStatus.FAILED, import_report={"fatal": str(error)[:500]}
         )
         raise
-    finally:
-        if temporary is not None:
-            shutil.rmtree(temporary.parent, ignore_errors=True)
     with transaction.atomic():
         duplicates = mark_cross_campaign_duplicates(campaign)
         data = reader.report_dict(report)
@@ -365,6 +370,7 @@ def start_campaign(campaign: Campaign, *, by: User | None, rehearsal: bool = Fal
         record("campaign.start", actor=by, organisation=campaign.breach.organisation, obj=campaign,
                detail={"rehearsal": rehearsal})  # fmt: skip
     enqueue_work(campaign)
+    _ensure_watching()
     return campaign
 
 
@@ -383,7 +389,50 @@ def pause_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
     return campaign
 
 
+def pause_for_server_failure(campaign_id: int, *, response: str) -> bool:
+    """The mail server failed as a whole (refused connection or authentication, sender refused, 421, time-out):
+    pause the campaign with the reason, tell the organisation (journal of the breach, e-mail to its DPO and
+    owners, banner on the campaign's page) and leave every recipient pending. Nobody is failed or switched to a
+    letter for a fault of the server. False if the campaign was no longer running (another sender paused it).
+    """
+    from vigie.breaches.models import EventKind as BreachEventKind
+    from vigie.breaches.services import alert_recipients
+
+    response = _scrub(response)[:400]  # an address in a server's answer is never kept
+    with transaction.atomic():
+        updated = Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.RUNNING).update(
+            status=CampaignStatus.PAUSED, pause_reason=response
+        )
+        if not updated:
+            return False
+        campaign = Campaign.objects.select_related("breach__organisation").get(pk=campaign_id)
+        breach = campaign.breach
+        DeliveryEvent.objects.create(campaign=campaign, kind=EventKind.PAUSED, detail=response)
+        record("campaign.pause", actor=None, organisation=breach.organisation, obj=campaign,
+               detail={"server": response[:200]})  # fmt: skip
+        with translation.override(settings.LANGUAGE_CODE):  # the journal and the e-mails are kept in French
+            summary = _(
+                "Campaign no. %(number)s paused: the mail server failed (%(answer)s). Nobody was marked failed; "
+                "resume the campaign once the server works again."
+            ) % {"number": campaign.pk, "answer": response}
+            TimelineEvent.objects.create(breach=breach, kind=BreachEventKind.CAMPAIGN_PAUSED, summary=summary,
+                                         data={"campaign": campaign.pk})  # fmt: skip
+            subject = _("[Vigie] Breach %(reference)s: campaign no. %(number)s paused") % {
+                "reference": breach.reference,
+                "number": campaign.pk,
+            }
+    recipients = alert_recipients(breach.organisation)
+    if recipients:
+        url = settings.SITE_URL + reverse("campaigns:detail", args=[breach.organisation_id, campaign.pk])
+        try:  # the alert may go through the very relay that failed: the journal and the banner remain
+            send_mail(subject, f"{summary}\n\n{url}\n", None, recipients)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("alert of campaign %s's pause not sent: %s", campaign.pk, type(error).__name__)
+    return True
+
+
 def resume_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
+    """Send again after a pause (by a user, or by the server's failure once it is repaired)."""
     _require(by, campaign, Role.DPO)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -391,10 +440,11 @@ def resume_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
             raise ValidationError(_("Only a paused campaign can be resumed."))
         check_delivery(campaign, rehearsal=campaign.rehearsal)
         apply_channel_rules(campaign)
-        campaign.status = CampaignStatus.RUNNING
-        campaign.save(update_fields=["status"])
+        campaign.status, campaign.pause_reason = CampaignStatus.RUNNING, ""
+        campaign.save(update_fields=["status", "pause_reason"])
         record("campaign.resume", actor=by, organisation=campaign.breach.organisation, obj=campaign)
     enqueue_work(campaign)
+    _ensure_watching()
     return campaign
 
 
@@ -419,13 +469,13 @@ def enqueue_work(campaign: Campaign, *, senders: int | None = None) -> int:
     return queued
 
 
-def _queued_tasks(campaign_id: int) -> int:
-    """Tasks of this campaign waiting in the database queue (not yet started)."""
+def _queued_tasks(campaign_id: int, statuses: tuple[str, ...] = ("READY",)) -> int:
+    """Tasks of this campaign waiting in the database queue (not yet started), or in ``statuses``."""
     try:
         from django_tasks_db.models import DBTaskResult
     except ImportError:
         return 0
-    waiting = DBTaskResult.objects.filter(status="READY", task_path__startswith="vigie.campaigns.tasks.")
+    waiting = DBTaskResult.objects.filter(status__in=statuses, task_path__startswith="vigie.campaigns.tasks.")
     return sum(1 for args in waiting.values_list("args_kwargs", flat=True) if (args or {}).get("args") == [campaign_id])
 
 
@@ -458,11 +508,31 @@ def recover_imports(*, now: datetime | None = None) -> int:
     return queued
 
 
+#: What versions before issue 20 left in the temporary folder when an import's worker was killed: the list in clear.
+IMPORT_LEFTOVER_PREFIX = "vigie-import-"
+
+
+def remove_import_leftovers(folder: Path | None = None) -> int:
+    """Delete the plaintext copies of imported lists left in the temporary folder by a killed worker (versions
+    before issue 20 decrypted the upload there; today's import reads it in memory). Return how many."""
+    folder = folder or Path(tempfile.gettempdir())
+    removed = 0
+    for leftover in folder.glob(f"{IMPORT_LEFTOVER_PREFIX}*"):
+        try:
+            if leftover.is_dir() and not leftover.is_symlink() and leftover.stat().st_uid == os.getuid():
+                shutil.rmtree(leftover)
+                removed += 1
+        except OSError as error:
+            logger.warning("import leftover not removed: %s", error.strerror)
+    return removed
+
+
 def recover_campaigns() -> int:
     """Re-enqueue the work of campaigns whose tasks may have died with a worker: imports, then sending.
 
     Harmless when the tasks are alive: a sender that finds nothing to claim stops at once.
     """
+    remove_import_leftovers()
     queued = recover_imports()
     for campaign in Campaign.objects.filter(status__in=(CampaignStatus.RUNNING, CampaignStatus.DONE)):
         if (
@@ -473,6 +543,27 @@ def recover_campaigns() -> int:
         if _queued_tasks(campaign.pk):
             continue
         queued += enqueue_work(campaign)
+    return queued
+
+
+def watch_campaigns(*, now: datetime | None = None) -> int:
+    """The periodic recovery (``tasks.watch_campaigns``, every ``VIGIE_CAMPAIGN_WATCH_SECONDS`` while a campaign
+    runs or imports), for what dies without its worker: a sender task that failed on a database error, a sender
+    whose process hung or died. A running campaign gets its senders queued again when recipients are still
+    "being sent" ``VIGIE_CAMPAIGN_STUCK_SECONDS`` after their claim expired (live senders renew theirs every two
+    seconds), or when people wait and no task of the campaign is queued or running. The new sender reclaims the
+    expired claims as after a crash (the one message in doubt is sent again with its Message-ID). Imports
+    silent for too long are queued again (``recover_imports``). Return the tasks queued.
+    """
+    now = now or timezone.now()
+    queued = recover_imports(now=now)
+    stuck_before = now - timedelta(seconds=settings.VIGIE_CAMPAIGN_STUCK_SECONDS)
+    for campaign in Campaign.objects.filter(status=CampaignStatus.RUNNING):
+        rows = Recipient.objects.filter(campaign=campaign)
+        stuck = rows.filter(state=State.SENDING, lease_until__lt=stuck_before).exists()
+        idle = rows.pending().exists() and not _queued_tasks(campaign.pk, ("READY", "RUNNING"))
+        if (stuck or idle) and not _queued_tasks(campaign.pk):
+            queued += enqueue_work(campaign)
     return queued
 
 
@@ -670,36 +761,44 @@ def purge_due(*, now: datetime | None = None) -> int:
 
 
 def rotate_keys(*, progress: Callable[[int], None] | None = None, chunk: int = 2000) -> int:
-    """Re-encrypt every payload and file not under the current key; recompute the identity hashes. Resumable."""
+    """Re-encrypt every payload and file not under the current key, and re-key every identity hash, those of
+    purged campaigns included (they keep only their hash: ``crypto.rekey_index`` moves it to the new key, so
+    that a person informed before the purge is still found "already informed" after the rotation). Resumable:
+    a row is done once its ``identity_key_id`` is the current key's (its payload is re-encrypted with it).
+    """
     current = crypto.current_key()
     ring = crypto.keyring()
     done = 0
-    for campaign_id in Campaign.objects.exclude(status=CampaignStatus.PURGED).values_list("pk", flat=True):
+    for campaign_id in Campaign.objects.values_list("pk", flat=True):
         last = 0
         while True:
             rows = list(
                 Recipient.objects.filter(campaign_id=campaign_id, pk__gt=last)
-                .exclude(payload=b"")
+                .exclude(identity_key_id__in=("", current.hex_id))
                 .order_by("pk")
-                .values_list("pk", "payload")[:chunk]
+                .values_list("pk", "payload", "identity_hash", "identity_key_id")[:chunk]
             )
             if not rows:
                 break
             last = rows[-1][0]
             changed = []
-            for pk, payload in rows:
-                if crypto.key_id_of(bytes(payload)) == current.id:
-                    continue
-                data = crypto.decrypt(payload, campaign_id=campaign_id, ring=ring)
-                recipient = Recipient(pk=pk, payload=crypto.encrypt(data, campaign_id=campaign_id, key=current))
-                recipient.identity_hash = crypto.blind_index(data.get("identity_key") or "", key=current)
+            for pk, payload, identity_hash, key_id in rows:
+                recipient = Recipient(pk=pk, payload=bytes(payload), identity_key_id=current.hex_id)
+                if payload:
+                    data = crypto.decrypt(payload, campaign_id=campaign_id, ring=ring)
+                    recipient.payload = crypto.encrypt(data, campaign_id=campaign_id, key=current)
+                    recipient.identity_hash = crypto.blind_index(data.get("identity_key") or "", key=current)
+                else:  # purged: only the hash is left
+                    old = crypto.key_by_hex_id(key_id, ring)
+                    if old is None:
+                        raise crypto.DecryptionFailed(f"the key {key_id} of campaign {campaign_id} is not configured")
+                    recipient.identity_hash = crypto.rekey_index(identity_hash, old=old, new=current)
                 changed.append(recipient)
-            if changed:
-                with transaction.atomic():
-                    Recipient.objects.bulk_update(changed, ["payload", "identity_hash"], batch_size=500)
-                done += len(changed)
-                if progress is not None:
-                    progress(done)
+            with transaction.atomic():
+                Recipient.objects.bulk_update(changed, ["payload", "identity_hash", "identity_key_id"], batch_size=500)
+            done += len(changed)
+            if progress is not None:
+                progress(done)
         folder = Path(settings.MEDIA_ROOT) / "campaigns" / str(campaign_id)
         for path in folder.glob("*.enc") if folder.is_dir() else ():
             blob = path.read_bytes()

@@ -20,7 +20,7 @@ import xlsxwriter
 from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
-from vigie.breaches.models import DataCategory, PersonCategory
+from vigie.breaches.choices import DataCategory, PersonCategory
 
 from .models import ComplianceProfile, ProcessingActivity, RecordVersion
 from .record_templates import NO_TRANSFER

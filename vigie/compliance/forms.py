@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigie.breaches.models import DataCategory, PersonCategory
+from vigie.breaches.choices import DataCategory, PersonCategory
 
 from . import questionnaire
 from .hds import ACTIVITIES, CLAUSES

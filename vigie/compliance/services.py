@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from vigie.accounts.models import Organisation, User
-from vigie.breaches.models import DataCategory
+from vigie.breaches.choices import DataCategory
 
 from . import questionnaire
 from .models import Action, Assessment, ComplianceProfile, ProcessingActivity, Processor, RecordVersion

@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record as audit
-from vigie.breaches.models import DataCategory
+from vigie.breaches.choices import DataCategory
 
 from . import dashboard, documents, services
 from .forms import ActivityForm, TemplateForm

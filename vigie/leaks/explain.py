@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from vigie.breaches.models import DataCategory
+from vigie.breaches.choices import DataCategory
 from vigie.campaigns.importing import FIELD_LABELS_FR
 
 LEVELS: dict[str, dict[str, Any]] = {

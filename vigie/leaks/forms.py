@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from vigie.breaches.models import DataCategory
+from vigie.breaches.choices import DataCategory
 from vigie.campaigns.forms import MappingForm
 from vigie.campaigns.models import Campaign
 

@@ -95,7 +95,7 @@ def test_a_new_person_creates_an_account_then_sets_up_the_second_factor(client, 
     response = client.post(
         path, {"full_name": "Dr Paul Leroy", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    dashboard = reverse("accounts:dashboard", args=[org.pk])
+    dashboard = reverse("core:dashboard", args=[org.pk])
     assert response.status_code == 302
     assert response.url == reverse("accounts:otp_setup") + "?next=" + dashboard.replace("/", "%2F")
 
@@ -122,7 +122,7 @@ def test_someone_with_an_account_signs_in_then_joins(client, org, owner, make_us
         response = client.get(path, **headers)
         assert "Accepter l’invitation" in response.text
     response = client.post(path)
-    assert response.url == reverse("accounts:dashboard", args=[org.pk])
+    assert response.url == reverse("core:dashboard", args=[org.pk])
     assert Membership.objects.get(user=other_org_member, organisation=org).role == Role.DPO
 
 

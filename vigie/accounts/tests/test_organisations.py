@@ -13,7 +13,7 @@ from vigie.accounts.validators import compact, siret_ok
 from vigie.audit.models import AuditEvent
 from vigie.breaches.models import Breach, Status
 
-HOME = reverse("accounts:home")
+HOME = reverse("core:home")
 
 
 def _breach(org, **extra) -> Breach:
@@ -33,7 +33,7 @@ def test_home_sends_anonymous_visitors_to_sign_in(client, db):
 
 
 def test_home_opens_the_only_organisation(owner_client, org):
-    assert owner_client.get(HOME).url == reverse("accounts:dashboard", args=[org.pk])
+    assert owner_client.get(HOME).url == reverse("core:dashboard", args=[org.pk])
 
 
 def test_home_without_organisation_offers_to_create_one(client, make_user, signed_in):
@@ -58,10 +58,10 @@ def test_the_switcher_lists_every_organisation_of_the_user_and_no_other(owner_cl
     lab = make_org("Laboratoire Bio-Est")
     Membership.objects.create(user=owner, organisation=lab, role=Role.DPO)
     make_org("Pharmacie des Autres")
-    response = owner_client.get(reverse("accounts:dashboard", args=[org.pk]))
+    response = owner_client.get(reverse("core:dashboard", args=[org.pk]))
     switcher = response.text.split('class="org-switcher"', 1)[1].split("</details>", 1)[0]
-    assert reverse("accounts:dashboard", args=[lab.pk]) in switcher
-    assert f'href="{reverse("accounts:dashboard", args=[org.pk])}" aria-current="true"' in switcher
+    assert reverse("core:dashboard", args=[lab.pk]) in switcher
+    assert f'href="{reverse("core:dashboard", args=[org.pk])}" aria-current="true"' in switcher
     assert "Pharmacie des Autres" not in response.text
 
 
@@ -103,7 +103,7 @@ def test_the_dashboard_shows_open_breaches_with_their_next_deadline(owner_client
     _breach(org, reference="2026-001", title="Clé USB perdue", became_aware_at=aware)
     _breach(org, reference="2026-000", title="Vieille affaire", status=Status.CLOSED)
     for headers in ({}, htmx_headers):
-        response = owner_client.get(reverse("accounts:dashboard", args=[org.pk]), **headers)
+        response = owner_client.get(reverse("core:dashboard", args=[org.pk]), **headers)
         assert response.status_code == 200
         assert "Clé USB perdue" in response.text
         assert "Vieille affaire" not in response.text
@@ -138,7 +138,7 @@ def test_the_dashboard_follows_the_assessment_and_skips_what_is_done(owner_clien
             ]
         },
     )
-    url = reverse("accounts:dashboard", args=[org.pk])
+    url = reverse("core:dashboard", args=[org.pk])
     (row,) = owner_client.get(url).context["open_breaches"]
     assert (row.due, row.deadline) == ("Signaler à l’ARS", due_soon)
 
@@ -149,13 +149,13 @@ def test_the_dashboard_follows_the_assessment_and_skips_what_is_done(owner_clien
 
 def test_a_read_only_member_sees_the_dashboard_but_not_the_button_to_declare(client, org, make_member, signed_in):
     signed_in(client, make_member(org, Role.READONLY))
-    response = client.get(reverse("accounts:dashboard", args=[org.pk]))
+    response = client.get(reverse("core:dashboard", args=[org.pk]))
     assert response.status_code == 200
     assert "Modifier les informations" not in response.text
 
 
 def test_the_dashboard_tells_the_owner_what_identity_is_missing(owner_client, org):
-    response = owner_client.get(reverse("accounts:dashboard", args=[org.pk]))
+    response = owner_client.get(reverse("core:dashboard", args=[org.pk]))
     assert "Informations manquantes" in response.text
     assert "SIRET" in response.text
 

@@ -23,7 +23,7 @@ LOGIN = reverse("accounts:login")
 VERIFY = reverse("accounts:otp_verify")
 SETUP = reverse("accounts:otp_setup")
 RECOVERY = reverse("accounts:otp_recovery")
-HOME = reverse("accounts:home")
+HOME = reverse("core:home")
 
 
 def test_sign_in_page_asks_for_e_mail_and_password(client, htmx_headers):
@@ -41,7 +41,7 @@ def test_signing_in_takes_a_password_then_the_code_of_the_app(client, org, make_
     assert response.status_code == 302
     assert response.url == VERIFY
 
-    dashboard = reverse("accounts:dashboard", args=[org.pk])
+    dashboard = reverse("core:dashboard", args=[org.pk])
     assert client.get(dashboard).url == VERIFY  # a password alone opens nothing
 
     device = TOTPDevice.objects.get(user=user)
@@ -81,7 +81,7 @@ def test_a_wrong_code_is_refused(client, owner, sign_in_with_password):
     response = client.post(VERIFY, {"code": wrong_code_for(device)})
     assert response.status_code == 200
     assert "Ce code n’est pas le bon" in response.text
-    assert client.get(reverse("accounts:home")).url == VERIFY
+    assert client.get(reverse("core:home")).url == VERIFY
 
 
 def test_a_code_that_is_not_six_digits_is_refused_without_counting_as_a_guess(client, owner, sign_in_with_password):
@@ -117,7 +117,7 @@ def test_a_recovery_code_works_once(client, org, owner, sign_in_with_password):
     sign_in_with_password(client, owner)
     response = client.post(RECOVERY, {"code": codes[0][:4] + "-" + codes[0][4:].upper()})
     assert response.status_code == 302
-    assert client.get(reverse("accounts:dashboard", args=[org.pk])).status_code == 200
+    assert client.get(reverse("core:dashboard", args=[org.pk])).status_code == 200
     assert StaticDevice.objects.get(user=owner).token_set.count() == 9
     event = AuditEvent.objects.get(actor=owner, action="user.signed_in")
     assert event.detail == {"second_factor": "recovery_code", "recovery_codes_left": 9}
@@ -192,8 +192,8 @@ def test_a_half_signed_in_user_is_sent_to_the_second_factor_from_any_organisatio
     client, org, owner, sign_in_with_password
 ):
     sign_in_with_password(client, owner)
-    for name in ("dashboard", "organisation", "members"):
-        response = client.get(reverse(f"accounts:{name}", args=[org.pk]))
+    for name in ("core:dashboard", "accounts:organisation", "accounts:members"):
+        response = client.get(reverse(name, args=[org.pk]))
         assert response.status_code == 302
         assert response.url == VERIFY
 
@@ -202,7 +202,7 @@ def test_a_user_without_an_app_is_sent_to_set_it_up(client, org, make_member, si
     user = make_member(org, Role.MEMBER, with_device=False)
     response = sign_in_with_password(client, user)
     assert response.url == SETUP
-    assert client.get(reverse("accounts:dashboard", args=[org.pk])).url == SETUP
+    assert client.get(reverse("core:dashboard", args=[org.pk])).url == SETUP
 
 
 def test_setting_up_the_app_shows_a_qr_code_then_ten_recovery_codes(

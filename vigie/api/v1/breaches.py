@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from vigie.accounts.models import Role
 from vigie.audit.services import record
 from vigie.breaches import services
+from vigie.breaches.choices import Origin
 from vigie.breaches.exports import FORMATS, export_register
-from vigie.breaches.models import Breach, ObligationRow, Origin
+from vigie.breaches.models import Breach, ObligationRow
 from vigie.breaches.models import Status as BreachStatus
 
 from ..problems import ApiProblem

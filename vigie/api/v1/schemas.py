@@ -27,7 +27,8 @@ from pydantic import (
     create_model,
 )
 
-from vigie.breaches.models import FACT_FIELDS, Breach, BreachType, DataCategory, Medium, PersonCategory
+from vigie.breaches.choices import BreachType, DataCategory, Medium, PersonCategory
+from vigie.breaches.models import FACT_FIELDS, Breach
 
 MAX_TEXT = 20_000
 MAX_INT = 2**31 - 1  # the database's integer

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from ..models import Breach, BreachType, DataCategory, Medium, PersonCategory
+from ..choices import BreachType, DataCategory, Medium, PersonCategory
+from ..models import Breach
 
 register = template.Library()
 

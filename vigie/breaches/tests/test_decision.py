@@ -96,26 +96,35 @@ def test_unknown_v2_facts_are_left_out_for_the_core_to_read_prudently(org, owner
     assert "accessed" not in facts["confidentiality"]
 
 
-def test_every_choice_of_the_model_is_a_value_of_the_facts_schema() -> None:
+def test_every_choice_of_the_facts_is_a_value_of_the_core_in_its_order() -> None:
     from vigie import risk
-    from vigie.breaches import models
+    from vigie.breaches import choices
 
     pairs = [
-        (models.Origin, risk.ORIGINS),
-        (models.BreachType, risk.BREACH_TYPES),
-        (models.DataCategory, risk.DATA_CATEGORIES),
-        (models.Protection, risk.PROTECTIONS),
-        (models.Identifiability, risk.IDENTIFIABILITY_LEVELS),
-        (models.PersonCategory, risk.PERSON_CATEGORIES),
-        (models.Exfiltration, risk.EXFILTRATION_STATES),
-        (models.Recipient, risk.RECIPIENTS),
-        (models.ActingAs, risk.CONTROLLER_ROLES),
-        (models.Certainty, risk.CERTAINTIES),
-        (models.SpecialExtent, risk.SPECIAL_EXTENTS),
-        (models.Medium, risk.MEDIA),
+        (choices.Origin, risk.ORIGINS),
+        (choices.BreachType, risk.BREACH_TYPES),
+        (choices.DataCategory, risk.DATA_CATEGORIES),
+        (choices.Protection, risk.PROTECTIONS),
+        (choices.Identifiability, risk.IDENTIFIABILITY_LEVELS),
+        (choices.PersonCategory, risk.PERSON_CATEGORIES),
+        (choices.Exfiltration, risk.EXFILTRATION_STATES),
+        (choices.DataRecipient, risk.RECIPIENTS),
+        (choices.ActingAs, risk.CONTROLLER_ROLES),
+        (choices.Certainty, risk.CERTAINTIES),
+        (choices.SpecialExtent, risk.SPECIAL_EXTENTS),
+        (choices.Medium, risk.MEDIA),
     ]
-    for choices, values in pairs:
-        assert tuple(choices.values) == values, choices
+    for found, values in pairs:
+        assert tuple(found.values) == values, found
+    assert {found for found, _ in pairs} == {found for found, _ in choices.MIRRORS}
+    assert choices.drifted() == []
+
+
+def test_choices_that_drift_from_the_core_are_named(monkeypatch) -> None:
+    from vigie.breaches import choices
+
+    monkeypatch.setattr(choices, "MIRRORS", ((choices.Medium, (*choices.Medium.values, "carrier_pigeon")),))
+    assert choices.drifted() == ["Medium"]
 
 
 def test_decision_page_shows_the_sentence_the_gauge_the_reasons_and_live_countdowns(owner_client, org, owner) -> None:

@@ -139,5 +139,6 @@ def test_a_worker_without_a_mail_server_pauses_the_campaign_instead_of_recording
     stats = dispatch(campaign.pk)
     campaign.refresh_from_db()
     assert stats.sent == 0 and campaign.status == CampaignStatus.PAUSED
-    assert DeliveryEvent.objects.filter(campaign=campaign, kind=EventKind.STOPPED).exists()
+    assert DeliveryEvent.objects.filter(campaign=campaign, kind=EventKind.PAUSED).exists()
+    assert "aucun serveur de messagerie" in campaign.pause_reason
     assert campaign.counts()["sent"] == 0 and not smtp.messages

@@ -103,3 +103,31 @@ def test_production_refuses_to_run_without_a_key(settings) -> None:
     settings.TESTING, settings.PRODUCTION, settings.VIGIE_DATA_KEY, settings.VIGIE_DATA_KEY_FILE = False, True, "", ""
     with pytest.raises(crypto.KeyMissing):
         crypto.current_key()
+
+
+def test_after_a_key_rotation_persons_of_a_purged_campaign_are_still_found_already_informed(
+    smtp, imported, owner, settings
+) -> None:
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DONE
+    services.purge_campaign(campaign, by=owner)
+    new = crypto.new_key()
+    settings.VIGIE_DATA_KEY = f"{new},{crypto.TEST_KEY}"
+    assert services.rotate_keys() == 3  # the purged rows' hashes too
+    settings.VIGIE_DATA_KEY = new  # the old key is removed, as the rotation's instructions say
+    assert set(Recipient.objects.filter(campaign=campaign).values_list("identity_key_id", flat=True)) == {
+        crypto.current_key().hex_id
+    }
+    again = imported(3)
+    assert again.import_report["already_informed"] == 3
+    assert again.counts()["duplicates"] == 3
+    assert services.rotate_keys() == 0
+
+
+def test_the_blind_index_is_moved_to_a_new_key_without_the_identity_key() -> None:
+    old, new = crypto.current_key(), crypto.DataKey.from_b64(crypto.new_key())
+    moved = crypto.rekey_index(crypto.blind_index("DUPONT|JEAN|1970-03-12", key=old), old=old, new=new)
+    assert moved == crypto.blind_index("DUPONT|JEAN|1970-03-12", key=new)
+    assert moved != crypto.blind_index("DUPONT|JEAN|1970-03-12", key=old)

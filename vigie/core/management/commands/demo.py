@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from unittest import mock
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from vigie.accounts.models import Membership, Organisation, OrganisationKind, Pr
 from vigie.accounts.services import recovery_digest
 from vigie.breaches import services
 from vigie.breaches.models import Breach, TimelineEvent
+from vigie.core.management.commands.serve import local_url
 from vigie.documents.services import save_incident_details
 
 EMAIL = "demo@vigie.test"
@@ -492,7 +494,7 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     "",
-                    "Adresse : http://127.0.0.1:8000/",
+                    f"Adresse : {local_url(settings.SERVE_HOST, settings.SERVE_PORT)}",
                     f"Courriel : {EMAIL}",
                     f"Mot de passe : {PASSWORD}",
                     "Second facteur :",

@@ -22,11 +22,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from vigie.accounts.models import Membership, Organisation, User
-from vigie.breaches.management.commands import demo, serve
 from vigie.breaches.models import Breach, ObligationState, TimelineEvent
+from vigie.breaches.tests.test_register import add_breach, paris
+from vigie.core.management.commands import demo, serve
 from vigie.core.tasks import ping
-
-from .test_register import add_breach, paris
 
 
 def run(*args: str) -> str:
@@ -123,6 +122,11 @@ def test_demo_seeds_a_practice_and_a_lab_with_breaches_over_two_years(db: None) 
     assert declared.at == ransom.breach.became_aware_at + timedelta(minutes=45)
 
 
+@override_settings(SERVE_HOST="0.0.0.0", SERVE_PORT=9123)  # noqa: S104 - what `VIGIE_HOST=0.0.0.0 PORT=9123` sets
+def test_demo_prints_the_address_serve_listens_on(db: None) -> None:
+    assert "Adresse : http://127.0.0.1:9123/" in run("demo")
+
+
 def test_demo_code_prints_the_current_second_factor_code(db: None) -> None:
     with pytest.raises(CommandError):
         run("demo", "--code")
@@ -202,6 +206,19 @@ def test_serve_runs_a_worker_beside_the_server_and_stops_it(monkeypatch: pytest.
     assert "Vigie est prêt : http://127.0.0.1:8123/" in out
     assert calls == [("runserver", "127.0.0.1:8123", False)]
     assert worker.terminated
+
+
+@override_settings(SERVE_PORT=9124)
+def test_serve_listens_on_the_port_of_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    addresses: list[str] = []
+
+    def runserver(name: str, addrport: str, **options: Any) -> None:
+        addresses.append(addrport)
+
+    monkeypatch.setattr(serve, "call_command", runserver)
+    out = run("serve", "--no-worker")
+    assert addresses == ["127.0.0.1:9124"]
+    assert "http://127.0.0.1:9124/" in out
 
 
 def test_serve_starts_the_worker_with_the_vigie_command(monkeypatch: pytest.MonkeyPatch) -> None:

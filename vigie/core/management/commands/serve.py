@@ -15,6 +15,14 @@ from django.core.management.base import BaseCommand
 WORKER_STOP_TIMEOUT = 10  # seconds a worker gets to finish its task before it is killed
 
 
+def local_url(host: str, port: int) -> str:
+    """The address a browser on this machine opens to reach ``vigie serve --host HOST --port PORT``."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - every interface: this machine reaches it on the loopback
+        host = "127.0.0.1"
+    display_host = f"[{host}]" if ":" in host else host
+    return f"http://{display_host}:{port}/"
+
+
 def start_worker() -> subprocess.Popen[bytes]:
     """``vigie worker`` in a child process, with this interpreter and this environment (settings, database)."""
     return subprocess.Popen([sys.executable, "-m", "vigie.cli", "worker"])  # noqa: S603 - fixed arguments
@@ -27,8 +35,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1", help="Adresse d'écoute (défaut : %(default)s).")
-        parser.add_argument("--port", type=int, default=8000, help="Port d'écoute (défaut : %(default)s).")
+        parser.add_argument(
+            "--host", default=settings.SERVE_HOST, help="Adresse d'écoute (défaut : VIGIE_HOST ou %(default)s)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=settings.SERVE_PORT, help="Port d'écoute (défaut : PORT ou %(default)s)."
+        )
         parser.add_argument("--no-worker", action="store_true", help="Ne pas lancer d'exécuteur de tâches.")
 
     def handle(self, *, host: str, port: int, no_worker: bool, **options: Any) -> None:
@@ -37,7 +49,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         worker = None if no_worker or immediate else start_worker()
         display_host = f"[{host}]" if ":" in host else host
-        self.stdout.write(self.style.SUCCESS(f"Vigie est prêt : http://{display_host}:{port}/"))
+        self.stdout.write(self.style.SUCCESS(f"Vigie est prêt : {local_url(host, port)}"))
         if immediate:
             self.stdout.write("Les tâches s'exécutent immédiatement, sans exécuteur séparé.")
         try:
