@@ -9,12 +9,16 @@ The database is SQLite under ``VIGIE_DATA_DIR`` (``var/`` by default) unless ``D
 (``postgres://user@host:5432/name`` or ``sqlite:///path``).
 """
 
+import ipaddress
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from vigie.common.limits import parse_setting as parse_upload_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -83,6 +87,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "vigie.common",
     "vigie.core",
     "vigie.accounts",
     "vigie.audit",
@@ -104,6 +109,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body (CSRF reads the form), after the user is known (no-store on their pages).
+    "vigie.core.middleware.PrivateResponsesMiddleware",
+    "vigie.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,7 +189,18 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 
-# Lockout: five failures for one account from one address lock it for 30 minutes.
+# The reverse proxies in front of Vigie (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24"): only when the
+# request comes from one of them is X-Forwarded-For believed, for the lockout and the access log (vigie/accounts/net.py).
+VIGIE_TRUSTED_PROXIES = env_list("VIGIE_TRUSTED_PROXIES")
+for _proxy in VIGIE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"VIGIE_TRUSTED_PROXIES: {_proxy!r} is not an address or a network") from None
+
+# Lockout: five failures for one account from one address lock that account *from that address* for 30 minutes;
+# the same account signs in from any other address (docs/security.md: lockout without lock-in).
+AXES_CLIENT_IP_CALLABLE = "vigie.accounts.net.client_ip"
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -255,9 +274,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
-# Uploads: refuse anything larger than this before it reaches a view.
+# Request bodies (vigie/core/middleware.py): a page without a file field takes at most DATA_UPLOAD_MAX_MEMORY_SIZE
+# (+1 MiB of form); an upload page at most VIGIE_MAX_UPLOAD_BYTES per file (+1 MiB). A larger Content-Length is
+# refused with 413 before a byte is read; the reverse proxy should refuse it first (docs/security.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+VIGIE_MAX_UPLOAD_BYTES = int(env("VIGIE_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))  # the importers' file limit
+# Limits of the file readers (sizes, rows, columns, XLSX archive, JSON depth…; vigie/common/limits.py and
+# docs/security.md): "rows=2000000,xlsx_cells=4000000" overrides those named, the others keep their defaults;
+# file_bytes is VIGIE_MAX_UPLOAD_BYTES unless named.
+VIGIE_UPLOAD_LIMITS = {"file_bytes": VIGIE_MAX_UPLOAD_BYTES, **parse_upload_limits(env("VIGIE_UPLOAD_LIMITS"))}
 
 # --- Background tasks ------------------------------------------------------------------------------------
 # Django's Tasks API with the database backend: any number of `vigie worker` processes, on any number of
@@ -336,6 +362,17 @@ VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "10
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel
 VIGIE_SMS_SENDER = env("VIGIE_SMS_SENDER", "")  # alphanumeric sender ID, at most 11 characters (ARCEP)
+
+# --- Access log (vigie/audit) ---------------------------------------------------------------------------------
+# The key of the log's HMAC chain (never in the database): set it in production, apart from SECRET_KEY, so that
+# rotating SECRET_KEY leaves the log verifiable; unset, it is derived from SECRET_KEY.
+VIGIE_AUDIT_KEY = env("VIGIE_AUDIT_KEY")
+# Signed checkpoints of the chain's head, outside the database (best on another disk or machine): written by
+# `vigie audit checkpoint` and by the workers every VIGIE_AUDIT_CHECKPOINT_SECONDS; `vigie audit verify` reads them.
+VIGIE_AUDIT_CHECKPOINT_FILE = Path(env("VIGIE_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")))
+if TESTING:  # the test databases are throw-away: so are their checkpoints, never those of var/
+    VIGIE_AUDIT_CHECKPOINT_FILE = Path(tempfile.gettempdir()) / f"vigie-test-audit-checkpoints-{os.getpid()}.jsonl"
+VIGIE_AUDIT_CHECKPOINT_SECONDS = float(env("VIGIE_AUDIT_CHECKPOINT_SECONDS", "3600"))
 
 # --- API and webhooks (vigie/api) ----------------------------------------------------------------------------
 # Requests per minute and per token; counted in Django's cache (per process with the default local-memory cache).

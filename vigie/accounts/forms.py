@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.models import Device
@@ -131,6 +132,15 @@ class OrganisationForm(forms.ModelForm):
     """The organisation's legal identity, as it appears on the notifications and in the register."""
 
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    # The documents print the address: at most what the dossier schema takes (its "line", 1000 characters;
+    # vigie/documents/tests/test_form_limits.py holds them equal).
+    address = forms.CharField(
+        label=capfirst(Organisation._meta.get_field("address").verbose_name),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Street and number; the postcode and city go below."),
+    )
     # Longer than the stored number, so that the spaces people type to read it are accepted, then removed.
     siret = forms.CharField(
         label="SIRET",

@@ -7,7 +7,7 @@ lock it for a while (django-axes, ``accounts/locked_out.html``); wrong codes slo
 
 from __future__ import annotations
 
-from base64 import b32encode
+from base64 import b32encode, b64encode
 from typing import Any
 
 import segno
@@ -17,8 +17,8 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -34,7 +34,7 @@ from . import services
 from .forms import CodeForm, RecoveryCodeForm, SignInForm
 from .responses import full_redirect, htmx_redirects, render_page
 
-# Recovery codes just generated, kept in the session only until the person says they have saved them.
+# Where an earlier version kept freshly generated codes in clear; only ever removed now (see ``recovery_codes``).
 RECOVERY_CODES_SESSION_KEY = "vigie_recovery_codes"
 
 
@@ -62,7 +62,7 @@ def has_authenticator(user: Any) -> bool:
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request)
     if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "core:home")
+        return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
@@ -85,7 +85,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """Second step of signing in: the six-digit code of the authenticator app."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "core:home")
+        return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     if device is None:
         return redirect(with_next("accounts:otp_setup", next_url))
@@ -102,7 +102,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
     """Second step of signing in without the phone: one of the single-use recovery codes."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
-        return redirect(next_url or "core:home")
+        return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
     form = RecoveryCodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid() and device is not None:
@@ -139,8 +139,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     device = services.pending_totp_device(user)  # type: ignore[arg-type]
     form = CodeForm(device, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
-        request.session[RECOVERY_CODES_SESSION_KEY] = services.confirm_totp_device(device, request=request)
-        return full_redirect(request, with_next("accounts:recovery_codes", next_url))
+        codes = services.confirm_totp_device(device, request=request)
+        return _show_new_codes(request, codes, next_url)
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -155,30 +155,27 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    """The recovery codes just generated, shown until the person confirms they saved them (also as a .txt)."""
+    """How many recovery codes are left, and a button to make new ones (shown once, in the answer to that POST)."""
     next_url = safe_next(request)
-    codes: list[str] | None = request.session.get(RECOVERY_CODES_SESSION_KEY)
+    request.session.pop(RECOVERY_CODES_SESSION_KEY, None)  # a session from before codes stopped being kept in it
     if request.method == "POST":
         if "regenerate" in request.POST:
             codes = services.regenerate_recovery_codes(request.user, request=request)  # type: ignore[arg-type]
-            request.session[RECOVERY_CODES_SESSION_KEY] = codes
-            return full_redirect(request, with_next("accounts:recovery_codes", next_url))
-        request.session.pop(RECOVERY_CODES_SESSION_KEY, None)
+            return _show_new_codes(request, codes, next_url)
         return full_redirect(request, next_url or reverse("core:home"))
-    context: dict[str, Any] = {
-        "codes": [f"{code[:4]}-{code[4:]}" for code in codes or []],
-        "next": next_url,
-    }
-    if codes and request.GET.get("format") == "txt":
-        text = render_to_string("accounts/recovery_codes.txt", context, request=request)
-        return HttpResponse(
-            text,
-            content_type="text/plain; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="vigie-codes-de-secours.txt"'},
-        )
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
-    context["left"] = device.token_set.count() if device else 0
+    context = {"codes": [], "next": next_url, "left": device.token_set.count() if device else 0}
     return render_page(request, "accounts/recovery_codes.html", context)
+
+
+def _show_new_codes(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    """The answer to the POST that made ``codes``: they exist only in this response (and in the .txt link inside
+    it, a ``data:`` address), never in the session or the database, where only their keyed hashes are kept. A
+    reload cannot show them again; losing them means making new ones."""
+    context: dict[str, Any] = {"codes": [f"{code[:4]}-{code[4:]}" for code in codes], "next": next_url}
+    text = render_to_string("accounts/recovery_codes.txt", context, request=request)
+    context["download_href"] = "data:text/plain;charset=utf-8;base64," + b64encode(text.encode()).decode()
+    return render(request, "accounts/recovery_codes.html", context)
 
 
 # --- Forgotten password: Django's views, our templates, links built from SITE_URL --------------------------------

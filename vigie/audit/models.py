@@ -1,14 +1,20 @@
 """The tamper-evident access log.
 
-Each entry carries the SHA-256 of its own content and of the previous entry, so that changing or deleting any
-past entry breaks every hash after it (:func:`vigie.audit.services.verify_chain`). Appends are serialised
-through the single :class:`ChainHead` row, locked for the length of the transaction, so that two workers can
-never both chain onto the same predecessor.
+Each entry carries a hash of its own content and of the previous entry, so that changing or deleting any past
+entry breaks every hash after it (:func:`vigie.audit.services.verify_chain`). Appends are serialised through the
+single :class:`ChainHead` row, locked for the length of the transaction, so that two workers can never both chain
+onto the same predecessor.
+
+Chain versions: entries written before the key existed (version 1) carry a plain SHA-256, which whoever can write
+the database could recompute after an edit. Every entry since (version 2) carries an HMAC-SHA256 under the audit
+key (:func:`chain_key`), which is not in the database: an edited entry can no longer be re-hashed to look intact.
+The head of the chain is also anchored outside the database, in signed checkpoints (``vigie.audit.checkpoints``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -21,6 +27,14 @@ from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import OrgQuerySet
 
 GENESIS = "0" * 64
+PLAIN, KEYED = 1, 2  # chain versions: SHA-256 (entries before the audit key), HMAC-SHA256 under the audit key
+
+
+def chain_key() -> bytes:
+    """The key of the chain's HMAC: derived from ``VIGIE_AUDIT_KEY``, or from ``SECRET_KEY`` when that is unset.
+    Never stored in the database. Changing it makes every keyed entry read as altered (docs/security.md)."""
+    secret = settings.VIGIE_AUDIT_KEY or settings.SECRET_KEY
+    return hmac.new(secret.encode(), b"vigie.audit.chain", hashlib.sha256).digest()
 
 
 class ChainHead(models.Model):
@@ -66,6 +80,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: plain SHA-256 (entries older than the audit key); 2: HMAC-SHA256 under the audit key. Never goes down.
+    chain_version = models.PositiveSmallIntegerField(default=KEYED)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -87,8 +103,8 @@ class AuditEvent(models.Model):
 
     def content(self) -> dict[str, Any]:
         """What the hash covers: every field but the hash itself. Foreign keys by id, so a renamed user or
-        organisation does not break the chain."""
-        return {
+        organisation does not break the chain. A keyed entry covers its version too."""
+        content: dict[str, Any] = {
             "seq": self.seq,
             "at": self.at.isoformat(),
             "actor": self.actor_id,
@@ -101,7 +117,12 @@ class AuditEvent(models.Model):
             "ip_address": self.ip_address,
             "prev_hash": self.prev_hash,
         }
+        if self.chain_version != PLAIN:
+            content["chain_version"] = self.chain_version
+        return content
 
-    def compute_hash(self) -> str:
+    def compute_hash(self, key: bytes | None = None) -> str:
         canonical = json.dumps(self.content(), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        if self.chain_version == PLAIN:
+            return hashlib.sha256(canonical.encode()).hexdigest()
+        return hmac.new(key or chain_key(), canonical.encode(), hashlib.sha256).hexdigest()

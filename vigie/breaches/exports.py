@@ -6,7 +6,6 @@ register holds health data, so who took a copy of it, when, matters.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable, Mapping
@@ -17,12 +16,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import typst
-import xlsxwriter
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
 from vigie.audit.services import record
+from vigie.common.spreadsheets import csv_writer, write_text
+from vigie.common.spreadsheets import workbook as new_workbook
 
 from .register import RegisterFilterForm, RegisterRow, filter_form, register_rows
 
@@ -31,7 +31,6 @@ TYPST_TEMPLATE = Path(__file__).parent / "templates" / "breaches" / "register.ty
 # DejaVu covers French, Greek and most symbols; when it is missing typst falls back on its embedded fonts.
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Spreadsheets run a cell that starts with one of these as a formula ("CSV injection", OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 Cell = str | int | datetime | None
 
@@ -77,11 +76,6 @@ COLUMNS: list[tuple[str, Callable[[RegisterRow], Cell]]] = [
 ]
 
 
-def neutralise(text: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with an apostrophe, so it stays text."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
 def as_text(value: Cell) -> str:
     if isinstance(value, datetime):
         return paris(value)
@@ -91,26 +85,24 @@ def as_text(value: Cell) -> str:
 def to_csv(rows: list[RegisterRow]) -> bytes:
     """CSV as French Excel opens it with a double click: ``;``, UTF-8 with a byte-order mark, CRLF."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(buffer)
     writer.writerow([header for header, _ in COLUMNS])
     for row in rows:
-        writer.writerow([neutralise(as_text(value(row))) for _, value in COLUMNS])
+        writer.writerow([as_text(value(row)) for _, value in COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(rows: list[RegisterRow], *, sheet: str = "Registre") -> bytes:
-    """XLSX with a bold, frozen header. Text is written with ``write_string``: a value is never a formula."""
+    """XLSX with a bold, frozen header. Text is written neutralised (``vigie.common.spreadsheets``): a value is never a formula."""
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
+    workbook = new_workbook(output)
     worksheet = workbook.add_worksheet(sheet)
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     when = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm", "valign": "top"})
     text = workbook.add_format({"valign": "top"})
     widths = [len(header) for header, _ in COLUMNS]
     for col, (header, _) in enumerate(COLUMNS):
-        worksheet.write_string(0, col, header, bold)
+        write_text(worksheet, 0, col, header, bold)
     for line, row in enumerate(rows, start=1):
         for col, (_, value) in enumerate(COLUMNS):
             cell = value(row)
@@ -121,7 +113,7 @@ def to_xlsx(rows: list[RegisterRow], *, sheet: str = "Registre") -> bytes:
             elif isinstance(cell, int):
                 worksheet.write_number(line, col, cell, text)
             elif cell:
-                worksheet.write_string(line, col, cell, text)
+                write_text(worksheet, line, col, cell, text)
                 widths[col] = max(widths[col], min(len(cell), 60))
     for col, width in enumerate(widths):
         worksheet.set_column(col, col, width + 2)

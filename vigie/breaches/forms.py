@@ -104,6 +104,14 @@ def _count(**kwargs: Any) -> forms.IntegerField:
     )
 
 
+# The dossier schema's limit of a text (vigie/documents/schema/dossier.schema.json, "$defs/text"): a longer one
+# could be saved but no document made from it. vigie/documents/tests/test_form_limits.py holds them equal.
+TEXT_MAX = 20_000
+# A text that the timeline also quotes, after a sentence of its own (“Reasons for the delay: …”), leaves room for
+# that sentence within the limit of a timeline entry.
+QUOTED_TEXT = TEXT_MAX - 1000
+
+
 class DeclareForm(forms.Form):
     """The first minute: a name for the breach and the moment you became aware (the clock starts)."""
 
@@ -116,6 +124,7 @@ class DeclareForm(forms.Form):
     awareness_note = forms.CharField(
         label=_("How did you become aware of it?"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who noticed what, who told you, what check confirmed it."),
     )
@@ -139,6 +148,7 @@ class AwarenessForm(StepForm):
     awareness_note = forms.CharField(
         label=_("How did you become aware of it?"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Who noticed what, who told you, what check confirmed it. A processor's alert counts."),
     )
@@ -176,6 +186,7 @@ class EventForm(StepForm):
     description = forms.CharField(
         label=_("What happened?"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Describe the facts as you know them today; you can complete them later."),
     )
@@ -342,14 +353,21 @@ class NarrativeForm(StepForm):
     consequences = forms.CharField(
         label=_("What consequences may the breach have for the persons?"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Disclosure of medical secrets, identity theft, phishing, care delayed…"),
     )
     measures_taken = forms.CharField(
-        label=_("What have you done so far?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What have you done so far?"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     measures_planned = forms.CharField(
-        label=_("What do you plan to do?"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What do you plan to do?"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     processor_name = forms.CharField(
         label=_("Processor involved, if any"),
@@ -366,10 +384,13 @@ class ObligationDoneForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference"), max_length=200, required=False, help_text=_("E.g. the CNIL receipt number.")
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=QUOTED_TEXT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     delay_reasons = forms.CharField(
         label=_("Reasons for the delay"),
         required=False,
+        max_length=QUOTED_TEXT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when the CNIL is notified more than 72 hours after you became aware (art. 33(1))."),
     )
@@ -409,6 +430,7 @@ class OverruleForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"),
         min_length=MIN_JUSTIFICATION,
+        max_length=QUOTED_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Explain why you depart from the computed decision; it is kept in the register."),
         error_messages={
@@ -445,6 +467,7 @@ class CloseForm(forms.Form):
     note = forms.CharField(
         label=_("Closing note"),
         required=False,
+        max_length=QUOTED_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was settled; the breach stays in the register."),
     )

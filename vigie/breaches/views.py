@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import ints
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.compliance.models import ProcessingActivity
@@ -138,6 +139,9 @@ def intake_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         # The data step offers to pre-fill from the record of processing (or says where to fill it in).
         "activities": ProcessingActivity.objects.for_org(request.org) if current.slug == PREFILL_STEP else None,  # type: ignore[attr-defined]
     }
+    if request.method != "POST":  # the form shows the facts known: a read (an answer is recorded by its service)
+        org = request.org  # type: ignore[attr-defined]
+        record("breach.facts_viewed", request=request, organisation=org, obj=breach, detail={"step": current.slug})
     return render(request, _template(request, "breaches/intake.html", {"intake"}), context)
 
 
@@ -162,7 +166,7 @@ def intake_prefill(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the data categories and persons estimate of the activities chosen in the record, then show the step."""
     breach = _breach(request, pk)
     before = set(breach.data_categories or [])
-    ids = [int(value) for value in request.POST.getlist("activities") if value.isdigit()]
+    ids = ints(request.POST.getlist("activities"))
     changed = services.prefill_from_record(breach, by=request.user, activity_ids=ids)  # type: ignore[arg-type]
     if not ids:
         messages.warning(request, _("Tick the activities of the record that the breach concerns."))
@@ -178,8 +182,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     breach = _breach(request, pk)
     tab = TABS.get(request.GET.get("onglet", ""), "decision")
     template = _template(request, "breaches/detail.html", {"tab", "obligations"})
-    if template == "breaches/detail.html":
-        record("breach.viewed", request=request, organisation=request.org, obj=breach)  # type: ignore[attr-defined]
+    if not template.endswith("#obligations"):  # the page, or one of its tabs (the facts…): a read of the breach
+        record("breach.viewed", request=request, organisation=request.org, obj=breach, detail={"tab": tab})  # type: ignore[attr-defined]
     return render(request, template, _detail_context(breach, tab))
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import org_view
+from vigie.audit.services import record
 
 from .exports import FORMATS, export_register
 from .register import register_page
@@ -32,7 +33,10 @@ def _page(request: HttpRequest, template: str, partial: str, context: dict[str, 
 @require_GET
 @org_view(Role.READONLY)
 def register(request: HttpRequest) -> HttpResponse:
-    return _page(request, "breaches/register.html", "table", register_page(request.org, request.GET))  # type: ignore[attr-defined]
+    context = register_page(request.org, request.GET)  # type: ignore[attr-defined]
+    filters = {key: value[:100] for key, value in request.GET.items()}
+    record("register.view", request=request, organisation=request.org, detail={"filters": filters})  # type: ignore[attr-defined]
+    return _page(request, "breaches/register.html", "table", context)
 
 
 @require_GET

@@ -7,7 +7,6 @@ resend after a crash). Each export is written to the access log by the view that
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import defaultdict
@@ -19,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import typst
 
+from vigie.common.spreadsheets import csv_writer
+
 from . import crypto
 from .messages import full_name
 from .models import Campaign, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
@@ -27,7 +28,6 @@ PARIS = ZoneInfo("Europe/Paris")
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "ledger.typ"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PDF_PART_SIZE = 20_000
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 HEADER = [
     "Destinataire n°",
@@ -67,10 +67,6 @@ EVENTS_FR = {
 
 def paris(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(PARIS).strftime("%d/%m/%Y %H:%M:%S")
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def _history(campaign: Campaign) -> dict[int, list[str]]:
@@ -120,16 +116,16 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
         yield [
             str(recipient.pk),
             str(recipient.line),
-            _safe(name),
+            name,
             CHANNELS_FR.get(recipient.channel, recipient.channel),
             mark + state,
             paris(recipient.queued_at),
             paris(recipient.sent_at),
             recipient.message_id,
-            _safe(proof),
+            proof,
             paris(recipient.bounce_at),
-            _safe(recipient.bounce_reason),
-            _safe(" | ".join(history.get(recipient.pk, []))),
+            recipient.bounce_reason,
+            " | ".join(history.get(recipient.pk, [])),
         ]
 
 
@@ -140,7 +136,7 @@ class _Echo:
 
 def ledger_csv(campaign: Campaign) -> Iterator[str]:
     """The CSV, streamed line by line (UTF-8 with BOM and ``;``, for French Excel)."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = csv_writer(_Echo())
     header = list(HEADER)
     if campaign.rehearsal:
         header[HEADER.index("État")] = f"État ({REHEARSAL} : rien n'a été envoyé)"
@@ -210,12 +206,10 @@ def errors_csv(campaign: Campaign) -> str:
     """The import report, line by line: the lines not imported (errors), then every value changed or dropped
     (warnings): line (header = 1), column, kind, reason. No value from the file."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    writer = csv_writer(out)
     writer.writerow(["Ligne", "Colonne", "Motif", "Nature"])
     report = campaign.import_report or {}
     for key, kind in (("errors", "ligne non importée"), ("warnings", "valeur modifiée ou écartée")):
         for error in report.get(key, []):
-            writer.writerow(
-                [error.get("line", ""), _safe(str(error.get("column", ""))), _safe(str(error.get("reason", ""))), kind]
-            )
+            writer.writerow([error.get("line", ""), str(error.get("column", "")), str(error.get("reason", "")), kind])
     return "\ufeff" + out.getvalue()

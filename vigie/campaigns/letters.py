@@ -35,6 +35,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from vigie.common.spreadsheets import csv_writer
+
 from . import crypto
 from .messages import Composer
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
@@ -121,7 +123,7 @@ def render_batch(batch: LetterBatch, *, composer: Composer | None = None) -> Non
     data = json.dumps(document, ensure_ascii=False)
     pdf = compile_pdf(data)
     manifest = io.StringIO()
-    writer = csv.writer(manifest, delimiter=";")
+    writer = csv_writer(manifest)  # the mail house opens it in a spreadsheet: formulas neutralised
     writer.writerow(MANIFEST_HEADER)
     for (pk, line, number, _), letter, (first, count) in zip(
         rows, letters, letter_pages(pdf, data, len(rows)), strict=True

@@ -18,7 +18,7 @@ operation), authentication refused, the sender refused at MAIL FROM (530, 554…
 any stage, a permanent answer to DATA about the message rather than its recipient (5.7.x policy, 5.6.x content,
 554 "transaction failed": every person would get it). Nothing is wrong with the recipient: the campaign pauses,
 the organisation is alerted and the recipients stay pending (``dispatch``). **The recipient**: an answer to
-RCPT TO, or to DATA about the mailbox (X.1.x, X.2.x, 550-553), temporary (4xx, retried later with a back-off) or
+RCPT TO (but relaying or authentication refused), or to DATA about the mailbox (X.1.x, X.2.x, 550-553), temporary (4xx, retried later with a back-off) or
 permanent (5xx, final). A connection lost without a time-out is tried again once
 on a fresh connection (the server may have closed an idle one); lost again, it is the server's failure.
 """
@@ -427,11 +427,14 @@ class Outcome:
     response: str = ""
     reconnect: bool = False
     server: bool = False
+    lost: bool = False  # the connection was lost (not timed out): worth one more try on a fresh one
 
 
 def _timed_out(error: BaseException) -> bool:
     """A time-out, possibly wrapped (smtplib turns one while reading an answer into ``SMTPServerDisconnected``)."""
-    while error is not None:
+    for _depth in range(10):
+        if error is None:
+            return False
         if isinstance(error, TimeoutError):
             return True
         error = error.__cause__ or error.__context__  # type: ignore[assignment]
@@ -451,6 +454,17 @@ def _about_the_recipient(response: str) -> bool:
     return response[:3] in {"550", "551", "552", "553"}
 
 
+def _refused_for_the_sender(response: str) -> bool:
+    """A permanent answer to RCPT TO that refuses us rather than the address, and would refuse every address:
+    relaying denied (Postfix "554 5.7.1 Relay access denied", Exim "550 relay not permitted"), authentication
+    required (530). An answer about the mailbox (X.1.x, X.2.x: "User unknown in relay recipient table") is not."""
+    enhanced = _ENHANCED.match(response)
+    if enhanced and enhanced.group(2) in {"1", "2"}:
+        return False
+    lowered = response.lower()
+    return response[:3] in {"530", "554"} or "relay" in lowered or "authentica" in lowered
+
+
 def _server_failure(response: str) -> Outcome:
     return Outcome(False, temporary=True, response=response[:500], reconnect=True, server=True)
 
@@ -464,15 +478,17 @@ def classify(error: BaseException) -> Outcome:
     """The meaning of an exception raised while sending one message (see the module docstring)."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(error.recipients.values()), (550, b"refused"))
-        if code == 421:  # smtplib closed the connection: the service is going down, not this address
-            return _server_failure(_code_text(code, text))
-        return Outcome(False, temporary=400 <= code < 500, response=_code_text(code, text))
+        response = _code_text(code, text)
+        # 421: smtplib closed the connection, the service is going down; or relaying refused to us, not this address
+        if code == 421 or (500 <= code < 600 and _refused_for_the_sender(response)):
+            return _server_failure(response)
+        return Outcome(False, temporary=400 <= code < 500, response=response)
     if isinstance(error, (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused, smtplib.SMTPConnectError)):
         return _server_failure(_code_text(int(error.smtp_code), error.smtp_error))
     if _timed_out(error):
         return _server_failure(f"délai dépassé : le serveur ne répond pas ({error})")
     if isinstance(error, smtplib.SMTPServerDisconnected):
-        return Outcome(False, temporary=True, response=f"connexion perdue : {error}"[:500], reconnect=True)
+        return Outcome(False, temporary=True, response=f"connexion perdue : {error}"[:500], reconnect=True, lost=True)
     if isinstance(error, smtplib.SMTPResponseException):  # an answer to DATA (or to RSET, NOOP)
         code, response = int(error.smtp_code), _code_text(int(error.smtp_code), error.smtp_error)
         if code == 421 or (500 <= code < 600 and not _about_the_recipient(response)):
@@ -518,12 +534,10 @@ class Sender:
         A connection lost (not timed out) is tried once more on a fresh connection; lost again, the server failed.
         """
         outcome = self._send(message, before_data=before_data)
-        if outcome.sent or outcome.server or not outcome.reconnect or not outcome.response.startswith("connexion"):
+        if not outcome.lost:
             return outcome
         again = self._send(message, before_data=before_data)
-        if not again.sent and again.response.startswith("connexion"):
-            return _server_failure(again.response)
-        return again
+        return _server_failure(again.response) if again.lost else again
 
     def _send(self, message: EmailMessage | Prepared, *, before_data: Callable[[], None] | None = None) -> Outcome:
         hook_failed = False

@@ -63,11 +63,9 @@ CHANNEL_CONDITIONS = {
 
 
 def _max_bytes() -> int:
-    try:
-        from .importing import MAX_BYTES
-    except ImportError:  # the reader is not there yet
-        return 200 * 1024 * 1024
-    return int(MAX_BYTES)
+    from vigie.common.limits import current
+
+    return current().file_bytes
 
 
 def _require(user: User | None, campaign: Campaign, role: str) -> None:

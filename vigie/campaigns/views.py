@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
@@ -306,7 +307,7 @@ def ledger(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     if fmt not in ("csv", "pdf"):
         raise Http404
-    part = int(request.GET.get("partie", "1")) if request.GET.get("partie", "1").isdigit() else 1
+    part = int_or_none(request.GET.get("partie"), maximum=10**6) or 1
     record("campaign.ledger_export", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
            detail={"format": fmt, "part": part})  # fmt: skip
     name = f"campagne-{campaign.pk}-registre-de-preuve"

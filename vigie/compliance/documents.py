@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 import segno
 import typst
-import xlsxwriter
 from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
 from vigie.breaches.choices import DataCategory, PersonCategory
+from vigie.common.spreadsheets import workbook as new_workbook
+from vigie.common.spreadsheets import write_text
 
 from .models import ComplianceProfile, ProcessingActivity, RecordVersion
 from .record_templates import NO_TRANSFER
@@ -269,18 +270,11 @@ RECORD_COLUMNS = (
 )
 
 
-def _neutralise(text: str) -> str:
-    """A cell that a spreadsheet would run as a formula gets an apostrophe (OWASP "CSV injection")."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
-
-
 def record_xlsx(org: Organisation, version: RecordVersion | None, snapshot: dict[str, Any]) -> bytes:
     """The record as a workbook: the controller on a first sheet, one row per activity on the second."""
     data = _record_data(org.name, version, snapshot)
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        output, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
+    workbook = new_workbook(output)
     bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#e8edf5"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     sheet = workbook.add_worksheet("Responsable du traitement")
@@ -296,19 +290,19 @@ def record_xlsx(org: Organisation, version: RecordVersion | None, snapshot: dict
         ("Date de la version", data["version_date"]),
     ]
     for line, (label, value) in enumerate(rows):
-        sheet.write_string(line, 0, label, bold)
-        sheet.write_string(line, 1, _neutralise(value), wrap)
+        write_text(sheet, line, 0, label, bold)
+        write_text(sheet, line, 1, value, wrap)
     sheet.set_column(0, 0, 45)
     sheet.set_column(1, 1, 70)
     sheet = workbook.add_worksheet("Activités")
     for col, (_, header) in enumerate(RECORD_COLUMNS):
-        sheet.write_string(0, col, header, bold)
+        write_text(sheet, 0, col, header, bold)
         sheet.set_column(col, col, 18 if col == 6 else 40)
     for line, activity in enumerate(data["activities"], start=1):
         for col, (key, _) in enumerate(RECORD_COLUMNS):
             value = activity.get(key, "")
             text = "\n".join(value) if isinstance(value, list) else str(value)
-            sheet.write_string(line, col, _neutralise(text), wrap)
+            write_text(sheet, line, col, text, wrap)
     sheet.freeze_panes(1, 1)
     workbook.close()
     return output.getvalue()

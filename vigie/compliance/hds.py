@@ -41,6 +41,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigie.common.limits import LimitExceeded, check, check_xlsx
+from vigie.common.limits import current as upload_limits
+
 from .models import HdsHost, HdsImport, Processor
 
 ACTIVITIES: dict[int, str | Promise] = {
@@ -177,6 +180,16 @@ def read_table(content: bytes, filename: str) -> list[list[Any]]:
         raise HdsFileError(
             _("This file is neither a CSV file nor an XLSX workbook: export the ANS list as CSV or XLSX.")
         )
+    limits = upload_limits()
+    try:
+        check("table_bytes", len(content), limits)
+        if content.startswith(b"PK\x03\x04"):
+            check_xlsx(content, limits)  # before calamine, which holds the whole sheet
+    except LimitExceeded as error:
+        if error.limit == "zip_broken":
+            cause = error.__cause__ or error
+            raise HdsFileError(_("This workbook cannot be read (%(error)s).") % {"error": cause}) from None
+        raise HdsFileError(str(error)) from None
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         from python_calamine import CalamineWorkbook
 
@@ -195,7 +208,17 @@ def read_table(content: bytes, filename: str) -> list[list[Any]]:
         text = content.decode("cp1252", errors="replace")
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            check("columns", len(row), limits)
+            rows.append(row)
+            check("rows", len(rows), limits)
+    except LimitExceeded as error:
+        raise HdsFileError(str(error)) from None
+    except csv.Error as error:
+        raise HdsFileError(_("This file cannot be read (%(error)s).") % {"error": error}) from None
+    return rows
 
 
 def _header_map(header: list[Any]) -> dict[str, int]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import int_or_none, ints
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record as audit
 from vigie.breaches.choices import DataCategory
@@ -171,7 +172,8 @@ def record_export(request: HttpRequest, fmt: str) -> HttpResponse:
     versions = RecordVersion.objects.for_org(org)
     number = request.GET.get("version", "")
     if number:
-        version = get_object_or_404(versions, number=number) if number.isdigit() else None
+        chosen = int_or_none(number)
+        version = get_object_or_404(versions, number=chosen) if chosen is not None else None
         if version is None:
             raise Http404
         snapshot = version.snapshot
@@ -193,7 +195,7 @@ def prefill(request: HttpRequest) -> HttpResponse:
     :func:`services.categories_for_activities`.
     """
     org = request.org  # type: ignore[attr-defined]
-    chosen = [int(value) for value in request.GET.getlist("activite") if value.isdigit()]
+    chosen = ints(request.GET.getlist("activite"))
     categories, persons = services.categories_for_activities(org, chosen)
     labels = dict(DataCategory.choices)
     context = {

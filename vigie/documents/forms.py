@@ -11,9 +11,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .limits import dossier_max_length
 from .models import DETAIL_FIELDS, IncidentDetails
 from .services import MAX_LOGO_BYTES, clean_logo
 from .templating import unknown_placeholders
+
+QUOTED_TEXT = dossier_max_length("timeline", "summary") - 1000  # as the breach forms'
 
 
 class ReceiptForm(forms.Form):
@@ -28,6 +31,7 @@ class ReceiptForm(forms.Form):
     delay_reasons = forms.CharField(
         label=_("Reasons for the delay"),
         required=False,
+        max_length=QUOTED_TEXT,  # quoted by the timeline, as the obligation's own form
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Required when the notification comes more than 72 hours after you became aware (GDPR art. 33(1))."

@@ -11,6 +11,7 @@ organisation's text, replacing its letterhead logo.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -24,13 +25,15 @@ from PIL import Image, UnidentifiedImageError
 from vigie.accounts.models import Organisation, User
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
+from vigie.common.limits import LimitExceeded, UploadLimits, check
+from vigie.common.limits import current as upload_limits
 
 from .dossier import build_dossier
 from .models import DETAIL_FIELDS, EDITABLE_KINDS, IncidentDetails, Letterhead, LetterTemplate
 from .render import CONTENT_TYPES, KINDS, filename, render
 from .templating import unknown_placeholders
 
-MAX_LOGO_BYTES = 1024 * 1024
+MAX_LOGO_BYTES = UploadLimits.image_bytes  # the default; clean_logo applies the setting
 MAX_LOGO_PIXELS = (800, 400)  # a letterhead logo printed 16 mm high needs no more
 
 
@@ -129,20 +132,26 @@ def save_letter_template(org: Organisation, kind: str, body: str, *, by: User | 
 def clean_logo(data: bytes) -> bytes:
     """The uploaded image re-encoded as a plain PNG (metadata dropped, at most 800 × 400 pixels), or
     ``ValidationError`` with a reason. Re-encoding means that what is stored is pixels, never the file sent."""
-    if len(data) > MAX_LOGO_BYTES:
-        raise ValidationError(_("The logo is too large: 1 MB at most."))
+    limits = upload_limits()
     try:
+        check("image_bytes", len(data), limits)
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
+            # The header gives the size: a decompression bomb is refused before a pixel is decoded.
+            check("image_pixels", probe.width * probe.height, limits)
             probe.verify()
         if kind not in ("PNG", "JPEG"):
             raise ValidationError(_("The logo must be a PNG or JPEG image."))
         with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > 25_000_000:
-                raise ValidationError(_("The logo's image is too large."))
             image.load()
             converted = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as error:
+    except LimitExceeded as error:
+        raise ValidationError(str(error)) from None
+    except Image.DecompressionBombError as error:  # Pillow's own guard, before ours, for the largest bombs
+        found = re.search(r"\d+", str(error))
+        pixels = int(found.group()) if found else 0
+        raise ValidationError(str(LimitExceeded("image_pixels", found=pixels, value=limits.image_pixels))) from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError(_("The file is not a readable PNG or JPEG image.")) from error
     converted.thumbnail(MAX_LOGO_PIXELS)
     output = io.BytesIO()

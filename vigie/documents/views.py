@@ -9,17 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseLocation
 
-from vigie.accounts.models import Role
+from vigie.accounts.models import Organisation, Role
 from vigie.accounts.scoping import org_view
+from vigie.audit.services import record
 from vigie.breaches import services as breach_services
 from vigie.breaches.models import Breach, EventKind
 
@@ -105,12 +107,40 @@ def _details_form(breach: Breach, data: Any = None) -> IncidentDetailsForm:
     return IncidentDetailsForm(data, instance=IncidentDetails.objects.filter(breach=breach).first())
 
 
+def _field_label(path: str) -> str:
+    """The name on screen of the field at a dossier path (``breach.description`` → « What happened »)."""
+    section, _dot, name = path.partition(".")
+    models_of = {"breach": Breach, "organisation": Organisation, "details": IncidentDetails}
+    model = models_of.get(section)
+    if model is not None and name:
+        try:
+            return str(capfirst(model._meta.get_field(name.split(".")[0]).verbose_name))
+        except FieldDoesNotExist:
+            pass
+    return path
+
+
+def _schema_problems(breach: Breach, problems: list[Any]) -> list[dict[str, str]]:
+    """For an assessed breach whose dossier the schema refuses: which field, and what is wrong with it."""
+    if breach.assessment is None:
+        return []  # not assessed yet: the page says so
+    return [
+        {
+            "field": _field_label(problem.path),
+            "what": _("too long") if "is too long" in problem.message else problem.message[:200],
+        }
+        for problem in problems
+    ]
+
+
 def _index_context(breach: Breach, details_form: IncidentDetailsForm) -> dict[str, Any]:
     dossier = build_dossier(breach)
-    valid = not validate_dossier(dossier)
+    problems = validate_dossier(dossier)
+    valid = not problems
     return {
         "breach": breach,
         "ready": valid,
+        "schema_problems": _schema_problems(breach, problems),
         "rows": _rows(breach, dossier if valid else None),
         "cnil_done": bool((row := breach.obligation("notify_cnil")) and row.done),
         "details_form": details_form,
@@ -165,6 +195,8 @@ def preview(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         context["subject"] = content.subject
     if kind in READABLE:
         context["readability"] = readability_of(content)
+    # A preview quotes the facts: a read, like the breach page (its page images are the same read, not logged).
+    record("document.previewed", request=request, organisation=breach.organisation, obj=breach, detail={"kind": kind})
     template = "documents/preview.html#preview" if request.htmx else "documents/preview.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Role
+from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
@@ -133,9 +134,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     """One pair of the review band, both records side by side (the next one still to review, or ``?paire=ID``)."""
     matching = _matching(request, pk)
     pairs = LeakPair.objects.filter(matching=matching, decision=Decision.REVIEW)
-    chosen = request.GET.get("paire", "")
-    if chosen.isdigit():
-        pair = pairs.filter(pk=int(chosen)).first()
+    chosen = int_or_none(request.GET.get("paire"))
+    if chosen is not None:
+        pair = pairs.filter(pk=chosen).first()
     else:
         pair = pairs.filter(review=Review.PENDING).order_by("-score", "leak_line").first()
     context: dict[str, Any] = {"matching": matching, "breach": matching.breach, "reviews": matching.review_counts()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 from datetime import timedelta
 
@@ -188,6 +189,19 @@ def test_five_wrong_passwords_lock_the_address_from_that_network(client, owner, 
     assert response.status_code == 302
 
 
+def test_behind_the_proxy_one_attacker_cannot_lock_the_victim_out(client, owner, sign_in_with_password, settings):
+    settings.VIGIE_TRUSTED_PROXIES = ["10.0.0.5"]
+    attacker = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "198.51.100.66"}
+    for _ in range(5):
+        response = sign_in_with_password(client, owner, "wrong password", **attacker)
+    assert response.status_code == 429
+    assert sign_in_with_password(client, owner, **attacker).status_code == 429  # the attacker stays locked out
+    victim = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.20"}
+    response = sign_in_with_password(client, owner, **victim)
+    assert response.status_code == 302  # the victim, from their own address, signs in
+    assert "_auth_user_id" in client.session
+
+
 def test_a_half_signed_in_user_is_sent_to_the_second_factor_from_any_organisation_page(
     client, org, owner, sign_in_with_password
 ):
@@ -219,25 +233,37 @@ def test_setting_up_the_app_shows_a_qr_code_then_ten_recovery_codes(
     secret_groups = response.context["secret_groups"]
     assert len(secret_groups) == 8 and all(len(group) == 4 for group in secret_groups)
 
-    response = client.post(SETUP, {"code": code_of(device)})
-    assert response.url == reverse("accounts:recovery_codes")
+    page = client.post(SETUP, {"code": code_of(device)})
+    assert page.status_code == 200  # shown in the answer to the POST, from memory
     device.refresh_from_db()
     assert device.confirmed
-
-    page = client.get(response.url)
     codes = page.context["codes"]
     assert len(codes) == 10
     assert all(code in page.text for code in codes)
-    download = client.get(response.url + "?format=txt")
-    assert download["Content-Type"].startswith("text/plain")
-    assert "attachment" in download["Content-Disposition"]
-    assert all(code in download.content.decode() for code in codes)
+    href = page.context["download_href"]
+    assert href.startswith("data:text/plain;charset=utf-8;base64,")
+    text = base64.b64decode(href.split(",", 1)[1]).decode()
+    assert all(code in text for code in codes)
+    assert_codes_nowhere_in_clear(client, codes)
 
     response = client.post(reverse("accounts:recovery_codes"), {"done": "1"})
     assert response.url == HOME
     assert client.get(reverse("accounts:recovery_codes")).context["codes"] == []  # shown once
     assert AuditEvent.objects.filter(actor=user, action="user.second_factor_enrolled").exists()
     assert AuditEvent.objects.filter(actor=user, action="user.signed_in").exists()
+
+
+def assert_codes_nowhere_in_clear(client, codes):
+    """Neither the session row nor any other table holds a code as the person sees or types it."""
+    from django.contrib.sessions.models import Session
+
+    raw = {code.replace("-", "") for code in codes}
+    stored = Session.objects.get(session_key=client.session.session_key)
+    decoded = str(stored.get_decoded())
+    assert not any(code in decoded or code in stored.session_data for code in raw)
+    tokens = set(StaticToken.objects.values_list("token", flat=True))
+    assert tokens.isdisjoint(raw)
+    assert client.get(reverse("accounts:recovery_codes")).context["codes"] == []  # a reload shows them no more
 
 
 def test_a_password_alone_cannot_replace_an_existing_app(client, owner, sign_in_with_password):
@@ -253,7 +279,7 @@ def test_a_signed_in_user_can_move_to_a_new_phone(owner_client, owner):
     assert response.context["replacing"]
     new = TOTPDevice.objects.get(user=owner, confirmed=False)
     response = owner_client.post(SETUP, {"code": code_of(new)})
-    assert response.status_code == 302
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
     assert list(TOTPDevice.objects.filter(user=owner)) == [new]
     assert not TOTPDevice.objects.filter(pk=old.pk).exists()
     assert owner_client.get(reverse("accounts:recovery_codes")).status_code == 200  # still fully signed in
@@ -274,11 +300,22 @@ def test_a_wrong_code_does_not_confirm_the_new_app(client, make_user, sign_in_wi
 def test_new_recovery_codes_replace_the_old_ones(owner_client, owner):
     old = services.regenerate_recovery_codes(owner)
     response = owner_client.post(reverse("accounts:recovery_codes"), {"regenerate": "1"})
-    assert response.status_code == 302
-    new = owner_client.get(reverse("accounts:recovery_codes")).context["codes"]
+    assert response.status_code == 200
+    new = response.context["codes"]
     assert len(new) == 10
     tokens = set(StaticDevice.objects.get(user=owner).token_set.values_list("token", flat=True))
     assert tokens.isdisjoint(old)
+    assert_codes_nowhere_in_clear(owner_client, new)
+
+
+def test_codes_left_in_a_session_by_an_earlier_version_are_removed(owner_client):
+    from vigie.accounts.signin import RECOVERY_CODES_SESSION_KEY
+
+    session = owner_client.session
+    session[RECOVERY_CODES_SESSION_KEY] = ["abcd1234"]
+    session.save()
+    assert owner_client.get(reverse("accounts:recovery_codes")).context["codes"] == []
+    assert RECOVERY_CODES_SESSION_KEY not in owner_client.session
 
 
 def test_signing_out_takes_a_post(owner_client, htmx_headers):
@@ -321,3 +358,10 @@ def test_second_factor_pages_show_plainly_and_under_htmx(client, owner, sign_in_
         response = client.get(reverse("accounts:recovery_codes"), **headers)
         assert response.status_code == 200
         assert "Il vous reste 10 codes inutilisés" in response.text
+
+
+def test_a_next_address_that_is_no_url_name_does_not_crash(owner_client):
+    # redirect("²") took it for the name of a view: NoReverseMatch, HTTP 500.
+    for page in (LOGIN, VERIFY, RECOVERY):
+        response = owner_client.get(page, {"next": "²"})
+        assert response.status_code == 302

@@ -165,6 +165,7 @@ def prefill(request: HttpRequest, breach_id: Id, body: schemas.Prefill) -> dict[
 def assessment(request: HttpRequest, breach_id: Id) -> dict[str, Any]:
     """The decision core's result as stored, the facts still missing, and the decision as it stands."""
     breach = get_breach(request, breach_id)
+    record("breach.viewed", request=request, organisation=org(request), obj=breach, detail={"part": "assessment"})
     return {
         "assessed": breach.assessment is not None,
         "assessed_at": breach.assessed_at,

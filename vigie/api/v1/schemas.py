@@ -29,8 +29,11 @@ from pydantic import (
 
 from vigie.breaches.choices import BreachType, DataCategory, Medium, PersonCategory
 from vigie.breaches.models import FACT_FIELDS, Breach
+from vigie.documents.limits import dossier_max_length
 
-MAX_TEXT = 20_000
+MAX_TEXT = dossier_max_length("breach", "description")  # the dossier schema's: every document can still be made
+# A text that the timeline quotes after a sentence of its own leaves room for it (as the forms do).
+MAX_QUOTED = dossier_max_length("timeline", "summary") - 1000
 MAX_INT = 2**31 - 1  # the database's integer
 
 
@@ -249,32 +252,32 @@ class Overrule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     notify_authority: Bool
     notify_data_subjects: Bool
-    justification: Annotated[Text, Field(max_length=MAX_TEXT)]
+    justification: Annotated[Text, Field(max_length=MAX_QUOTED)]
 
 
 class ObligationDone(BaseModel):
     model_config = ConfigDict(extra="forbid")
     done_at: Moment
     reference: Annotated[Text, Field(max_length=200)] = ""
-    note: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
-    delay_reasons: Annotated[Text, Field(max_length=MAX_TEXT)] = Field(
+    note: Annotated[Text, Field(max_length=MAX_QUOTED)] = ""
+    delay_reasons: Annotated[Text, Field(max_length=MAX_QUOTED)] = Field(
         default="", description="Required for a CNIL notification made after the 72 hours (GDPR art. 33(1))."
     )
 
 
 class Reason(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
+    reason: Annotated[Text, Field(max_length=MAX_QUOTED)] = ""
 
 
 class Note(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: Annotated[Text, Field(min_length=1, max_length=MAX_TEXT)]
+    text: Annotated[Text, Field(min_length=1, max_length=MAX_QUOTED)]
 
 
 class Closing(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    note: Annotated[Text, Field(max_length=MAX_TEXT)] = ""
+    note: Annotated[Text, Field(max_length=MAX_QUOTED)] = ""
 
 
 class Prefill(BaseModel):

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from vigie.accounts.models import Organisation, Role, User
 from vigie.audit.models import AuditEvent
-from vigie.breaches.exports import neutralise
+from vigie.common.spreadsheets import neutralise
 
 from .test_register import add_breach
 
@@ -112,7 +112,7 @@ def test_xlsx_has_the_values_as_text_and_never_a_formula(owner_client: Client, o
         strings = book.read("xl/sharedStrings.xml").decode()
         sheet = book.read("xl/worksheets/sheet1.xml").decode()
     assert "Référence" in strings and "Prise de connaissance" in strings and "CNIL-7" in strings
-    assert '<t>=HYPERLINK("http://evil.example","clic")</t>' in strings
+    assert '<t>\'=HYPERLINK("http://evil.example","clic")</t>' in strings  # text, and neutralised if re-saved as CSV
     assert "Fuite 😷 données « santé » — 50 €" in strings
     assert "<f>" not in sheet and "<f " not in sheet
     assert '<pane ySplit="1"' in sheet and 'state="frozen"' in sheet  # the header stays in view

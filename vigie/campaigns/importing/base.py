@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from vigie.common.spreadsheets import neutralise
+
 FIELDS = (
     "birth_name",
     "usage_name",
@@ -99,7 +101,7 @@ class ImportReport:
     def as_rows(self) -> list[tuple[int, str, str, str]]:
         """``(line, column, "erreur" | "avertissement" | "doublon", reason)`` sorted by line, for a report file.
 
-        Cells that a spreadsheet would run as a formula (``= + - @``) are prefixed with an apostrophe.
+        Cells that a spreadsheet would run as a formula (``= + - @``, tab, CR) are prefixed with an apostrophe.
         """
         rows = [(e.line, _safe(e.column), "erreur", _safe(e.reason)) for e in self.errors]
         rows += [(w.line, _safe(w.column), "avertissement", _safe(w.reason)) for w in self.warnings]
@@ -108,4 +110,4 @@ class ImportReport:
 
 
 def _safe(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return neutralise(text)

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from vigie.common.limits import LimitExceeded, UploadLimits, check, check_json, current, read_line
 from vigie.identity import (
     Invalid,
     PartialDate,
@@ -31,7 +32,6 @@ from .headers import _unique, guess_mapping, parse_categories
 from .sources import (
     CHUNK_SIZE,
     MAX_CELL,
-    MAX_FHIR_JSON_BYTES,
     Source,
     _cell_text,
     _delimiter,
@@ -70,7 +70,9 @@ class Importer:
     """One import of one file: sniffed on creation (raises :class:`ImportError_`), read when iterated.
 
     ``progress(rows_read, total)`` is called after each chunk; ``total`` is an estimate (line count) or None.
-    ``today`` bounds birth dates (the caller's clock; defaults to the system date).
+    ``today`` bounds birth dates (the caller's clock; defaults to the system date). ``limits`` bound the work
+    (``vigie.common.limits``; defaults to the settings): a file over one is refused with :class:`ImportError_`,
+    on creation when the limit can be seen without reading the rows, else while they are read.
     """
 
     def __init__(
@@ -81,8 +83,10 @@ class Importer:
         chunk_size: int = CHUNK_SIZE,
         progress: Callable[[int, int | None], None] | None = None,
         today: date | None = None,
+        limits: UploadLimits | None = None,
     ) -> None:
         self.source = source
+        self.limits = limits or current()
         self.chunk_size = max(1, chunk_size)
         self.progress = progress
         self.today = today or date.today()
@@ -91,7 +95,7 @@ class Importer:
         self._total: int | None = None
         self._header_line = 1
         self._chunks: Iterator[list[Person]] | None = None
-        kind = _kind(source)
+        kind = _kind(source, self.limits)
         self.format = "fhir" if kind == "ndjson" else kind
         self._kind = kind
         self.report.format = self.format
@@ -114,7 +118,8 @@ class Importer:
         encoding, newlines = _scan_text(self.source)
         self.report.encoding = encoding
         self._total = max(newlines - 1, 0)
-        lines = _text_lines(self.source, encoding)
+        self._check("rows", newlines)
+        lines = _text_lines(self.source, encoding, self.limits)
         number = 0
         for number, line in enumerate(lines, start=1):  # noqa: B007 - used after the loop
             if line.strip().strip(";,\t\"'"):
@@ -124,11 +129,15 @@ class Importer:
         lines.close()  # type: ignore[attr-defined]
         self._header_line = number
         self.report.delimiter = _delimiter(line)
-        header = next(csv.reader([line], delimiter=self.report.delimiter), [])
+        try:
+            header = next(csv.reader([line], delimiter=self.report.delimiter), [])
+        except csv.Error as error:  # a stray carriage return inside the header line (found by fuzzing)
+            raise ImportError_(f"Ligne d'en-tête illisible ({error}).") from None
+        self._check("columns", len(header))
         self.headers = _unique(header)
 
     def _open_xlsx(self) -> None:
-        rows, total = _workbook_rows(self.source)
+        rows, total = _workbook_rows(self.source, self.limits)
         for number, row in rows:
             if any(_cell_text(value).strip() for value in row):
                 self._header_line = number
@@ -138,6 +147,12 @@ class Importer:
             raise ImportError_("Le classeur est vide.")
         self._total = max(total - self._header_line, 0)
         self.report.encoding = "xlsx"
+
+    def _check(self, limit: str, found: int) -> None:
+        try:
+            check(limit, found, self.limits)
+        except LimitExceeded as error:
+            raise ImportError_(str(error)) from None
 
     def _check_mapping(self, mapping: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(mapping) - set(FIELDS))
@@ -210,7 +225,7 @@ class Importer:
 
     def _csv_rows(self) -> Iterator[tuple[int, list[str]]]:
         width = len(self.headers)
-        lines = _text_lines(self.source, self.report.encoding)
+        lines = _text_lines(self.source, self.report.encoding, self.limits)
         reader = csv.reader(lines, delimiter=self.report.delimiter or ";")
         try:
             for _ in range(self._header_line):
@@ -229,6 +244,7 @@ class Importer:
                 continue
             if not row or not any(cell.strip() for cell in row):
                 continue
+            self._check("columns", len(row))
             if len(row) < width:
                 row += [""] * (width - len(row))
             yield line, row
@@ -241,7 +257,7 @@ class Importer:
     def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
         date_column = self.headers.index(self.mapping["birth_date"]) if "birth_date" in self.mapping else -1
         width = len(self.headers)
-        rows, _total = _workbook_rows(self.source)
+        rows, _total = _workbook_rows(self.source, self.limits, inspect=False)
         for number, row in rows:
             if number <= self._header_line:
                 continue
@@ -257,16 +273,17 @@ class Importer:
             yield number, {name: cells[index] for name, index in zip(fields, indexes, strict=True)}
 
     def _fhir_records(self) -> Iterator[tuple[int, dict[str, str]]]:
-        if _size(self.source) > MAX_FHIR_JSON_BYTES:
-            raise ImportError_(
-                f"Bundle FHIR trop volumineux (plus de {MAX_FHIR_JSON_BYTES // 2**20} Mo) : "
-                "exportez-le en NDJSON (un Patient par ligne) ou en CSV."
-            )
+        self._check("json_bytes", _size(self.source))
         with _open(self.source) as raw:
-            try:
-                document = json.loads(raw.read())
-            except (ValueError, RecursionError):
-                raise ImportError_("JSON illisible : le fichier n'est pas un document FHIR valide.") from None
+            data = raw.read()
+        try:
+            check_json(data, self.limits)
+            document = json.loads(data)
+        except LimitExceeded as error:
+            raise ImportError_(str(error)) from None
+        except (ValueError, RecursionError):
+            raise ImportError_("JSON illisible : le fichier n'est pas un document FHIR valide.") from None
+        del data
         if not isinstance(document, dict):
             raise ImportError_("JSON inattendu : un Bundle FHIR de ressources Patient est attendu.")
         if document.get("resourceType") == "Patient":
@@ -278,6 +295,7 @@ class Importer:
         else:
             raise ImportError_("JSON qui n'est pas un Bundle FHIR de ressources Patient.")
         self._total = len(entries)
+        self._check("rows", len(entries))
         for index, entry in enumerate(entries, start=1):
             resource = entry.get("resource") if isinstance(entry, dict) else None
             record = self._fhir_record(index, resource)
@@ -286,12 +304,26 @@ class Importer:
 
     def _ndjson_records(self) -> Iterator[tuple[int, dict[str, str]]]:
         with _open(self.source) as raw:
-            for number, line in enumerate(raw, start=1):
+            number = 0
+            while True:
+                number += 1
+                self._check("rows", number - 1)
+                try:
+                    line = read_line(raw, self.limits, number=number)
+                except LimitExceeded as error:
+                    raise ImportError_(str(error)) from None
+                if not line:
+                    break
                 if not line.strip():
                     continue
                 try:
+                    check_json(line, self.limits)  # a line too deep or too large is an error, the others are read
                     resource = json.loads(line)
-                except ValueError:
+                except LimitExceeded as error:
+                    self.report.rows += 1
+                    self._row_error(number, "", f"ligne NDJSON refusée : {error}")
+                    continue
+                except (ValueError, RecursionError):
                     self.report.rows += 1
                     self._row_error(number, "", "ligne NDJSON illisible (JSON invalide)")
                     continue

@@ -13,10 +13,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO
 
+from vigie.common.limits import LimitExceeded, UploadLimits, check, check_xlsx, read_line
+
 from .base import ImportError_
 
-MAX_BYTES = 200 * 1024 * 1024
-MAX_FHIR_JSON_BYTES = 64 * 1024 * 1024  # a JSON Bundle is parsed whole; larger lists come as NDJSON or CSV
+# The limits are in vigie.common.limits (``VIGIE_UPLOAD_LIMITS``); these are their defaults, for reference.
+MAX_BYTES = UploadLimits.file_bytes
+MAX_FHIR_JSON_BYTES = UploadLimits.json_bytes  # a JSON Bundle is parsed whole; larger lists come as NDJSON or CSV
 MAX_CELL = 1000  # characters; a longer cell is refused (hostile or broken export)
 CHUNK_SIZE = 5000
 
@@ -70,11 +73,12 @@ def _size(source: Source) -> int:
         raise ImportError_(f"Fichier illisible : {error.strerror or error}.") from None
 
 
-def _kind(source: Source) -> str:
+def _kind(source: Source, limits: UploadLimits) -> str:
     """``"csv"``, ``"xlsx"``, ``"fhir"`` or ``"ndjson"`` from the first bytes; raise on anything else."""
-    size = _size(source)
-    if size > MAX_BYTES:
-        raise ImportError_(f"Fichier trop volumineux ({size // 2**20} Mo) : la limite est de {MAX_BYTES // 2**20} Mo.")
+    try:
+        check("file_bytes", _size(source), limits)
+    except LimitExceeded as error:
+        raise ImportError_(str(error)) from None
     with _open(source) as file:
         sample = file.read(_SAMPLE)
     body = sample.removeprefix(_UTF8_BOM)
@@ -94,7 +98,7 @@ def _kind(source: Source) -> str:
         first_line = stripped.split(b"\n", 1)[0]
         try:
             first = json.loads(first_line)
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep: the reader refuses it by its depth
             return "fhir"
         if isinstance(first, dict) and first.get("resourceType") == "Patient" and b"\n" in stripped.strip():
             return "ndjson"
@@ -111,7 +115,9 @@ def _scan_text(source: Source) -> tuple[str, int]:
         head = file.read(4)
         file.seek(0)
         if head.startswith(_UTF16_BOMS):
-            return "utf-16", file.read().count(b"\n")
+            while block := file.read(1 << 20):
+                newlines += block.count(b"\n")
+            return "utf-16", newlines
         bom = head.startswith(_UTF8_BOM)
         while block := file.read(1 << 20):
             newlines += block.count(b"\n")
@@ -132,19 +138,30 @@ def _scan_text(source: Source) -> tuple[str, int]:
     return ("utf-8+cp1252" if multibyte else "cp1252"), newlines
 
 
-def _text_lines(source: Source, encoding: str) -> Iterator[str]:
-    """The lines of the file decoded; a mixed file is decoded line by line, UTF-8 first, else cp1252."""
-    if encoding != "utf-8+cp1252":
-        codec = "cp1252" if encoding == "cp1252" else encoding
-        with _open(source) as raw, io.TextIOWrapper(raw, encoding=codec, errors="vigie-latin1", newline="") as text:
-            yield from text
-        return
-    with _open(source) as raw:
-        for line in raw:
-            try:
-                yield line.decode("utf-8")
-            except UnicodeDecodeError:
-                yield line.decode("cp1252", errors="vigie-latin1")
+def _text_lines(source: Source, encoding: str, limits: UploadLimits) -> Iterator[str]:
+    """The lines of the file decoded; a mixed file is decoded line by line, UTF-8 first, else cp1252.
+
+    No line longer than ``line_chars`` is ever held whole: it is refused (:class:`ImportError_`) instead.
+    """
+    try:
+        if encoding != "utf-8+cp1252":
+            codec = "cp1252" if encoding == "cp1252" else encoding
+            with _open(source) as raw, io.TextIOWrapper(raw, encoding=codec, errors="vigie-latin1", newline="") as text:
+                number = 1
+                while line := read_line(text, limits, number=number):
+                    yield line
+                    number += 1
+            return
+        with _open(source) as raw:
+            number = 1
+            while binary := read_line(raw, limits, number=number):
+                try:
+                    yield binary.decode("utf-8")
+                except UnicodeDecodeError:
+                    yield binary.decode("cp1252", errors="vigie-latin1")
+                number += 1
+    except LimitExceeded as error:
+        raise ImportError_(str(error)) from None
 
 
 def _delimiter(header_line: str) -> str:
@@ -177,18 +194,33 @@ def _excel_date(value: object) -> str:
     return _cell_text(value)
 
 
-def _workbook_rows(source: Source) -> tuple[Iterator[tuple[int, list[object]]], int]:
+def _workbook_rows(
+    source: Source, limits: UploadLimits, *, inspect: bool = True
+) -> tuple[Iterator[tuple[int, list[object]]], int]:
+    """The rows of the first visible, non-empty sheet and its height; ``inspect=False`` when the archive
+    already passed :func:`check_xlsx` (calamine holds a whole sheet: a bomb is refused before it opens it)."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
     try:
-        with _open(source) as raw:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw.read()))
+        if inspect:
+            with _open(source) as raw:
+                check_xlsx(raw, limits)
+        if isinstance(source, bytes):
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(source))
+        else:
+            workbook = CalamineWorkbook.from_path(str(source))
         for index, meta in enumerate(workbook.sheets_metadata):
             sheet = workbook.get_sheet_by_index(index)
             if sheet.height and meta.visible == SheetVisibleEnum.Visible:
                 break
         else:
             raise ImportError_("Le classeur ne contient aucune feuille remplie.")
+    except LimitExceeded as error:
+        if error.limit == "zip_broken":
+            raise ImportError_(
+                "Classeur XLSX illisible (archive endommagée ou chiffrée) : enregistrez-le à nouveau ou en CSV."
+            ) from None
+        raise ImportError_(str(error)) from None
     except CalamineError as error:
         raise ImportError_(
             f"Classeur XLSX illisible ({type(error).__name__}) : enregistrez-le à nouveau ou en CSV."

@@ -6,6 +6,7 @@ import io
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlsxwriter
@@ -449,8 +450,8 @@ def test_unreadable_files_are_refused_with_a_french_message(content: bytes, mess
         list(Importer(content))
 
 
-def test_file_over_the_size_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("vigie.campaigns.importing.sources.MAX_BYTES", 10)
+def test_file_over_the_size_limit_is_refused(settings: Any) -> None:
+    settings.VIGIE_UPLOAD_LIMITS = {"file_bytes": 10}
     with pytest.raises(ImportError_, match="trop volumineux"):
         Importer(csv_bytes([MARIE]))
 

@@ -106,8 +106,9 @@ def test_production_refuses_to_run_without_a_key(settings) -> None:
 
 
 def test_after_a_key_rotation_persons_of_a_purged_campaign_are_still_found_already_informed(
-    smtp, imported, owner, settings
+    smtp, imported, owner, settings, tmp_path
 ) -> None:
+    settings.MEDIA_ROOT = tmp_path  # the rotation reads every campaign's files: only this test's
     campaign = imported(3)
     services.start_campaign(campaign, by=owner)
     campaign.refresh_from_db()

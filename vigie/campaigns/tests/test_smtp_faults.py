@@ -12,12 +12,14 @@ import smtplib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import StringIO
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
@@ -38,6 +40,8 @@ class Script:
     mail: list[str] = field(default_factory=list)
     rcpt: dict[str, str] = field(default_factory=dict)
     data: list[str] = field(default_factory=list)
+    drops: int = 0  # connections closed without an answer at MAIL FROM, one per message tried
+    transactions: int = 0  # MAIL FROM commands received
     hang: bool = False
     released: asyncio.Event | None = None
     delivered: list[str] = field(default_factory=list)
@@ -48,9 +52,14 @@ class ScriptedHandler:
         self.script = script
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        self.script.transactions += 1
         if self.script.hang:
             self.script.released = self.script.released or asyncio.Event()
             await self.script.released.wait()  # until the test ends: the client's time-out fires first
+        if self.script.drops:
+            self.script.drops -= 1
+            server.transport.close()
+            return "421 closing"  # never reaches the client
         if self.script.mail:
             return self.script.mail.pop(0)
         envelope.mail_from = address
@@ -122,7 +131,7 @@ def test_a_relay_refusing_the_sender_pauses_the_campaign_and_fails_nobody(relay,
     campaign = imported(5)
     services.start_campaign(campaign, by=owner)
     _assert_paused_and_nobody_failed(campaign, owner, answer=answer.split()[0])
-    assert script.delivered == []
+    assert script.delivered == [] and script.transactions == 1
 
 
 def test_a_message_refused_at_data_for_its_content_pauses_the_campaign(relay, imported, owner) -> None:
@@ -151,6 +160,32 @@ def test_an_answer_to_data_concerns_the_recipient_or_the_server(answer: str, rec
     assert outcome.server is not recipient and not outcome.sent
 
 
+@pytest.mark.parametrize(
+    ("answer", "recipient"),
+    [
+        ("550 5.1.1 <a@b.fr>: Recipient address rejected: User unknown in relay recipient table", True),
+        ("550 5.7.1 <a@b.fr>: Recipient address rejected: Access denied", True),
+        ("450 4.2.0 <a@b.fr>: Mailbox busy", True),
+        ("554 5.7.1 <a@b.fr>: Relay access denied", False),
+        ("550 relay not permitted", False),
+        ("530 5.7.0 Authentication required", False),
+        ("421 4.4.2 Timeout, closing connection", False),
+    ],
+)
+def test_an_answer_to_rcpt_concerns_the_recipient_or_the_server(answer: str, recipient: bool) -> None:
+    refused = smtplib.SMTPRecipientsRefused({"a@b.fr": (int(answer[:3]), answer[4:].encode())})
+    outcome = classify(refused)
+    assert outcome.server is not recipient and not outcome.sent
+
+
+def test_a_relay_refusing_to_relay_at_rcpt_pauses_the_campaign(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.rcpt = {f"patient{n}@exemple-patient.fr": "554 5.7.1 Relay access denied" for n in range(1, 4)}
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    _assert_paused_and_nobody_failed(campaign, owner, answer="Relay access denied")
+
+
 def test_a_refused_login_pauses_the_campaign(relay, imported, owner, settings) -> None:
     settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = "vigie", "wrong password"
     campaign = imported(3)
@@ -172,6 +207,7 @@ def test_a_hanging_server_costs_one_time_out_then_pauses_the_campaign(relay, imp
     campaign = imported(20)
     services.start_campaign(campaign, by=owner)
     _assert_paused_and_nobody_failed(campaign, owner, answer="délai dépassé")
+    assert script.transactions == 1  # one wait, not one per recipient
 
 
 def test_only_a_recipient_refused_at_rcpt_fails_and_the_others_are_sent(relay, imported, owner) -> None:
@@ -251,3 +287,35 @@ def test_the_page_of_a_campaign_paused_by_the_server_says_why_and_offers_to_resu
     assert campaign.status == CampaignStatus.DONE and len(script.delivered) == 2
     body = owner_client.get(reverse("campaigns:detail", args=[org.pk, campaign.pk])).content.decode()
     assert "Relay access denied" not in body
+
+
+def test_a_connection_dropped_once_is_tried_again_and_nobody_is_failed(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.drops = 1
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DONE and campaign.counts()["sent"] == 3
+    assert set(Recipient.objects.filter(campaign=campaign).values_list("attempts", flat=True)) == {1}
+
+
+def test_a_server_that_drops_every_connection_pauses_the_campaign(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.drops = 100
+    campaign = imported(3)
+    services.start_campaign(campaign, by=owner)
+    _assert_paused_and_nobody_failed(campaign, owner, answer="connexion perdue")
+
+
+def test_the_command_line_says_why_a_campaign_paused_and_resumes_it(relay, imported, owner) -> None:
+    script, _controller = relay
+    script.mail = ["530 5.7.0 Authentication required"]
+    campaign = imported(2)
+    services.start_campaign(campaign, by=owner)
+    out = StringIO()
+    call_command("campaign", "status", str(campaign.pk), stdout=out)
+    assert "530 5.7.0 Authentication required" in out.getvalue()
+    assert f"vigie campaign resume {campaign.pk}" in out.getvalue()
+    call_command("campaign", "resume", str(campaign.pk), stdout=StringIO())
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DONE and len(script.delivered) == 2

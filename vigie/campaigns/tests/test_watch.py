@@ -14,9 +14,14 @@ from vigie.campaigns.models import Campaign, CampaignStatus, Channel, DeliveryEv
 
 pytestmark = pytest.mark.django_db
 
-# Set through the ``settings`` fixture, not ``@override_settings``: with both, the fixture's own changes restore the
-# decorator's settings after the test, and the database queue leaked into the tests that followed.
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def db_queue(settings) -> None:
+    # Through the ``settings`` fixture, not ``@override_settings``: mixed with the fixture, the decorator's
+    # setting outlives the test (the fixture restores what it saw when it first changed something).
+    settings.TASKS = DB_QUEUE
 
 
 def _stuck(campaign: Campaign, *, expired_for: timedelta) -> None:
@@ -38,8 +43,9 @@ def test_the_watch_sends_to_the_recipients_a_dead_sender_left_being_sent(smtp, i
     assert DeliveryEvent.objects.filter(campaign=campaign, kind=EventKind.RESENT_AFTER_CRASH).count() == 1
 
 
-def test_a_claim_expired_long_ago_is_taken_up_although_its_dead_task_still_looks_running(imported, settings) -> None:
-    settings.TASKS = DB_QUEUE
+def test_a_claim_expired_long_ago_is_taken_up_although_its_dead_task_still_looks_running(
+    imported, settings, db_queue
+) -> None:
     settings.VIGIE_CAMPAIGN_STUCK_SECONDS, settings.VIGIE_CAMPAIGN_SENDERS = 300, 1
     campaign = imported(2)
     _stuck(campaign, expired_for=timedelta(minutes=10))
@@ -49,8 +55,7 @@ def test_a_claim_expired_long_ago_is_taken_up_although_its_dead_task_still_looks
     assert DBTaskResult.objects.filter(status="READY", task_path="vigie.campaigns.tasks.dispatch_campaign").count() == 1
 
 
-def test_a_sender_still_at_work_is_left_alone(imported, settings) -> None:
-    settings.TASKS = DB_QUEUE
+def test_a_sender_still_at_work_is_left_alone(imported, settings, db_queue) -> None:
     settings.VIGIE_CAMPAIGN_STUCK_SECONDS = 300
     campaign = imported(2)
     _stuck(campaign, expired_for=timedelta(seconds=5))  # just expired: its sender renews it in a moment
@@ -59,8 +64,7 @@ def test_a_sender_still_at_work_is_left_alone(imported, settings) -> None:
     assert services.watch_campaigns() == 0
 
 
-def test_the_watch_comes_back_while_a_campaign_runs_and_stops_after(imported, settings) -> None:
-    settings.TASKS = DB_QUEUE
+def test_the_watch_comes_back_while_a_campaign_runs_and_stops_after(imported, settings, db_queue) -> None:
     settings.VIGIE_CAMPAIGN_WATCH_SECONDS = 60
     campaign = imported(1)
     assert tasks.ensure_watching() is False  # nothing runs: no watch

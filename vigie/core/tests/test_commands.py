@@ -88,6 +88,15 @@ def counts() -> tuple[int, ...]:
     )
 
 
+def test_demo_refuses_to_run_in_production(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="VIGIE_ENV=production"):
+        run("demo")
+    with pytest.raises(CommandError, match="VIGIE_ENV=production"):
+        run("demo", "--code")
+    assert not User.objects.filter(email=demo.EMAIL).exists()
+
+
 def test_demo_is_idempotent(db: None) -> None:
     first = run("demo")
     after_first = counts()
@@ -242,7 +251,8 @@ import django, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings")
 django.setup()
 from django_tasks_db.models import DBTaskResult
-print(DBTaskResult.objects.filter(status="SUCCESSFUL", return_value="pong").count(), DBTaskResult.objects.count())
+pings = DBTaskResult.objects.filter(task_path="vigie.core.tasks.ping")  # workers queue periodic tasks of their own
+print(pings.filter(status="SUCCESSFUL", return_value="pong").count(), pings.count())
 """
 
 

@@ -1,6 +1,7 @@
 """Dependencies between Vigie's apps point one way: from the pages that gather everything down to the pure core.
 
     risk, identity, linkage          the decision core and the identity rules: pure Python, no Django
+    common                           limits of what Vigie reads, the one spreadsheet writer: used by all, uses none
     accounts, audit                  who may act, and the journal of what they did
     breaches                         a breach, its facts, its decision and its obligations
     compliance, documents            prevention (record, poster, self-assessment); the documents of a breach
@@ -20,14 +21,15 @@ from pathlib import Path
 VIGIE = Path(__file__).resolve().parents[2]
 
 CORE = {"risk", "identity", "linkage"}
-BASE = {"accounts", "audit"}
+BASE = {"accounts", "audit", "common"}
 BREACHES = BASE | {"breaches", "risk"}
 ALLOWED: dict[str, set[str]] = {
     "risk": set(),
     "identity": set(),
     "linkage": {"identity"},
-    "accounts": {"audit"},
-    "audit": {"accounts"},
+    "common": set(),
+    "accounts": {"audit", "common"},
+    "audit": {"accounts", "common"},
     "breaches": BREACHES,
     "compliance": BREACHES,
     "documents": BREACHES,

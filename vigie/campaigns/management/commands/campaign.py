@@ -167,6 +167,8 @@ class Command(BaseCommand):
             campaign.refresh_from_db()
         counts = campaign.counts()
         data = {"campaign": campaign.pk, "status": campaign.status, "rehearsal": campaign.rehearsal, **counts}
+        if campaign.pause_reason:
+            data["pause_reason"] = campaign.pause_reason
         if json:
             self.stdout.write(_json(data))
             return
@@ -174,6 +176,9 @@ class Command(BaseCommand):
         if campaign.rehearsal:
             heading += " (répétition : rien n'a été envoyé)"
         self.stdout.write(heading)
+        if campaign.pause_reason:
+            self.stdout.write(f"  Pause automatique, le serveur de messagerie a échoué : {campaign.pause_reason}")
+            self.stdout.write(f"  Une fois le serveur réparé : vigie campaign resume {campaign.pk}")
         for key, label in (
             ("total", "personnes"), ("sent", "envoyés"), ("rehearsed", "répétés"), ("pending", "en attente"),
             ("failed", "échecs"),

@@ -41,7 +41,11 @@ class Command(BaseCommand):
         breach = Breach.objects.select_related("organisation").filter(pk=breach_id).first()
         if breach is None:
             raise CommandError(f"Aucune violation n° {breach_id}.")
-        self.stdout.write(json.dumps(build_dossier(breach), ensure_ascii=False, indent=2))
+        from vigie.audit.services import record
+
+        dossier = build_dossier(breach)
+        record("breach.exported", organisation=breach.organisation, obj=breach, detail={"via": "command line"})
+        self.stdout.write(json.dumps(dossier, ensure_ascii=False, indent=2))
 
     def list(self, *, org_id: int | None, as_json: bool) -> None:
         breaches = Breach.objects.select_related("organisation")

@@ -417,6 +417,13 @@ class Command(BaseCommand):
         parser.add_argument("--code", action="store_true", help="Afficher le code à usage unique actuel du compte.")
 
     def handle(self, *, code: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # The demo owner's password and second-factor secret are in this file, public: in production they
+            # would be a way in for anyone who reads the source.
+            raise CommandError(
+                "« vigie demo » refuse de s'exécuter avec VIGIE_ENV=production : le compte de démonstration a un "
+                "mot de passe et un second facteur publics. Créez les comptes avec « vigie org create »."
+            )
         if code:
             device = TOTPDevice.objects.filter(user__email=EMAIL, confirmed=True).first()
             if device is None:
