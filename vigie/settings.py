@@ -300,9 +300,14 @@ TASKS = {
 }
 
 # --- E-mail ----------------------------------------------------------------------------------------------
+# SMTP in production, and wherever a mail server is named (``EMAIL_HOST``); otherwise the console (development).
+# Campaigns refuse to start on a backend that delivers nothing (console, locmem, file, dummy) unless the start
+# is an explicit rehearsal (``vigie.campaigns.mail.delivers``).
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION or env("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))

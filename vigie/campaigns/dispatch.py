@@ -67,7 +67,7 @@ from django.db.models import F, Min, Q
 from django.utils import timezone
 
 from . import crypto
-from .mail import Outcome, Sender
+from .mail import Outcome, Sender, delivers
 from .messages import Composer, message_id
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
 from .recording import LeaseLost, PipelinedRecorder, recorder
@@ -218,8 +218,25 @@ class Dispatcher:
         status = retrying(Campaign.objects.filter(pk=self.campaign.pk).values_list("status", flat=True).first)
         return bool(status == CampaignStatus.RUNNING)
 
+    def delivers_or_stop(self) -> bool:
+        """A campaign that is not a rehearsal never goes through a backend that delivers nothing: the worker's
+        settings may differ from those of the process that started it. It is paused, as for a failed server."""
+        if self.campaign.rehearsal or delivers(self.sender.backend_path):
+            return True
+        if not Recipient.objects.filter(campaign=self.campaign, channel=Channel.EMAIL).pending().exists():
+            return True  # SMS alone
+        from .services import pause_for_server_failure
+
+        pause_for_server_failure(
+            self.campaign.pk, response=f"aucun serveur de messagerie sur l'exécuteur ({self.sender.backend_path})"
+        )
+        logger.error("campaign %s paused: its worker's e-mail backend delivers nothing", self.campaign.pk)
+        return False
+
     def run(self, *, deadline: float | None = None) -> Stats:
         """Claim and send chunks until none is left, the campaign is paused, or ``deadline`` (monotonic) passes."""
+        if not self.delivers_or_stop():
+            return self.stats
         _cheap_commits(True)
         try:
             while self.still_running() and (deadline is None or time.monotonic() < deadline):

@@ -22,7 +22,7 @@ from vigie.common.spreadsheets import csv_writer
 
 from . import crypto
 from .messages import full_name
-from .models import Campaign, Channel, DeliveryEvent, EventKind, Recipient
+from .models import Campaign, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
 
 PARIS = ZoneInfo("Europe/Paris")
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "ledger.typ"
@@ -80,9 +80,20 @@ def _history(campaign: Campaign) -> dict[int, list[str]]:
     return history
 
 
+REHEARSAL = "Répétition / rehearsal"
+
+
 def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None) -> Iterator[list[str]]:
-    """One list of French strings per person, in recipient order."""
+    """One list of French strings per person, in recipient order. In a rehearsal, the state of every person
+    says so: nothing reached a mail server."""
     history = _history(campaign)
+    mark = f"{REHEARSAL} : " if campaign.rehearsal else ""
+    deposited = {  # batch → the day its letters were handed to the mail house
+        pk: day
+        for pk, day in LetterBatch.objects.filter(campaign=campaign, deposit__isnull=False).values_list(
+            "pk", "deposit__deposited_on"
+        )
+    }
     ring = crypto.keyring()
     rows = Recipient.objects.filter(campaign=campaign).select_related("letter_batch").order_by("pk")
     if limit is not None:
@@ -91,8 +102,15 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
         name = ""
         if recipient.payload:
             name = full_name(crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring))
+        state = STATES_FR.get(recipient.state, recipient.state)
         if recipient.channel == Channel.LETTER and recipient.letter_batch is not None:
             proof = f"Lot {recipient.letter_batch.number}, courrier {recipient.letter_page}"
+            day = deposited.get(recipient.letter_batch_id)
+            if day is not None and recipient.state == State.LETTER:
+                state = f"Courrier déposé le {day:%d/%m/%Y}"
+                proof += f", déposé chez le routeur le {day:%d/%m/%Y}"
+            elif recipient.state == State.LETTER:
+                state += " (non déposé)"
         else:
             proof = recipient.smtp_response
         yield [
@@ -100,7 +118,7 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
             str(recipient.line),
             name,
             CHANNELS_FR.get(recipient.channel, recipient.channel),
-            STATES_FR.get(recipient.state, recipient.state),
+            mark + state,
             paris(recipient.queued_at),
             paris(recipient.sent_at),
             recipient.message_id,
@@ -119,7 +137,10 @@ class _Echo:
 def ledger_csv(campaign: Campaign) -> Iterator[str]:
     """The CSV, streamed line by line (UTF-8 with BOM and ``;``, for French Excel)."""
     writer = csv_writer(_Echo())
-    yield "\ufeff" + writer.writerow(HEADER)
+    header = list(HEADER)
+    if campaign.rehearsal:
+        header[HEADER.index("État")] = f"État ({REHEARSAL} : rien n'a été envoyé)"
+    yield "\ufeff" + writer.writerow(header)
     for row in ledger_rows(campaign):
         yield writer.writerow(row)
 
@@ -127,7 +148,8 @@ def ledger_csv(campaign: Campaign) -> Iterator[str]:
 def summary(campaign: Campaign) -> list[tuple[str, str]]:
     counts = campaign.counts()
     report = campaign.import_report or {}
-    return [
+    rows = [("Nature", f"{REHEARSAL} : aucun message n'a quitté la machine")] if campaign.rehearsal else []
+    return rows + [
         ("Organisation", campaign.breach.organisation.name),
         ("Violation", f"{campaign.breach.reference} — {campaign.breach.title}"),
         ("Fichier importé", campaign.source_name),
@@ -135,8 +157,10 @@ def summary(campaign: Campaign) -> list[tuple[str, str]]:
         ("Lignes invalides", str(report.get("invalid", ""))),
         ("Doublons fusionnés", str(report.get("duplicates", ""))),
         ("Personnes", str(counts["total"])),
-        ("Courriels ou SMS envoyés", str(counts["sent"])),
+        ("Courriels ou SMS envoyés (acceptés par le serveur)", str(counts["sent"])),
+        *([("Messages de la répétition (non envoyés)", str(counts["rehearsed"]))] if campaign.rehearsal else []),
         ("Courriers produits", str(counts["letters"])),
+        ("Courriers déposés chez le routeur", str(counts["letters_posted"])),
         ("En attente", str(counts["pending"])),
         ("Échecs définitifs", str(counts["failed"])),
         ("Rebonds", str(counts["bounced"])),
@@ -154,7 +178,12 @@ def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
     parts = max(1, -(-total // PDF_PART_SIZE))
     start = (part - 1) * PDF_PART_SIZE
     data: dict[str, Any] = {
-        "title": f"Registre de preuve — campagne n° {campaign.pk}",
+        "title": (
+            f"RÉPÉTITION / REHEARSAL — registre de la campagne n° {campaign.pk} (rien n'a été envoyé)"
+            if campaign.rehearsal
+            else f"Registre de preuve — campagne n° {campaign.pk}"
+        ),
+        "rehearsal": campaign.rehearsal,
         "organisation": campaign.breach.organisation.name,
         "extracted_at": now.astimezone(PARIS).strftime("%d/%m/%Y à %H:%M"),
         "part": f"partie {part} sur {parts}" if parts > 1 else "",
@@ -174,10 +203,13 @@ def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
 
 
 def errors_csv(campaign: Campaign) -> str:
-    """The validation errors of the import: line (header = 1), column, reason. No value from the file."""
+    """The import report, line by line: the lines not imported (errors), then every value changed or dropped
+    (warnings): line (header = 1), column, kind, reason. No value from the file."""
     out = io.StringIO()
     writer = csv_writer(out)
-    writer.writerow(["Ligne", "Colonne", "Motif"])
-    for error in (campaign.import_report or {}).get("errors", []):
-        writer.writerow([error.get("line", ""), str(error.get("column", "")), str(error.get("reason", ""))])
+    writer.writerow(["Ligne", "Colonne", "Motif", "Nature"])
+    report = campaign.import_report or {}
+    for key, kind in (("errors", "ligne non importée"), ("warnings", "valeur modifiée ou écartée")):
+        for error in report.get(key, []):
+            writer.writerow([error.get("line", ""), str(error.get("column", "")), str(error.get("reason", "")), kind])
     return "\ufeff" + out.getvalue()

@@ -1,4 +1,4 @@
-"""Forms of the campaign pages: the upload, the column mapping, the channel rules."""
+"""Forms of the campaign pages: the upload, the column mapping, the channel rules, the letters deposited."""
 
 from __future__ import annotations
 
@@ -73,3 +73,16 @@ class RulesForm(forms.Form):
     def clean_rate(self) -> float:
         """Empty means the installation's setting, stored as 0."""
         return float(self.cleaned_data["rate"] or 0)
+
+
+class DepositForm(forms.Form):
+    """The letters handed to the mail house: the day, and its deposit receipt (checked by ``deposits``)."""
+
+    deposited_on = forms.DateField(
+        label=_("Deposited on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    receipt = forms.FileField(
+        label=_("Deposit receipt of the mail house"),
+        help_text=_("PDF, PNG or JPEG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )

@@ -47,6 +47,28 @@ from django.core.mail.utils import DNS_NAME
 from django.utils.module_loading import import_string
 
 DJANGO_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+# Django's backends that deliver nothing: a message "sent" through them reached no mail server.
+NOT_DELIVERING = (
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+)
+
+
+def campaign_backend() -> str:
+    """The dotted path of the campaigns' e-mail backend."""
+    return str(settings.VIGIE_CAMPAIGN_EMAIL_BACKEND)
+
+
+def delivers(backend: str | None = None) -> bool:
+    """Whether ``backend`` (default: the campaigns' one) hands messages to a mail server or a provider.
+
+    The console, in-memory, file and dummy backends (and their subclasses) do not: a campaign on one of them
+    can only be a rehearsal. Any other backend (SMTP, Anymail) is taken as delivering.
+    """
+    cls = import_string(backend or campaign_backend())
+    return not any(issubclass(cls, import_string(path)) for path in NOT_DELIVERING)
 
 
 @functools.lru_cache(maxsize=64)
@@ -585,6 +607,8 @@ class Sender:
         status = getattr(message, "anymail_status", None)  # Anymail: the provider's id and status
         if status is not None:
             return f"{getattr(status, 'status', '')} {getattr(status, 'message_id', '')}".strip()[:500]
+        if not delivers(f"{type(connection).__module__}.{type(connection).__qualname__}"):
+            return "répétition : rien n'a été envoyé"
         return "accepté (sans réponse du serveur à citer)"
 
     def close(self) -> None:

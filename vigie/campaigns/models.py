@@ -9,6 +9,8 @@
   is the proof ledger exported for the CNIL. A plain successful send writes no event: its proof is the row
   itself, which keeps a 500,000-message campaign at one small write per message.
 - :class:`LetterBatch`: one PDF of (by default) 1,000 letters and its manifest for the mail house.
+- :class:`LetterDeposit`: the letters handed to the mail house (or La Poste) on a date, with its deposit receipt.
+  A letter produced is not a letter sent: only a deposited one counts as informing its person.
 """
 
 from __future__ import annotations
@@ -88,6 +90,9 @@ class Campaign(models.Model):
     # is queued again by ``services.recover_imports``.
     import_heartbeat = models.DateTimeField(null=True, blank=True)
     persons_count = models.PositiveIntegerField(_("persons"), default=0)
+    # Started on an e-mail backend that delivers nothing (console, locmem, file): no message left the machine,
+    # the counts say "rehearsed" rather than "sent", the ledger says so on every line, no obligation is met.
+    rehearsal = models.BooleanField(_("rehearsal"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,8 +130,16 @@ class Campaign(models.Model):
         return self.status in (CampaignStatus.READY, CampaignStatus.PAUSED)
 
     def counts(self) -> dict[str, int]:
-        """Recipients per state, with the aggregates shown everywhere (page, ``status --json``, ledger)."""
-        return Recipient.objects.filter(campaign=self).counts()
+        """Recipients per state, with the aggregates shown everywhere (page, ``status --json``, ledger).
+
+        ``sent`` is what a mail server (or SMS provider) accepted: in a rehearsal, nothing; the messages a
+        rehearsal went through are ``rehearsed``.
+        """
+        counts = Recipient.objects.filter(campaign=self).counts()
+        counts["rehearsed"] = 0
+        if self.rehearsal:
+            counts["rehearsed"], counts["sent"] = counts["sent"], 0
+        return counts
 
 
 class RecipientQuerySet(OrgQuerySet["Recipient"]):
@@ -139,6 +152,7 @@ class RecipientQuerySet(OrgQuerySet["Recipient"]):
         rows = {row["state"]: row["n"] for row in self.order_by().values("state").annotate(n=Count("pk"))}
         bounced = self.filter(bounce_at__isnull=False).count()
         counts = {state.value: rows.get(state.value, 0) for state in State}
+        posted = self.filter(state=State.LETTER, letter_batch__deposit__isnull=False).count() if counts["letter"] else 0
         return {
             "total": sum(rows.values()),
             "pending": counts["pending"] + counts["sending"],
@@ -146,6 +160,7 @@ class RecipientQuerySet(OrgQuerySet["Recipient"]):
             "failed": counts["failed"],
             "bounced": bounced,
             "letters": counts["letter"],
+            "letters_posted": posted,
             "unreachable": counts["unreachable"],
             "duplicates": counts["duplicate"],
             "letters_pending": self.filter(channel=Channel.LETTER, state__in=(State.PENDING, State.SENDING)).count(),
@@ -217,6 +232,7 @@ class EventKind(models.TextChoices):
     LEASE_LOST = "lease_lost", _("Claim lost to another sender")
     PURGED = "purged", _("Personal data purged")
     PAUSED = "paused", _("Campaign paused: the mail server failed")
+    LETTERS_DEPOSITED = "letters_deposited", _("Letters deposited with the mail house")
 
 
 class DeliveryEventQuerySet(OrgQuerySet["DeliveryEvent"]):
@@ -263,6 +279,10 @@ class LetterBatch(models.Model):
     manifest_path = models.CharField(max_length=300, blank=True)
     claimed_by = models.CharField(max_length=32, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # Set when the batch is recorded as handed to the mail house: only then are its letters "sent".
+    deposit = models.ForeignKey(
+        "LetterDeposit", on_delete=models.SET_NULL, null=True, blank=True, related_name="batches"
+    )
 
     objects = LetterBatchQuerySet.as_manager()
 
@@ -276,3 +296,34 @@ class LetterBatch(models.Model):
     @property
     def is_rendered(self) -> bool:
         return self.rendered_at is not None
+
+
+class LetterDepositQuerySet(OrgQuerySet["LetterDeposit"]):
+    org_path = "campaign__breach__organisation"
+
+
+class LetterDeposit(models.Model):
+    """Letters of a campaign handed to the mail house on a date, proved by its deposit receipt (PDF or image).
+
+    The receipt is kept in the database (a few megabytes at most, checked on upload): it holds no person's
+    data (a count of letters, a date, the sender) and outlives the purge of the persons, as proof.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deposits")
+    deposited_on = models.DateField(_("deposited on"))
+    letters = models.PositiveIntegerField(default=0)
+    receipt = models.BinaryField(_("deposit receipt"))
+    receipt_name = models.CharField(max_length=200)
+    receipt_type = models.CharField(max_length=40)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LetterDepositQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter deposit")
+        verbose_name_plural = _("letter deposits")
+        ordering = ["campaign", "deposited_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Dépôt du {self.deposited_on:%d/%m/%Y}"

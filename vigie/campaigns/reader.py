@@ -84,6 +84,7 @@ def error_dict(error: Any, *, scrub: bool = True) -> dict[str, Any]:
 def report_dict(report: Any, *, limit: int | None = MAX_STORED_ERRORS, scrub: bool = True) -> dict[str, Any]:
     """The validation report as JSON (stored: no value from the file, errors capped)."""
     errors = [error_dict(error, scrub=scrub) for error in report.errors]
+    warnings = [error_dict(warning, scrub=scrub) for warning in getattr(report, "warnings", [])]
     data = {
         "rows": report.rows,
         "valid": report.valid,
@@ -92,7 +93,9 @@ def report_dict(report: Any, *, limit: int | None = MAX_STORED_ERRORS, scrub: bo
         "merged": [list(item) for item in getattr(report, "merged", [])][:1000],
         "errors": errors if limit is None else errors[:limit],
         "errors_total": len(errors),
-        "warnings": [error_dict(w, scrub=scrub) for w in getattr(report, "warnings", [])][:1000],
+        # Every value changed or dropped, with its line (a refused e-mail, a postcode kept, a phone completed).
+        "warnings": warnings if limit is None else warnings[:limit],
+        "warnings_total": len(warnings),
         "mapping": _plain(getattr(report, "mapping", {})),
         "encoding": str(getattr(report, "encoding", "") or ""),
         "delimiter": str(getattr(report, "delimiter", "") or ""),

@@ -37,7 +37,16 @@ from vigie.audit.services import record
 from vigie.breaches.models import Breach, TimelineEvent
 
 from . import crypto, reader
-from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
+from .models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    DeliveryEvent,
+    EventKind,
+    LetterBatch,
+    Recipient,
+    State,
+)
 from .signals import campaign_purged, purge_due_run
 from .sms import sms_available
 from .store import mark_cross_campaign_duplicates, store_persons
@@ -295,13 +304,53 @@ def apply_channel_rules(campaign: Campaign, *, now: datetime | None = None) -> N
     )
 
 
-def start_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
-    """Start informing: channels chosen by the rules, then the senders and letter renderers enqueued."""
+def _sends_email(campaign: Campaign) -> bool:
+    """Whether starting (or resuming) would hand e-mails to the backend."""
+    if Channel.EMAIL not in usable_order(campaign.channel_rules):
+        return False
+    return (
+        Recipient.objects.filter(campaign=campaign, has_email=True).pending().exists()
+        or Recipient.objects.filter(campaign=campaign, has_email=True, state=State.UNREACHABLE, attempts=0).exists()
+    )
+
+
+def check_delivery(campaign: Campaign, *, rehearsal: bool) -> None:
+    """Refuse a start that would record as sent e-mails no mail server accepted (a proof that is not one).
+
+    On a backend that delivers nothing (console, locmem, file, dummy), only an explicit rehearsal may start;
+    on a real one, a rehearsal is refused: it would send real e-mails to the persons.
+    """
+    from .mail import delivers
+
+    if not _sends_email(campaign):
+        return
+    real = delivers()
+    if not real and not rehearsal:
+        raise ValidationError(
+            _(
+                "No mail server is configured (EMAIL_HOST, or EMAIL_BACKEND set to SMTP): the e-mails would not "
+                "leave this machine, and none can be recorded as sent. Configure the mail server, or start a "
+                "rehearsal, which sends nothing and says so in its ledger."
+            )
+        )
+    if real and rehearsal:
+        raise ValidationError(
+            _("A mail server is configured: a rehearsal would send real e-mails. Start the campaign itself.")
+        )
+
+
+def start_campaign(campaign: Campaign, *, by: User | None, rehearsal: bool = False) -> Campaign:
+    """Start informing: channels chosen by the rules, then the senders and letter renderers enqueued.
+
+    ``rehearsal``: the e-mail backend delivers nothing and the campaign is recorded as a rehearsal (see
+    ``check_delivery``); otherwise a backend that delivers nothing is refused.
+    """
     _require(by, campaign, Role.DPO)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if not campaign.can_start:
             raise ValidationError(_("This campaign cannot be started."))
+        check_delivery(campaign, rehearsal=rehearsal)
         if Channel.EMAIL in usable_order(campaign.channel_rules):
             from .messages import NoMailDomain, mail_domain
 
@@ -314,8 +363,10 @@ def start_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
         now = timezone.now()
         apply_channel_rules(campaign, now=now)
         campaign.status, campaign.started_at, campaign.started_by = CampaignStatus.RUNNING, now, by
-        campaign.save(update_fields=["status", "started_at", "started_by"])
-        record("campaign.start", actor=by, organisation=campaign.breach.organisation, obj=campaign)
+        campaign.rehearsal = rehearsal
+        campaign.save(update_fields=["status", "started_at", "started_by", "rehearsal"])
+        record("campaign.start", actor=by, organisation=campaign.breach.organisation, obj=campaign,
+               detail={"rehearsal": rehearsal})  # fmt: skip
     enqueue_work(campaign)
     _ensure_watching()
     return campaign
@@ -385,6 +436,7 @@ def resume_campaign(campaign: Campaign, *, by: User | None) -> Campaign:
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != CampaignStatus.PAUSED:
             raise ValidationError(_("Only a paused campaign can be resumed."))
+        check_delivery(campaign, rehearsal=campaign.rehearsal)
         apply_channel_rules(campaign)
         campaign.status, campaign.pause_reason = CampaignStatus.RUNNING, ""
         campaign.save(update_fields=["status", "pause_reason"])
@@ -547,18 +599,38 @@ def finish_if_complete(campaign_id: int) -> bool:
     return True
 
 
-def _mark_obligation(campaign: Campaign) -> None:
-    """Mark « inform the persons » done on the breach, when the breach service and a DPO are available."""
+def everyone_informed(campaign: Campaign) -> bool:
+    """Whether every person of the campaign is informed: their e-mail or SMS accepted by the server, or their
+    letter deposited with the mail house (a letter produced is not a letter sent), or already informed by
+    another campaign. A rehearsal informed nobody; a person without any usable channel is not informed."""
+    if campaign.rehearsal or campaign.status not in (CampaignStatus.DONE, CampaignStatus.PURGED):
+        return False
+    informed = Q(state__in=(State.SENT, State.DUPLICATE)) | Q(state=State.LETTER, letter_batch__deposit__isnull=False)
+    return not Recipient.objects.filter(campaign=campaign).exclude(informed).exists()
+
+
+def _breach_informed(breach: Breach) -> bool:
+    """Every list of the breach imported and informed (an upload never imported or a failed import aside)."""
+    campaigns = Campaign.objects.filter(breach=breach, rehearsal=False).exclude(
+        status__in=(CampaignStatus.DRAFT, CampaignStatus.FAILED)
+    )
+    return campaigns.exists() and all(everyone_informed(campaign) for campaign in campaigns)
+
+
+def _mark_obligation(campaign: Campaign, *, by: User | None = None) -> None:
+    """Mark « inform the persons » done on the breach once every person of its campaigns is informed (see
+    ``everyone_informed``), when the breach service and a DPO are available."""
     try:
         from vigie.breaches.services import mark_obligation_done
     except ImportError:
         return
+    if not _breach_informed(campaign.breach):
+        return
     counts = campaign.counts()
-    reached = counts["sent"] + counts["letters"]
-    reference = f"Campagne n° {campaign.pk} : {reached:,} personnes informées".replace(",", "\u202f")
-    if counts["unreachable"] or counts["failed"]:
-        reference += f" ({counts['unreachable'] + counts['failed']} sans canal utilisable)"
-    by = campaign.started_by
+    reference = f"Campagne n° {campaign.pk} : {counts['sent']:,} par message".replace(",", "\u202f")
+    if counts["letters_posted"]:
+        reference += f", {counts['letters_posted']:,} par courrier déposé".replace(",", "\u202f")
+    by = by or campaign.started_by
     if by is None:
         return
     try:

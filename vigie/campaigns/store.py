@@ -163,9 +163,10 @@ def mark_cross_campaign_duplicates(campaign: Campaign) -> int:
     Runs in the database on the blind index (no decryption), one index lookup per person (``Exists``), after
     refreshing the planner's statistics on PostgreSQL (a table just filled by COPY looks empty to it, and a
     nested loop over two "empty" tables is quadratic). Persons of a purged campaign still count: their identity
-    hash is kept for this very reason.
+    hash is kept for this very reason. Persons of a rehearsal do not: it informed nobody.
     """
-    others = Recipient.objects.filter(campaign__breach_id=campaign.breach_id).exclude(campaign=campaign)
+    others = Recipient.objects.filter(campaign__breach_id=campaign.breach_id, campaign__rehearsal=False)
+    others = others.exclude(campaign=campaign)
     others = others.filter(state__in=(State.PENDING, State.SENDING, State.SENT, State.LETTER))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

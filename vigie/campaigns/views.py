@@ -16,7 +16,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none
@@ -25,10 +27,11 @@ from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 
-from . import crypto, exports, letters, services
-from .forms import MappingForm, RulesForm, UploadForm
+from . import crypto, deposits, exports, letters, services
+from .forms import DepositForm, MappingForm, RulesForm, UploadForm
+from .mail import delivers
 from .messages import full_name
-from .models import Campaign, CampaignStatus, LetterBatch, Recipient
+from .models import Campaign, CampaignStatus, Channel, LetterBatch, LetterDeposit, Recipient, State
 
 
 def progress_context(campaign: Campaign) -> dict[str, Any]:
@@ -53,6 +56,7 @@ def progress_context(campaign: Campaign) -> dict[str, Any]:
         if importing and campaign.import_total
         else 0,
         "live": campaign.is_active,
+        "mail_delivers": delivers(),
     }
 
 
@@ -127,6 +131,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "report": campaign.import_report or {},
         "batches": LetterBatch.objects.filter(campaign=campaign, rendered_at__isnull=False),
+        "deposits": LetterDeposit.objects.filter(campaign=campaign).defer("receipt"),
+        "to_deposit": deposits.letters_to_deposit(campaign).exists() and not campaign.rehearsal,
+        "deposit_form": DepositForm(initial={"deposited_on": timezone.localdate()}),
         **progress_context(campaign),
     }
     return render_page(request, "campaigns/detail.html", context)
@@ -134,16 +141,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view(Role.READONLY)
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live counts alone (htmx polls it every two seconds while the campaign runs)."""
+    """The live counts alone (htmx polls it every two seconds while the list is imported or sent).
+
+    Once the campaign has left the state the page was drawn in (``?was=``: the import finished, the sending
+    ended), the whole page is reloaded: the report, the channels and the proof appear without a manual reload.
+    """
     campaign = _campaign(request, pk)
+    was = request.GET.get("was")
+    if request.htmx and was and was != campaign.status:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()
     return render_page(request, "campaigns/detail.html#progress", {"campaign": campaign, **progress_context(campaign)})
 
 
 def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     verb = {"start": services.start_campaign, "pause": services.pause_campaign, "resume": services.resume_campaign}
+    extra = {"rehearsal": request.POST.get("rehearsal") == "1"} if action == "start" else {}
     try:
-        verb[action](campaign, by=request.user)  # type: ignore[operator]
+        verb[action](campaign, by=request.user, **extra)  # type: ignore[operator]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect_after_post(request, _detail_url(campaign))
@@ -196,6 +211,53 @@ def purge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect_after_post(request, _detail_url(campaign))
 
 
+@require_POST
+@org_view(Role.DPO)
+def deposit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the letters produced as deposited with the mail house, with its receipt."""
+    campaign = _campaign(request, pk)
+    form = DepositForm(request.POST, request.FILES)
+    if form.is_valid():
+        receipt = form.cleaned_data["receipt"]
+        try:
+            deposits.check_receipt(receipt.name, receipt.size, receipt.read(8))
+            receipt.seek(0)
+            done = deposits.record_letter_deposit(
+                campaign, by=request.user, deposited_on=form.cleaned_data["deposited_on"],  # type: ignore[arg-type]
+                receipt_name=receipt.name, receipt=receipt.read(),
+            )  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s letter recorded as deposited on %(date)s.",
+                    "%(count)s letters recorded as deposited on %(date)s.",
+                    done.letters,
+                )
+                % {"count": done.letters, "date": done.deposited_on.strftime("%d/%m/%Y")},
+            )
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect_after_post(request, _detail_url(campaign))
+
+
+@org_view(Role.READONLY)
+def deposit_receipt(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+    """The mail house's deposit receipt, as uploaded (it holds no person's data)."""
+    campaign = _campaign(request, pk)
+    found = get_object_or_404(LetterDeposit, campaign=campaign, pk=deposit_pk)
+    response = HttpResponse(bytes(found.receipt), content_type=found.receipt_type)
+    response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-depot-{found.pk}{_suffix(found)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _suffix(found: LetterDeposit) -> str:
+    return {"application/pdf": ".pdf", "image/png": ".png"}.get(found.receipt_type, ".jpg")
+
+
 @org_view(Role.MEMBER)
 def errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
@@ -212,15 +274,31 @@ def persons(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     ring = crypto.keyring()
+    order = services.usable_order(campaign.channel_rules)
     rows = []
     for recipient in page:
         data = crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring) if recipient.payload else {}
         rows.append({"recipient": recipient, "name": full_name(data), "email": data.get("email", ""),
-                     "address": data.get("address", [])[1:]})  # fmt: skip
+                     "address": data.get("address", [])[1:], "channel": _channel_label(recipient, order)})  # fmt: skip
     record("campaign.persons_viewed", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
            detail={"page": page.number, "count": len(rows)})  # fmt: skip
     return render_page(request, "campaigns/persons.html", {"campaign": campaign, "breach": campaign.breach,
                                                             "page": page, "rows": rows})  # fmt: skip
+
+
+def _channel_label(recipient: Recipient, order: list[str]) -> str:
+    """The channel of a person; before the start (none chosen yet), the one the rules will choose."""
+    if recipient.channel != Channel.NONE or recipient.state != State.PENDING:
+        return str(recipient.get_channel_display())
+    usable = {
+        Channel.EMAIL: recipient.has_email,
+        Channel.LETTER: recipient.has_address,
+        Channel.SMS: recipient.has_mobile,
+    }
+    planned = next((Channel(channel) for channel in order if usable.get(Channel(channel))), None)
+    if planned is None:
+        return str(Channel.NONE.label)
+    return _("%(channel)s (at the start)") % {"channel": planned.label}
 
 
 @org_view(Role.DPO)

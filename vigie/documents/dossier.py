@@ -221,13 +221,15 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
 
 def _information(breach: Breach) -> dict[str, Any]:
     """How many persons each channel reached through Vigie's campaigns (a server accepted the e-mail or the
-    SMS, or the letter was produced for printing): the CNIL asks by which means the persons were told."""
-    from django.db.models import Count
+    SMS, or the letter was deposited with the mail house; a rehearsal reached nobody): the CNIL asks by which
+    means the persons were told."""
+    from django.db.models import Count, Q
 
     from vigie.campaigns.models import Channel, Recipient, State
 
+    informed = Q(state=State.SENT) | Q(state=State.LETTER, letter_batch__deposit__isnull=False)
     reached = (
-        Recipient.objects.filter(campaign__breach=breach, state__in=(State.SENT, State.LETTER))
+        Recipient.objects.filter(informed, campaign__breach=breach, campaign__rehearsal=False)
         .exclude(channel=Channel.NONE)
         .order_by()
         .values("channel")

@@ -6,6 +6,11 @@ with the locality, in upper case without accents or punctuation (La Poste's OCR 
 for an address abroad the country last. A street label longer than 32 characters is abbreviated with
 La Poste's usual abbreviations; a line still too long is folded at word boundaries. No address register
 (Hexaposte, BAN) is consulted here: the postcode is checked for shape only.
+
+A 4-digit postcode is often a code of départements 01 to 09 whose leading 0 a spreadsheet dropped (1000
+BOURG EN BRESSE), but not always (5600 PLOEMEUR is in the Morbihan, 56270, not in the Hautes-Alpes): the 0
+is added only when the commune confirms the département (``_DEPARTEMENT_OF``: the prefectures, sub-prefectures
+and main towns of 01 to 09); otherwise the code is kept as written, with a warning to check it.
 """
 
 from __future__ import annotations
@@ -76,7 +81,20 @@ _DOMESTIC = frozenset(
         "SAINT MARTIN",
     }
 )
-_POSTCODE_IN_CITY = re.compile(r"^(\d{5})\s+(.+)$")
+_POSTCODE_IN_CITY = re.compile(r"^(\d{4,5})\s+(.+)$")
+# Communes (as ``postal`` writes them) that confirm a 4-digit postcode lost the 0 of their département.
+_TOWNS_OF = {
+    "01": ("BOURG EN BRESSE", "BELLEY", "GEX", "NANTUA", "OYONNAX", "AMBERIEU EN BUGEY"),
+    "02": ("LAON", "CHATEAU THIERRY", "SAINT QUENTIN", "SOISSONS", "VERVINS", "CHAUNY", "HIRSON"),
+    "03": ("MOULINS", "MONTLUCON", "VICHY", "YZEURE"),
+    "04": ("DIGNE LES BAINS", "BARCELONNETTE", "CASTELLANE", "FORCALQUIER", "MANOSQUE", "SISTERON"),
+    "05": ("GAP", "BRIANCON", "EMBRUN"),
+    "06": ("NICE", "GRASSE", "CANNES", "ANTIBES", "MENTON", "CAGNES SUR MER", "LE CANNET"),
+    "07": ("PRIVAS", "LARGENTIERE", "TOURNON SUR RHONE", "AUBENAS", "ANNONAY"),
+    "08": ("CHARLEVILLE MEZIERES", "RETHEL", "SEDAN", "VOUZIERS"),
+    "09": ("FOIX", "PAMIERS", "SAINT GIRONS"),
+}
+_DEPARTEMENT_OF = {town: departement for departement, towns in _TOWNS_OF.items() for town in towns}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,13 +147,23 @@ def _locality(postcode: str, city: str, domestic: bool) -> tuple[str, tuple[str,
     town = postal(city)
     if not code and (match := _POSTCODE_IN_CITY.match(town)):
         code, town = match.groups()
+    kept_short = False
     if domestic:
         if len(code) == 4 and code.isdigit():
-            code = "0" + code
-            warnings.append("code postal à 4 chiffres : un 0 a été ajouté devant")
+            if _DEPARTEMENT_OF.get(town) == "0" + code[0]:
+                code = "0" + code
+                warnings.append("code postal à 4 chiffres : un 0 a été ajouté devant (la commune le confirme)")
+            else:
+                kept_short = True
+                warnings.append(
+                    f"code postal à 4 chiffres « {code} » gardé tel quel : la commune ne confirme pas de département "
+                    "(un 0 manquant devant ? un chiffre manquant ?), vérifiez l'adresse avant l'envoi du courrier"
+                )
         if not code:
             raise Invalid("adresse : code postal absent")
-        if len(code) != 5 or not code.isdigit() or code[:2] in ("00", "96", "99"):
+        if kept_short:
+            pass
+        elif len(code) != 5 or not code.isdigit() or code[:2] in ("00", "96", "99"):
             raise Invalid(f"adresse : code postal « {postcode.strip()[:12]} » invalide (5 chiffres)")
     if not town:
         raise Invalid("adresse : commune absente")
@@ -172,7 +200,10 @@ def format_address(recipient: str, lines: Sequence[str], postcode: str, city: st
         if _SERVICE.match(upper):
             services.append(upper)
         elif _STREET.search(upper):
-            streets.append(_abbreviate(upper) if len(upper) > _STREET_LABEL else upper)
+            if len(upper) > _STREET_LABEL and (short := _abbreviate(upper)) != upper:
+                warnings.append("adresse : libellé de voie abrégé (plus de 32 caractères, norme NF Z10-011)")
+                upper = short
+            streets.append(upper)
         else:
             details.append(line)
     if not streets and not services and details:

@@ -43,6 +43,7 @@ class Phone:
     e164: str
     mobile: bool
     region: str
+    warnings: tuple[str, ...] = ()  # what was changed beyond the layout (a 0 put back, a country code corrected)
 
 
 def _pattern(desc: PhoneNumberDesc | None) -> re.Pattern[str] | None:
@@ -91,18 +92,24 @@ def _national(nsn: str) -> Phone | None:
 def parse_phone(text: str) -> Phone:
     """The number written in ``text`` (French by default); raise :class:`Invalid` with the reason."""
     digits = _NOISE.sub("", text)
+    warnings: list[str] = []
+    written_33 = digits.startswith(("+33", "0033"))
     if digits.startswith("+33"):
         digits = "0" + digits[3:]
     elif digits.startswith("0033"):
         digits = "0" + digits[4:]
     elif len(digits) == 9 and digits.isdigit() and digits[0] != "0":
         digits = "0" + digits  # a spreadsheet turned 06… into the number 6…
+        warnings.append("téléphone à 9 chiffres : le 0 initial a été remis (retiré par le tableur)")
     if len(digits) == 10 and digits.isdigit() and digits[0] == "0":
         # "+33 262…" is a Réunion number written with the wrong country code: same national number.
         phone = _national(digits[1:])
         if phone is None:
             raise Invalid(f"téléphone « {text.strip()[:30]} » : numéro français inexistant")
-        return phone
+        if written_33 and not phone.e164.startswith("+33"):
+            code = phone.e164[: len(phone.e164) - 9]
+            warnings.append(f"téléphone : indicatif +33 corrigé en {code} (numéro d'outre-mer)")
+        return Phone(phone.e164, phone.mobile, phone.region, tuple(warnings)) if warnings else phone
     return _international(text.strip())
 
 

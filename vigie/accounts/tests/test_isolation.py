@@ -105,13 +105,19 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     LetterTemplate.objects.create(**pk(6), organisation=org, kind="letter", version=1, body=f"Lettre {marker}")
     # Documents (offset 7): the incident details recorded for the complaint and the ARS report.
     IncidentDetails.objects.create(**pk(7), breach=breach, group_name=f"Groupe {marker}")
-    # Campaigns (offsets 60–63): a campaign, one recipient, one ledger entry, one letter batch.
-    from vigie.campaigns.models import Campaign, DeliveryEvent, LetterBatch, Recipient
+    # Campaigns (offsets 60–64): a campaign, one recipient, one ledger entry, one letter batch and its deposit.
+    from vigie.campaigns.models import Campaign, DeliveryEvent, LetterBatch, LetterDeposit, Recipient
 
     campaign = Campaign.objects.create(**pk(60), breach=breach, source_name=f"{marker}.csv", status="done")
     recipient = Recipient.objects.create(**pk(61), campaign=campaign, line=2, identity_hash=marker[:32])
     DeliveryEvent.objects.create(**pk(62), campaign=campaign, recipient=recipient, kind="retry", detail=marker)
-    LetterBatch.objects.create(**pk(63), campaign=campaign, number=1, size=1, rendered_at=timezone.now())
+    deposit = LetterDeposit.objects.create(
+        **pk(64), campaign=campaign, deposited_on=timezone.localdate(), letters=1, receipt=b"%PDF-1.4 " + marker.encode(),
+        receipt_name=f"{marker}.pdf", receipt_type="application/pdf",
+    )  # fmt: skip
+    LetterBatch.objects.create(
+        **pk(63), campaign=campaign, number=1, size=1, rendered_at=timezone.now(), deposit=deposit
+    )
     # Leak matchings (offsets 70–71): a matching to review against the campaign, and one pair of it.
     from vigie.leaks.models import LeakMatching, LeakPair
 

@@ -134,3 +134,19 @@ def test_the_letterhead_logo_is_replaced_and_removed(api, org) -> None:
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "file"
     assert api.send("delete", url).json() == {"has_logo": False}
     assert not Letterhead.objects.get(organisation=org).logo
+
+
+def test_without_a_mail_server_the_api_starts_only_a_rehearsal(api, assessed_breach, settings) -> None:
+    settings.VIGIE_CAMPAIGN_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    campaign_id = _upload(api, assessed_breach, patients_csv(2)).json()["id"]
+    base = f"/api/v1/campaigns/{campaign_id}"
+    api.post(f"{base}/import/", {})
+    refused = api.post(f"{base}/start/")
+    assert refused.status_code in (400, 409, 422), refused.content
+    assert "Aucun serveur de messagerie" in refused.content.decode()
+    assert Campaign.objects.get(pk=campaign_id).status == CampaignStatus.READY
+    rehearsal = api.post(f"{base}/start/?rehearsal=true")
+    assert rehearsal.status_code == 200, rehearsal.content
+    body = rehearsal.json()
+    assert body["rehearsal"] is True and body["progress"]["counts"]["sent"] == 0
+    assert body["progress"]["counts"]["rehearsed"] == 2

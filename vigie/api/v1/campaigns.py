@@ -50,6 +50,7 @@ def campaign_out(campaign: Campaign) -> dict[str, Any]:
         "import_done": campaign.import_done,
         "import_total": campaign.import_total,
         "import_report": campaign.import_report or {},
+        "rehearsal": campaign.rehearsal,
         "progress": {
             "total": total,
             "done": done,
@@ -141,6 +142,11 @@ def rules(request: HttpRequest, campaign_id: Id, body: schemas.Rules) -> dict[st
     return _fresh(campaign)
 
 
+class StartQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rehearsal: bool = Field(default=False, description="Start a rehearsal: possible only without a mail server.")
+
+
 def _act(request: HttpRequest, campaign_id: int, verb: Any) -> dict[str, Any]:
     require(request, Role.DPO)
     campaign = _campaign(request, campaign_id)
@@ -151,9 +157,13 @@ def _act(request: HttpRequest, campaign_id: int, verb: Any) -> dict[str, Any]:
 @router.post(
     "/campaigns/{int:campaign_id}/start/", response=answers({200: schemas.Campaign}, write=True), summary="Start"
 )
-def start(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
-    """Start informing the persons (``start_campaign``)."""
-    return _act(request, campaign_id, services.start_campaign)
+def start(request: HttpRequest, campaign_id: Id, params: Query[StartQuery]) -> dict[str, Any]:
+    """Start informing the persons (``start_campaign``). Without a mail server, only a rehearsal starts
+    (``?rehearsal=true``): nothing is sent and the ledger says so."""
+    require(request, Role.DPO)
+    campaign = _campaign(request, campaign_id)
+    services.start_campaign(campaign, by=request.user, rehearsal=params.rehearsal)  # type: ignore[arg-type]
+    return _fresh(campaign)
 
 
 @router.post(

@@ -332,6 +332,7 @@ class Campaign(BaseModel):
     import_done: int
     import_total: int
     import_report: dict[str, Any] = Field(description="The validation report: lines, columns, reasons; no values.")
+    rehearsal: bool = Field(description="Started without a mail server: nothing was sent (counts: rehearsed).")
     progress: Progress
 
 

@@ -456,6 +456,10 @@ class Importer:
         usage_name = clean(get("usage_name", ""))
         if birth_name and not usage_name:
             birth_name, usage_name = split_compound_name(birth_name)
+            if usage_name:
+                warnings.append(
+                    RowError(line, column("birth_name"), "nom séparé en nom de naissance et nom d'usage (née, épouse)")
+                )
         given_names = clean(get("given_names", ""))
 
         sex = ""
@@ -507,6 +511,8 @@ class Importer:
             try:
                 checked_email = parse_email(raw_email)
                 email = checked_email.value
+                if email.lower() != raw_email.lower():
+                    warnings.append(RowError(line, column("email"), "courriel normalisé (écriture corrigée)"))
                 if checked_email.warnings:
                     warnings.extend(RowError(line, column("email"), text) for text in checked_email.warnings)
             except Invalid as error:
@@ -514,11 +520,18 @@ class Importer:
 
         phone = ""
         for name in ("mobile", "phone"):
-            if (raw_phone := get(name, "").strip()) and not phone:
-                try:
-                    phone = parse_phone(raw_phone).e164
-                except Invalid as error:
-                    warnings.append(RowError(line, column(name), str(error)))
+            if not (raw_phone := get(name, "").strip()):
+                continue
+            if phone:
+                warnings.append(RowError(line, column(name), "second numéro non retenu : un seul téléphone est gardé"))
+                continue
+            try:
+                parsed = parse_phone(raw_phone)
+            except Invalid as error:
+                warnings.append(RowError(line, column(name), str(error)))
+            else:
+                phone = parsed.e164
+                warnings.extend(RowError(line, column(name), text) for text in parsed.warnings)
 
         address_lines: tuple[str, ...] = ()
         # A cell may hold several lines (quoted newlines in CSV, Alt+Enter in a spreadsheet).
@@ -530,8 +543,9 @@ class Importer:
             try:
                 address = format_address(recipient, lines, postcode, city, get("country", ""))
                 address_lines = address.lines
-                if address.warnings:
-                    warnings.extend(RowError(line, column("address1"), text) for text in address.warnings)
+                for text in address.warnings:
+                    where = column("postcode") if "code postal" in text and column("postcode") else column("address1")
+                    warnings.append(RowError(line, where, text))
             except Invalid as error:
                 warnings.append(RowError(line, column("address1") or column("postcode"), str(error)))
 

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.breaches import services as breach_services
-from vigie.breaches.models import Breach
+from vigie.breaches.models import Breach, ObligationState
 from vigie.breaches.tests.helpers import RANSOMWARE_FACTS
 from vigie.campaigns.models import Campaign, CampaignStatus
 from vigie.core.tests.browser import shoot, sign_in
@@ -158,5 +158,16 @@ def test_a_lab_dpo_informs_each_patient_of_a_ransomware_attack(page, live_server
     assert sorted(smtp.recipients()) == sorted(emails)
     assert all(re.fullmatch(r"<vigie\.\d+\.\d+\.[0-9a-f]{12}@bionord-labo\.fr>", mid) for mid in smtp.message_ids())
     assert len(set(smtp.message_ids())) == len(emails)
+    # 7. The letter is produced, not yet sent: « inform the persons » waits for its deposit with the mail house.
+    assert not ObligationState.objects.filter(breach=breach, obligation="inform_persons", done_at__isnull=False)
+    receipt = tmp_path / "bordereau-de-depot.pdf"
+    receipt.write_bytes(b"%PDF-1.4\n% bordereau de depot du routeur\n")
+    page.set_input_files("#deposit input[name=receipt]", str(receipt))
+    page.click("#deposit button.primary")
+    page.wait_for_selector("#deposit a[href*=recepisse]")
+    assert "1 courrier déposé le" in page.inner_text("#deposit")
+    assert page.inner_text("#progress .count.letters-posted dd") == "1"
+    shoot(page, "campaign-5-deposit")
+    assert ObligationState.objects.filter(breach=breach, obligation="inform_persons", done_at__isnull=False)
     # Nothing the pages did broke the Content-Security-Policy.
     assert not [error for error in page.console_errors if "Content Security Policy" in error]

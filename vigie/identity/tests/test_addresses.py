@@ -22,10 +22,24 @@ def test_last_lines_are_upper_case_without_accents_or_punctuation() -> None:
     assert address.lines[1:] == ("3 CHEMIN D EN HAUT", "LIEU DIT LES COTES", "01000 BOURG EN BRESSE")
 
 
-def test_postcode_that_lost_its_leading_zero_is_repaired_with_a_warning() -> None:
+def test_postcode_that_lost_its_leading_zero_is_repaired_with_a_warning_when_the_commune_confirms_it() -> None:
     address = format_address("", ["1 rue Haute"], "1000", "Bourg-en-Bresse")
     assert address.lines[-1] == "01000 BOURG EN BRESSE"
-    assert "4 chiffres" in address.warnings[0]
+    assert "4 chiffres" in address.warnings[0] and "la commune le confirme" in address.warnings[0]
+
+
+@pytest.mark.parametrize(("postcode", "city"), [("5600", "Ploemeur"), ("", "5600 Ploemeur"), ("1000", "Paris")])
+def test_a_four_digit_postcode_is_never_moved_into_another_departement(postcode: str, city: str) -> None:
+    address = format_address("", ["4 rue du Port"], postcode, city)
+    code = (postcode or city[:4]).strip()
+    assert address.lines[-1].split()[0] == code  # kept as written: 05600 would be the Hautes-Alpes
+    assert address.warnings[0].startswith(f"code postal à 4 chiffres « {code} » gardé tel quel")
+
+
+def test_a_long_street_label_abbreviated_says_so() -> None:
+    address = format_address("", ["12 avenue du Général de Gaulle prolongée"], "69001", "Lyon")
+    assert address.lines[0].startswith("12 AV DU GAL DE GAULLE")
+    assert any("libellé de voie abrégé" in warning for warning in address.warnings)
 
 
 def test_foreign_address_ends_with_the_country() -> None:

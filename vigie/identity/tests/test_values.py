@@ -276,3 +276,18 @@ def test_date_parts_of_eight_digits_take_the_plausible_reading(text: str, parts:
     from vigie.identity import date_parts
 
     assert date_parts(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("612345678", "téléphone à 9 chiffres : le 0 initial a été remis (retiré par le tableur)"),
+        ("+33 262 21 12 34", "téléphone : indicatif +33 corrigé en +262 (numéro d'outre-mer)"),
+    ],
+)
+def test_a_phone_changed_beyond_its_layout_says_so(text: str, warning: str) -> None:
+    assert parse_phone(text).warnings == (warning,)
+
+
+def test_a_phone_only_laid_out_differently_has_no_warning() -> None:
+    assert parse_phone("06 12 34 56 78").warnings == parse_phone("+33 6 12 34 56 78").warnings == ()

@@ -1,7 +1,7 @@
 """``vigie campaign …``: import a list, start, pause, follow and prove the information of the affected persons.
 
     vigie campaign import BREACH_ID FILE [--mapping JSON] [--json]
-    vigie campaign start ID [--follow]          vigie campaign pause ID      vigie campaign resume ID
+    vigie campaign start ID [--follow] [--rehearsal]    vigie campaign pause ID      vigie campaign resume ID
     vigie campaign status ID [--json] [--watch]
     vigie campaign bounces ID FILE.mbox         vigie campaign letters ID
     vigie campaign ledger ID --output FILE [--format csv|pdf]
@@ -58,6 +58,11 @@ class Command(BaseCommand):
         start = actions.add_parser("start", help="Démarrer l'envoi.")
         start.add_argument("id", type=int)
         start.add_argument("--follow", action="store_true", help="Suivre l'avancement jusqu'à la fin.")
+        start.add_argument(
+            "--rehearsal",
+            action="store_true",
+            help="Répétition : sans serveur de messagerie, rien n'est envoyé et le registre le dit.",
+        )
         for name, text in (
             ("pause", "Mettre en pause."),
             ("resume", "Reprendre."),
@@ -126,10 +131,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
         if len(summary["errors"]) > 20:
             self.stdout.write(f"  … et {len(summary['errors']) - 20} autres erreurs.")
+        if summary["warnings"]:
+            self.stdout.write(f"{len(summary['warnings'])} valeur(s) corrigée(s) ou écartée(s) :")
+        for warning in summary["warnings"][:20]:
+            self.stdout.write(f"  ligne {warning['line']}, colonne « {warning['column']} » : {warning['reason']}")
+        if len(summary["warnings"]) > 20:
+            self.stdout.write(f"  … et {len(summary['warnings']) - 20} autres.")
 
-    def do_start(self, *, id: int, follow: bool, **_: Any) -> None:  # noqa: A002
-        campaign = services.start_campaign(self._campaign(id), by=None)
-        self.stdout.write(f"Campagne n° {campaign.pk} démarrée.")
+    def do_start(self, *, id: int, follow: bool, rehearsal: bool, **_: Any) -> None:  # noqa: A002
+        campaign = services.start_campaign(self._campaign(id), by=None, rehearsal=rehearsal)
+        if rehearsal:
+            self.stdout.write(f"Répétition de la campagne n° {campaign.pk} démarrée : aucun courriel ne partira.")
+        else:
+            self.stdout.write(f"Campagne n° {campaign.pk} démarrée.")
         if follow:
             self._watch(campaign)
 
@@ -152,18 +166,22 @@ class Command(BaseCommand):
             self._watch(campaign)
             campaign.refresh_from_db()
         counts = campaign.counts()
-        data = {"campaign": campaign.pk, "status": campaign.status, **counts}
+        data = {"campaign": campaign.pk, "status": campaign.status, "rehearsal": campaign.rehearsal, **counts}
         if campaign.pause_reason:
             data["pause_reason"] = campaign.pause_reason
         if json:
             self.stdout.write(_json(data))
             return
-        self.stdout.write(f"Campagne n° {campaign.pk} : {campaign.get_status_display()}")
+        heading = f"Campagne n° {campaign.pk} : {campaign.get_status_display()}"
+        if campaign.rehearsal:
+            heading += " (répétition : rien n'a été envoyé)"
+        self.stdout.write(heading)
         if campaign.pause_reason:
             self.stdout.write(f"  Pause automatique, le serveur de messagerie a échoué : {campaign.pause_reason}")
             self.stdout.write(f"  Une fois le serveur réparé : vigie campaign resume {campaign.pk}")
         for key, label in (
-            ("total", "personnes"), ("sent", "envoyés"), ("pending", "en attente"), ("failed", "échecs"),
+            ("total", "personnes"), ("sent", "envoyés"), ("rehearsed", "répétés"), ("pending", "en attente"),
+            ("failed", "échecs"),
             ("bounced", "rebonds"), ("letters", "courriers"), ("unreachable", "injoignables"),
             ("duplicates", "déjà informées"),
         ):  # fmt: skip
