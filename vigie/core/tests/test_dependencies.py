@@ -45,7 +45,6 @@ ALLOWED: dict[str, set[str]] = {
 KNOWN_UPWARD = {
     ("breaches", "compliance", "breaches/services.py"),  # pre-filling the intake from the record of processing
     ("breaches", "compliance", "breaches/views.py"),  # the same, and the last self-assessment on the decision tab
-    ("documents", "campaigns", "documents/dossier.py"),  # the channels that reached the persons, for the CNIL
 }
 
 
