@@ -28,10 +28,7 @@ from .choices import (
     Protection,
     SpecialExtent,
 )
-from .models import Breach, ObligationRow
-
-# A justification shorter than this is a formality, not a reason (the CNIL may ask for it).
-MIN_JUSTIFICATION = 30
+from .models import MIN_JUSTIFICATION, Breach, ObligationRow
 
 YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("I don't know"))]
 _TRI = {"yes": True, "no": False}

@@ -35,6 +35,10 @@ from .choices import (
     SpecialExtent,
 )
 
+# A justification shorter than this is a formality, not a reason (the CNIL may ask for it): overruling the
+# decision, closing a breach with an obligation still open.
+MIN_JUSTIFICATION = 30
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Being declared")

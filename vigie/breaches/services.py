@@ -39,10 +39,10 @@ from vigie.audit.services import record
 from vigie.risk import FactsError, assess, parse_facts
 
 from . import intake
-from .forms import MIN_JUSTIFICATION
 from .intake import Step
 from .models import (
     FACT_FIELDS,
+    MIN_JUSTIFICATION,
     Breach,
     EventKind,
     ObligationRow,
@@ -54,7 +54,7 @@ from .models import (
     obligation_title,
 )
 from .prevention import prevention
-from .templatetags.breaches import moment, remaining_roughly, shown
+from .wording import moment, remaining_roughly, shown
 
 logger = logging.getLogger(__name__)
 

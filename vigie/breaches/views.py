@@ -29,7 +29,7 @@ from . import intake, services
 from .forms import CloseForm, DeclareForm, NoteForm, ObligationDoneForm, OverruleForm
 from .models import Breach, ObligationRow
 from .prevention import prevention
-from .templatetags.breaches import label_of
+from .wording import label_of
 
 # The intake step whose facts the record of processing can pre-fill.
 PREFILL_STEP = "donnees"

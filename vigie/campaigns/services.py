@@ -469,10 +469,8 @@ def enqueue_work(campaign: Campaign, *, senders: int | None = None) -> int:
 
 def _queued_tasks(campaign_id: int, statuses: tuple[str, ...] = ("READY",)) -> int:
     """Tasks of this campaign waiting in the database queue (not yet started), or in ``statuses``."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        return 0
+    from django_tasks_db.models import DBTaskResult
+
     waiting = DBTaskResult.objects.filter(status__in=statuses, task_path__startswith="vigie.campaigns.tasks.")
     return sum(1 for args in waiting.values_list("args_kwargs", flat=True) if (args or {}).get("args") == [campaign_id])
 
@@ -619,11 +617,9 @@ def _breach_informed(breach: Breach) -> bool:
 
 def _mark_obligation(campaign: Campaign, *, by: User | None = None) -> None:
     """Mark « inform the persons » done on the breach once every person of its campaigns is informed (see
-    ``everyone_informed``), when the breach service and a DPO are available."""
-    try:
-        from vigie.breaches.services import mark_obligation_done
-    except ImportError:
-        return
+    ``everyone_informed``)."""
+    from vigie.breaches.services import mark_obligation_done
+
     if not _breach_informed(campaign.breach):
         return
     counts = campaign.counts()

@@ -6,8 +6,8 @@ file over a limit, in bounded memory, with a reason that names the limit. The de
 300 MB of memory (``docs/security.md``, "Hostile files"); ``VIGIE_UPLOAD_LIMITS`` overrides them
 (``"rows=2000000,xlsx_cells=4000000"`` in the environment).
 
-Pure Python: Django's settings and translations are used when Django is configured, else the defaults and
-the English text (the benchmark and fuzzing scripts run without Django).
+Django's settings and translations are used when Django is configured, else the defaults and the English
+text (the benchmark and fuzzing scripts run without setting Django up).
 
 - :func:`check_xlsx` inspects an XLSX archive before python-calamine opens it: number of entries, sizes and
   compression ratio declared by the archive, then every entry decompressed as a stream (a lying header is
@@ -30,6 +30,9 @@ from dataclasses import dataclass, fields, replace
 from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext
 
 MiB = 1024 * 1024
 
@@ -58,10 +61,6 @@ class UploadLimits:
 
 def current() -> UploadLimits:
     """The limits in force: the defaults, overridden by ``settings.VIGIE_UPLOAD_LIMITS`` when Django is set up."""
-    try:
-        from django.conf import settings
-    except ImportError:  # pragma: no cover - Django is always installed with Vigie
-        return UploadLimits()
     overrides = getattr(settings, "VIGIE_UPLOAD_LIMITS", None) if settings.configured else None
     return with_overrides(overrides or {})
 
@@ -119,16 +118,7 @@ MESSAGES = {
 
 
 def _translate(text: str) -> str:
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            from django.utils.translation import gettext
-
-            return gettext(text)
-    except ImportError:  # pragma: no cover
-        pass
-    return text
+    return gettext(text) if settings.configured else text
 
 
 def _number(value: int | float) -> str:

@@ -30,7 +30,7 @@ from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
 from vigie.breaches.models import Breach, EventKind, Origin, TimelineEvent
 from vigie.breaches.services import declare_breach, update_facts
-from vigie.breaches.templatetags.breaches import moment
+from vigie.breaches.wording import moment
 from vigie.campaigns.models import Recipient
 
 from .facts import as_json, check_facts

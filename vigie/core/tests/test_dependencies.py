@@ -100,3 +100,19 @@ def test_the_reader_sees_every_form_of_import() -> None:
     )
     assert imported_apps(source, Path("breaches/services.py")) == {"campaigns", "documents", "leaks"}
     assert imported_apps(source, Path("breaches/management/commands/x.py")) == {"campaigns", "leaks"}
+
+
+def test_no_import_is_guarded_and_no_service_imports_forms_or_template_tags() -> None:
+    # A dependency is declared (requirements.txt) or it is not one: an ``except ImportError`` hides a broken one.
+    guarded, presentational = [], []
+    for path in app_modules():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            caught = isinstance(node, ast.ExceptHandler) and isinstance(node.type, ast.Name) and node.type.id
+            if caught in ("ImportError", "ModuleNotFoundError"):
+                guarded.append(str(path.relative_to(VIGIE)))
+            words = node.module.split(".") if isinstance(node, ast.ImportFrom) and node.module else []
+            if path.stem == "services" and (words[-1:] == ["forms"] or "templatetags" in words):
+                presentational.append(str(path.relative_to(VIGIE)))
+    assert guarded == []
+    assert presentational == []
