@@ -19,7 +19,7 @@ from vigie.accounts.models import Organisation, Role
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 
-from . import services
+from . import documents, services
 from .forms import AcknowledgeForm
 from .models import Incident, IncidentController
 from .portfolio import open_obligations
@@ -64,13 +64,43 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "incidents/acknowledge.html", {"link": link, "form": form})
 
 
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org_view(Role.READONLY)
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The processor's record of its incident (dates and counts per controller)."""
+    incident = get_object_or_404(Incident.objects.for_org(request.org).select_related("processor"), pk=pk)  # type: ignore[attr-defined]
+    return _pdf(documents.summary_pdf(incident), f"incident-{incident.pk}-synthese.pdf")
+
+
+@org_view(Role.READONLY)
+def processor_notice_pdf(request: HttpRequest, pk: int, controller_id: int) -> HttpResponse:
+    """The processor's copy of its notice to one controller of its incident."""
+    queryset = IncidentController.objects.for_processor(request.org)  # type: ignore[attr-defined]
+    link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), incident_id=pk,
+                             organisation_id=controller_id)  # fmt: skip
+    return _pdf(documents.notice_pdf(link), f"incident-{pk}-notification-{controller_id}.pdf")
+
+
+@org_view(Role.READONLY)
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The controller's notice from its processor: only its own alert."""
+    queryset = IncidentController.objects.for_org(request.org)  # type: ignore[attr-defined]
+    link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), pk=pk)
+    return _pdf(documents.notice_pdf(link), f"incident-{link.incident_id}-notification.pdf")
+
+
 @login_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     rows = open_obligations(request.user)  # type: ignore[arg-type]
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     chosen = request.GET.get("organisation", "")
-    if chosen.isdigit():
-        rows = [row for row in rows if row.organisation.pk == int(chosen)]
+    if chosen:  # compared as text: a query parameter is never turned into a number here
+        rows = [row for row in rows if str(row.organisation.pk) == chosen]
     kind = request.GET.get("obligation", "")
     kinds = sorted({(row.obligation, row.title) for row in rows if row.obligation}, key=lambda pair: pair[1])
     if kind:
