@@ -13,7 +13,6 @@ into the one file the processor holds.
 
 from __future__ import annotations
 
-import csv
 import gc
 import io
 from collections.abc import Iterator
@@ -35,6 +34,7 @@ from vigie.campaigns.importing import Importer, ImportError_, Source
 from vigie.campaigns.models import Campaign, CampaignStatus
 from vigie.campaigns.services import apply_amendments
 from vigie.campaigns.store import mark_cross_campaign_duplicates, store_persons
+from vigie.common.spreadsheets import csv_writer
 
 from .models import Incident, IncidentController, IncidentEvent, IncidentEventKind, Split
 from .services import _french, normalise_code
@@ -193,7 +193,7 @@ def _store_part(
 def _keep_unassigned(split: Split, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
     """The rows of no controller, kept encrypted as a CSV (the line of the processor's file first)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer)
     writer.writerow(["ligne", *headers])
     for line, cells in rows:
         writer.writerow([line, *cells])

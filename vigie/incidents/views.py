@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Organisation, Role
+from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 
@@ -99,8 +100,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     rows = open_obligations(request.user)  # type: ignore[arg-type]
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     chosen = request.GET.get("organisation", "")
-    if chosen:  # compared as text: a query parameter is never turned into a number here
-        rows = [row for row in rows if str(row.organisation.pk) == chosen]
+    chosen_id = int_or_none(chosen)
+    if chosen_id is not None:
+        rows = [row for row in rows if row.organisation.pk == chosen_id]
     kind = request.GET.get("obligation", "")
     kinds = sorted({(row.obligation, row.title) for row in rows if row.obligation}, key=lambda pair: pair[1])
     if kind:
