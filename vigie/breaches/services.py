@@ -36,8 +36,6 @@ from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
-from vigie.compliance.models import ProcessingActivity
-from vigie.compliance.services import categories_for_activities
 from vigie.risk import FactsError, assess, parse_facts
 
 from . import intake
@@ -55,6 +53,7 @@ from .models import (
     TimelineEvent,
     obligation_title,
 )
+from .prevention import prevention
 from .templatetags.breaches import moment, remaining_roughly, shown
 
 logger = logging.getLogger(__name__)
@@ -221,12 +220,10 @@ def prefill_from_record(breach: Breach, *, by: User | None, activity_ids: Iterab
     activities that are not the breach's organisation's are ignored. Return the fields that changed.
     """
     org = breach.organisation
-    activities = list(
-        ProcessingActivity.objects.for_org(org).filter(pk__in=list(activity_ids)).order_by("position", "pk")
-    )
+    activities = prevention().activities(org, ids=activity_ids)
     if not activities:
         return []
-    categories, persons = categories_for_activities(org, [activity.pk for activity in activities])
+    categories, persons = prevention().categories(org, [activity.pk for activity in activities])
     with transaction.atomic():
         # Under the lock, so that a category ticked meanwhile in another tab is kept in the union.
         current = Breach.objects.select_for_update().get(pk=breach.pk)

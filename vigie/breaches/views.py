@@ -24,12 +24,11 @@ from vigie.accounts.models import Role
 from vigie.accounts.params import ints
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
-from vigie.compliance.models import ProcessingActivity
-from vigie.compliance.services import last_assessment
 
 from . import intake, services
 from .forms import CloseForm, DeclareForm, NoteForm, ObligationDoneForm, OverruleForm
 from .models import Breach, ObligationRow
+from .prevention import prevention
 from .templatetags.breaches import label_of
 
 # The intake step whose facts the record of processing can pre-fill.
@@ -86,7 +85,7 @@ def _detail_context(breach: Breach, tab: str = "decision", **extra: Any) -> dict
         "note_form": NoteForm(),
     }
     if tab == "decision":
-        context["last_assessment"] = last_assessment(breach.organisation)
+        context["last_assessment"] = prevention().last_assessment(breach.organisation)
     if tab == "facts":
         context["fact_groups"] = [(step, list(step.form_class.base_fields)) for step in intake.steps_for(breach)]
     if tab == "timeline":
@@ -139,7 +138,7 @@ def intake_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         "count": len(intake.steps_for(breach)),
         "can_decide": not breach.missing_facts(),
         # The data step offers to pre-fill from the record of processing (or says where to fill it in).
-        "activities": ProcessingActivity.objects.for_org(request.org) if current.slug == PREFILL_STEP else None,  # type: ignore[attr-defined]
+        "activities": prevention().activities(request.org) if current.slug == PREFILL_STEP else None,  # type: ignore[attr-defined]
     }
     if request.method != "POST":  # the form shows the facts known: a read (an answer is recorded by its service)
         org = request.org  # type: ignore[attr-defined]

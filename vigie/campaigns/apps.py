@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,3 +14,11 @@ class CampaignsConfig(AppConfig):
         from .tasks import ensure_watching
 
         ensure_watching()
+
+    def persons_informed(self, breach: Any) -> dict[str, int]:
+        """For the breach's dossier (``vigie.documents``): how many persons each channel reached through this
+        breach's campaigns — a server accepted the e-mail or the SMS, or the letter was deposited with the mail
+        house; a rehearsal reached nobody. The CNIL asks by which means the persons were told."""
+        from .models import informed_by_channel
+
+        return informed_by_channel(breach)

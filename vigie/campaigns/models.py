@@ -327,3 +327,17 @@ class LetterDeposit(models.Model):
 
     def __str__(self) -> str:
         return f"Dépôt du {self.deposited_on:%d/%m/%Y}"
+
+
+def informed_by_channel(breach: Breach) -> dict[str, int]:
+    """How many persons of the breach's campaigns each channel informed: an e-mail or SMS a server accepted, a
+    letter deposited with the mail house (a letter produced is not sent); a rehearsal informs nobody."""
+    informed = models.Q(state=State.SENT) | models.Q(state=State.LETTER, letter_batch__deposit__isnull=False)
+    reached = (
+        Recipient.objects.filter(informed, campaign__breach=breach, campaign__rehearsal=False)
+        .exclude(channel=Channel.NONE)
+        .order_by()
+        .values("channel")
+        .annotate(n=Count("pk"))
+    )
+    return {row["channel"]: row["n"] for row in reached}

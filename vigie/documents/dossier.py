@@ -220,19 +220,15 @@ def build_dossier(breach: Breach, *, now: datetime | None = None) -> dict[str, A
 
 
 def _information(breach: Breach) -> dict[str, Any]:
-    """How many persons each channel reached through Vigie's campaigns (a server accepted the e-mail or the
-    SMS, or the letter was deposited with the mail house; a rehearsal reached nobody): the CNIL asks by which
-    means the persons were told."""
-    from django.db.models import Count, Q
+    """How many persons each channel reached, as the apps that inform persons count them: each app whose
+    ``AppConfig`` has a ``persons_informed(breach)`` method (the campaigns) adds its counts by channel. The
+    documents do not know the campaigns; the CNIL form asks by which means the persons were told."""
+    from django.apps import apps
 
-    from vigie.campaigns.models import Channel, Recipient, State
-
-    informed = Q(state=State.SENT) | Q(state=State.LETTER, letter_batch__deposit__isnull=False)
-    reached = (
-        Recipient.objects.filter(informed, campaign__breach=breach, campaign__rehearsal=False)
-        .exclude(channel=Channel.NONE)
-        .order_by()
-        .values("channel")
-        .annotate(n=Count("pk"))
-    )
-    return {"channels": {row["channel"]: row["n"] for row in reached}}
+    channels: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        informed = getattr(config, "persons_informed", None)
+        if callable(informed):
+            for channel, count in informed(breach).items():
+                channels[channel] = channels.get(channel, 0) + count
+    return {"channels": channels}
