@@ -8,5 +8,12 @@ app_name = "incidents"
 urlpatterns: list = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/synthese.pdf", views.summary_pdf, name="summary_pdf"),
+    path(
+        "<int:pk>/responsables/<int:controller_id>/notification.pdf",
+        views.processor_notice_pdf,
+        name="processor_notice_pdf",
+    ),
     path("alertes/<int:pk>/", views.acknowledge, name="acknowledge"),
+    path("alertes/<int:pk>/notification.pdf", views.notice_pdf, name="notice_pdf"),
 ]

@@ -20,7 +20,7 @@ from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 
-from . import services
+from . import documents, services
 from .forms import AcknowledgeForm
 from .models import Incident, IncidentController
 from .portfolio import open_obligations
@@ -63,6 +63,36 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Alert acknowledged: the 72-hour clock runs from your awareness."))
             return redirect_after_post(request, reverse("breaches:detail", args=[link.organisation_id, link.breach_id]))
     return render_page(request, "incidents/acknowledge.html", {"link": link, "form": form})
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@org_view(Role.READONLY)
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The processor's record of its incident (dates and counts per controller)."""
+    incident = get_object_or_404(Incident.objects.for_org(request.org).select_related("processor"), pk=pk)  # type: ignore[attr-defined]
+    return _pdf(documents.summary_pdf(incident), f"incident-{incident.pk}-synthese.pdf")
+
+
+@org_view(Role.READONLY)
+def processor_notice_pdf(request: HttpRequest, pk: int, controller_id: int) -> HttpResponse:
+    """The processor's copy of its notice to one controller of its incident."""
+    queryset = IncidentController.objects.for_processor(request.org)  # type: ignore[attr-defined]
+    link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), incident_id=pk,
+                             organisation_id=controller_id)  # fmt: skip
+    return _pdf(documents.notice_pdf(link), f"incident-{pk}-notification-{controller_id}.pdf")
+
+
+@org_view(Role.READONLY)
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The controller's notice from its processor: only its own alert."""
+    queryset = IncidentController.objects.for_org(request.org)  # type: ignore[attr-defined]
+    link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), pk=pk)
+    return _pdf(documents.notice_pdf(link), f"incident-{link.incident_id}-notification.pdf")
 
 
 @login_required

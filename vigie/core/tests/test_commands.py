@@ -30,6 +30,8 @@ from vigie.compliance.tests.test_record import pdf_text
 from vigie.conftest import sign_in
 from vigie.core.management.commands import demo, serve
 from vigie.core.tasks import ping
+from vigie.incidents import demo as incident_demo
+from vigie.incidents.models import Incident
 
 
 def run(*args: str) -> str:
@@ -85,6 +87,12 @@ def test_breach_list_without_breaches_says_so(db: None) -> None:
 # --- demo ----------------------------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Any) -> None:
+    # The demo's incident splits a leaked file: its encrypted parts go to the test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def counts() -> tuple[int, ...]:
     return tuple(
         model.objects.count()
@@ -108,6 +116,7 @@ def test_demo_is_idempotent(db: None) -> None:
     assert counts() == after_first
     assert "demo@vigie.test" in first and demo.PASSWORD in first and "http://127.0.0.1:8000/" in first
     assert "rien n'a été ajouté" in second
+    assert "Un incident chez l'éditeur" in first and "incident" not in second
 
 
 def test_demo_seeds_a_practice_and_a_lab_with_breaches_over_two_years(db: None) -> None:
@@ -118,9 +127,23 @@ def test_demo_seeds_a_practice_and_a_lab_with_breaches_over_two_years(db: None) 
     assert (gp.kind, gp.profession, gp.city) == ("cabinet_medical", "medecins", "Lyon")
     user = User.objects.get(email=demo.EMAIL)
     assert user.check_password(demo.PASSWORD)
-    assert set(Membership.objects.filter(user=user).values_list("role", flat=True)) == {"owner"}
-    breaches = list(Breach.objects.all())
+    # Owner of the practice, the lab and its software vendor; DPO of the vendor's two other lab clients.
+    roles = dict(Membership.objects.filter(user=user).values_list("organisation__name", "role"))
+    assert {name: role for name, role in roles.items() if role == "owner"}.keys() == {
+        demo.GP,
+        demo.LAB,
+        incident_demo.VENDOR,
+    }
+    assert sorted(name for name, role in roles.items() if role == "dpo") == sorted(
+        name for name, _code, _city in incident_demo.LABS[1:]
+    )
+    # The stories, and one breach per lab of the vendor's incident (the demo's own lab included).
+    breaches = list(Breach.objects.exclude(incident_link__isnull=False))
     assert len(breaches) == len(demo.STORIES) >= 7
+    incident = Incident.objects.get(title=incident_demo.TITLE)
+    assert incident.processor.name == incident_demo.VENDOR
+    assert sorted(incident.controllers.values_list("code", flat=True)) == ["ARMOR", "EMERAUDE", "REMPARTS"]
+    assert incident.controllers.get(code="ARMOR").organisation == lab
     assert all(b.assessment for b in breaches)  # every story has the minimum facts
     running = Breach.objects.get(title="Rançongiciel sur le poste du secrétariat")
     assert running.cnil_deadline > running.became_aware_at and not running.obligation_states.exists()

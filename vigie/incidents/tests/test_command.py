@@ -187,11 +187,12 @@ def test_status_gives_each_controllers_progress(facts_file, vendor, labs, leaked
     assert "Laboratoire n° 1 (LAB1)" in text and "0 personne(s) informée(s) sur 2" in text
 
 
-def test_demo_adds_a_vendor_three_labs_and_their_incident_once() -> None:
+def test_vigie_demo_adds_a_vendor_three_labs_and_their_incident_once() -> None:
     with pytest.raises(CommandError, match="vigie demo"):
         run("demo")
     call_command("demo", stdout=StringIO())
-    assert "Incident de démonstration ajouté" in run("demo")
+    # « vigie demo » adds the incident itself; « vigie incident demo » then adds nothing.
+    assert "existe déjà" in run("demo")
     incident = Incident.objects.get()
     assert incident.processor.name.startswith("LaboSoft")
     rows = {row.code: row for row in services_progress(incident)}

@@ -35,6 +35,7 @@ from vigie.breaches.models import Breach, TimelineEvent
 from vigie.compliance.services import fill_record_from_kind
 from vigie.core.management.commands.serve import local_url
 from vigie.documents.services import save_incident_details
+from vigie.incidents.demo import add_demo_incident
 
 EMAIL = "demo@vigie.test"
 PASSWORD = "vigie-demo-2025"  # noqa: S105 - a demonstration account, printed on purpose
@@ -436,7 +437,9 @@ class Command(BaseCommand):
             user, created = self.demo_user()
             orgs = {name: self.organisation(name, user) for name in ORGANISATIONS}
             added = sum(self.story(story, orgs[story.org], user) for story in STORIES)
-        self.report(user, created, added)
+            # The lab's software vendor and its incident, alerted to the lab and two other clients.
+            incident = add_demo_incident(user)
+        self.report(user, created, added, incident)
 
     def demo_user(self) -> tuple[User, bool]:
         user = User.objects.filter(email=EMAIL).first()
@@ -494,11 +497,13 @@ class Command(BaseCommand):
         elif kind == "close":
             services.close_breach(breach, by=user, **data)
 
-    def report(self, user: User, created: bool, added: int) -> None:
+    def report(self, user: User, created: bool, added: int, incident: int = 0) -> None:
         device = TOTPDevice.objects.get(user=user, name="Application")
         secret = b32encode(device.bin_key).decode()
-        if created or added:
+        if created or added or incident:
             self.stdout.write(self.style.SUCCESS(f"Démonstration prête : {added} violation(s) ajoutée(s)."))
+            if incident:
+                self.stdout.write("Un incident chez l'éditeur du laboratoire, alerté à trois laboratoires, ajouté.")
         else:
             self.stdout.write("La démonstration existe déjà : rien n'a été ajouté.")
         self.stdout.write(

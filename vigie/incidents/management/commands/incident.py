@@ -4,7 +4,7 @@
                           --title TEXT [--json]
     vigie incident import INCIDENT_ID FILE --key COLUMN [--mapping JSON] [--json]
     vigie incident status INCIDENT_ID [--json]
-    vigie incident demo       (after « vigie demo »: a software vendor, three lab clients, one incident)
+    vigie incident demo       (« vigie demo » already adds it: a software vendor, three lab clients, one incident)
 
 The command line acts with the operator's authority (no role check), as ``vigie campaign`` does.
 """
