@@ -32,6 +32,12 @@ def _empty_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _own_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test keeps its files (encrypted lists, letters, receipts) in a folder of its own, never under var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., User]:
     def make(email: str | None = None, *, password: str = PASSWORD, with_device: bool = True, **extra: Any) -> User:

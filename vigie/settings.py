@@ -113,6 +113,7 @@ MIDDLEWARE = [
     # Before any view reads the body (CSRF reads the form), after the user is known (no-store on their pages).
     "vigie.core.middleware.PrivateResponsesMiddleware",
     "vigie.core.middleware.RequestSizeLimitMiddleware",
+    "vigie.core.middleware.NoNulCharactersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",

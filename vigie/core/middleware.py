@@ -1,5 +1,5 @@
-"""Two guards in front of every view: request bodies capped before they are read, and personal data kept out of
-every cache on the way back."""
+"""Guards in front of every view: request bodies capped before they are read, query strings without NUL
+characters, and personal data kept out of every cache on the way back."""
 
 from __future__ import annotations
 
@@ -84,3 +84,23 @@ class PrivateResponsesMiddleware:
         if private:
             patch_cache_control(response, private=True, no_store=True)  # "private" drops any "public"
         return response
+
+
+class NoNulCharactersMiddleware:
+    """Refuse (400) a query string that carries a NUL character (``?q=%00``).
+
+    No page takes one, and PostgreSQL refuses it in any text it compares (an HTTP 500 wherever a parameter reaches
+    a filter); forms refuse it already (Django's ``ProhibitNullCharactersValidator``).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return HttpResponse(
+                _("The address holds a character that no page accepts (NUL)."),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

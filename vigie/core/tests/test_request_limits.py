@@ -59,3 +59,12 @@ def test_every_upload_view_named_exists() -> None:
     for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
         names |= {f"{namespace}:{n}" for n in resolver.reverse_dict if isinstance(n, str)}
     assert set(UPLOAD_VIEWS) <= names, set(UPLOAD_VIEWS) - names
+
+
+def test_a_nul_character_in_the_query_string_is_refused_before_any_view(owner_client, org) -> None:
+    # PostgreSQL refuses NUL in any text it compares: the register's filters were an HTTP 500 there.
+    register = reverse("breaches:register", args=[org.pk])
+    response = owner_client.get(register, {"activite": "\x00"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert owner_client.get(register, {"activite": "x"}).status_code == 200
