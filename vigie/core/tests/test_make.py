@@ -17,9 +17,12 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 def planned(target: str) -> str:
     """What ``make TARGET`` would run from nothing (``-B``: every prerequisite out of date), without running it."""
+    # Not as a sub-make of `make test`: that one would announce the directories it enters and leaves.
+    env = {key: value for key, value in os.environ.items() if key not in {"MAKELEVEL", "MAKEFLAGS", "MFLAGS"}}
     result = subprocess.run(  # noqa: S603 - fixed arguments
-        ["make", "--dry-run", "--always-make", target],  # noqa: S607
+        ["make", "--dry-run", "--always-make", "--no-print-directory", target],  # noqa: S607
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
