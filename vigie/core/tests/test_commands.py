@@ -175,6 +175,16 @@ def test_demo_poster_shows_the_practices_purposes_legal_bases_and_retention_peri
     assert gp.processing_activities.count() == len(gp.processing_activities.values("template_key").distinct())
 
 
+def test_demo_names_every_organisation_of_the_demo_user_with_the_role_held(db: None) -> None:
+    out = run("demo")
+    listed = out.split("Organisations :\n", 1)[1].splitlines()
+    memberships = Membership.objects.filter(user__email=demo.EMAIL).select_related("organisation")
+    assert len(listed) == memberships.count() >= 3
+    for membership in memberships:
+        role = {"owner": "Propriétaire", "dpo": "DPO"}[membership.role]
+        assert f"  - {membership.organisation.name} ({role})" in listed
+
+
 @override_settings(SERVE_HOST="0.0.0.0", SERVE_PORT=9123)  # noqa: S104 - what `VIGIE_HOST=0.0.0.0 PORT=9123` sets
 def test_demo_prints_the_address_serve_listens_on(db: None) -> None:
     assert "Adresse : http://127.0.0.1:9123/" in run("demo")

@@ -23,7 +23,7 @@ from unittest import mock
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -518,7 +518,19 @@ class Command(BaseCommand):
                     f"  - ou ajoutez le compte à une application d'authentification, clé {secret}",
                     f"    ({device.config_url})",
                     f"  - codes de secours : {', '.join(RECOVERY_CODES)}",
-                    f"Organisations : {GP} (Lyon) et {LAB} (Vannes), dont vous êtes propriétaire.",
+                    "Organisations :",
+                    *self.memberships(user),
                 ]
             )
         )
+
+    @staticmethod
+    def memberships(user: User) -> list[str]:
+        """One line per organisation of the demo user, with the role held there, as the database says."""
+        with translation.override("fr"):
+            return [
+                f"  - {membership.organisation.name} ({membership.get_role_display()})"
+                for membership in Membership.objects.filter(user=user)
+                .select_related("organisation")
+                .order_by("organisation__name")
+            ]
