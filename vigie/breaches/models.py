@@ -496,29 +496,41 @@ class TimelineEventQuerySet(OrgQuerySet["TimelineEvent"]):
     org_path = "breach__organisation"
 
 
-class TimelineEvent(models.Model):
-    """One entry of a breach's journal. Append-only: an entry is never changed or deleted once written."""
+class JournalEntry(models.Model):
+    """An entry of a journal (a breach's, an incident's). Append-only: never changed or deleted once written.
 
-    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32, choices=EventKind.choices)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    The concrete journal adds what the entry belongs to, its ``kind`` (its own choices) and ``at``.
+    """
+
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     summary = models.TextField()
     data = models.JSONField(default=dict, blank=True)
 
-    objects = TimelineEventQuerySet.as_manager()
-
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"  # type: ignore[attr-defined]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # ``_state.adding`` rather than ``pk``: a new entry may be given its primary key (fixtures, imports).
         if not self._state.adding:
-            raise ValidationError("Timeline events are append-only.")
+            raise ValidationError(f"{type(self).__name__} entries are append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Timeline events are append-only.")
+        raise ValidationError(f"{type(self).__name__} entries are append-only.")
+
+
+class TimelineEvent(JournalEntry):
+    """One entry of a breach's journal."""
+
+    breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = TimelineEventQuerySet.as_manager()
+
+    class Meta(JournalEntry.Meta):
+        pass

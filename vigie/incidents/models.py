@@ -8,17 +8,14 @@ other, nor the incident beyond what the alert told them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import OrgQuerySet
-from vigie.breaches.models import Breach
+from vigie.breaches.models import Breach, JournalEntry
 
 
 class IncidentQuerySet(OrgQuerySet["Incident"]):
@@ -98,31 +95,17 @@ class IncidentEventQuerySet(OrgQuerySet["IncidentEvent"]):
     org_path = "incident__processor"
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(JournalEntry):
     """One entry of the processor's journal of the incident. Append-only, like a breach's."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=32, choices=IncidentEventKind.choices)
     at = models.DateTimeField(default=timezone.now)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    summary = models.TextField()
-    data = models.JSONField(default=dict, blank=True)
 
     objects = IncidentEventQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValidationError("Incident events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError("Incident events are append-only.")
+    class Meta(JournalEntry.Meta):
+        pass
 
 
 class SplitQuerySet(OrgQuerySet["Split"]):
