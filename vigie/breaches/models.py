@@ -516,11 +516,11 @@ class JournalEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # ``_state.adding`` rather than ``pk``: a new entry may be given its primary key (fixtures, imports).
         if not self._state.adding:
-            raise ValidationError(f"{type(self).__name__} entries are append-only.")
+            raise ValidationError("Journal entries are append-only.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValidationError(f"{type(self).__name__} entries are append-only.")
+        raise ValidationError("Journal entries are append-only.")
 
 
 class TimelineEvent(JournalEntry):
