@@ -20,6 +20,52 @@ from vigie.accounts.models import Membership, Organisation, OrganisationKind, Ro
 
 _counter = itertools.count(1)
 
+
+def _one_request_at_a_time_on_a_shared_connection() -> None:
+    """Make the live server answer one request at a time when its threads share the test's SQLite connection.
+
+    The SQLite test database lives in memory, so pytest-django hands the server's threads the test's own
+    connection. Two requests of the browser answered at once then run in one connection, and one request's
+    transaction becomes a savepoint inside the other's: the locks and ``BEGIN IMMEDIATE`` that keep, for
+    example, the access log numbered one after the other no longer separate them, and both number their
+    entry alike. A real server never shares a connection between threads (and PostgreSQL tests keep the
+    threaded server), so this serialises only what the test set-up itself shares.
+    """
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test import testcases
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):  # type: ignore[no-untyped-def]
+            if self.connections_override:
+                application = _serialised(application)
+            super().set_app(application)
+
+    class LiveServerThread(testcases.LiveServerThread):
+        server_class = OneRequestAtATime
+
+    testcases.LiveServerThread = LiveServerThread  # type: ignore[misc]  # pytest-django reads it from here
+
+
+def _serialised(application: Callable[..., Any]) -> Callable[..., Any]:
+    import threading
+
+    lock = threading.Lock()
+
+    def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with lock:  # the whole answer, body and close (request_finished) included, under the lock
+            result = application(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+    return serialised
+
+
+_one_request_at_a_time_on_a_shared_connection()
+
 PASSWORD = "correct horse battery staple"
 
 
