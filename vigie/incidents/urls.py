@@ -14,6 +14,9 @@ urlpatterns: list = [
         views.processor_notice_pdf,
         name="processor_notice_pdf",
     ),
+    path("hors-vigie/<int:pk>/notification.pdf", views.external_notice_pdf, name="external_notice_pdf"),
+    path("hors-vigie/<int:pk>/renvoyer/", views.resend_external, name="resend_external"),
+    path("hors-vigie/<int:pk>/repartitions/<int:split_id>.csv", views.external_rows_csv, name="external_rows_csv"),
     path("alertes/<int:pk>/", views.acknowledge, name="acknowledge"),
     path("alertes/<int:pk>/notification.pdf", views.notice_pdf, name="notice_pdf"),
 ]

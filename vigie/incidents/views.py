@@ -9,21 +9,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
+from vigie.audit.services import record
 
 from . import documents, services
+from .external import send_external_alert
 from .forms import AcknowledgeForm
-from .models import Incident, IncidentController
+from .models import ExternalAlert, ExternalController, Incident, IncidentController, Split
 from .portfolio import open_obligations
+from .splitting import read_external
 
 
 @org_view(Role.READONLY)
@@ -37,11 +41,17 @@ def index(request: HttpRequest) -> HttpResponse:
 @org_view(Role.READONLY)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    externals = list(incident.external_controllers.order_by("pk"))
+    splits = list(incident.splits.all())
+    for split in splits:
+        kept = (split.counts or {}).get("external") or {}
+        split.kept = [(item, kept[str(item.pk)]) for item in externals if kept.get(str(item.pk))]  # type: ignore[attr-defined]
     context = {
         "incident": incident,
         "rows": services.progress(incident),
         "events": incident.events.order_by("-at", "-pk"),
-        "splits": incident.splits.all(),
+        "splits": splits,
+        "externals": externals,
         "now": timezone.now(),
     }
     return render_page(request, "incidents/detail.html", context)
@@ -85,6 +95,47 @@ def processor_notice_pdf(request: HttpRequest, pk: int, controller_id: int) -> H
     link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), incident_id=pk,
                              organisation_id=controller_id)  # fmt: skip
     return _pdf(documents.notice_pdf(link), f"incident-{pk}-notification-{controller_id}.pdf")
+
+
+def _external(request: HttpRequest, pk: int) -> ExternalController:
+    queryset = ExternalController.objects.for_org(request.org).select_related("incident__processor")  # type: ignore[attr-defined]
+    return get_object_or_404(queryset, pk=pk)
+
+
+@org_view(Role.READONLY)
+def external_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The processor's copy of its notice to a controller not on Vigie."""
+    external = _external(request, pk)
+    return _pdf(documents.external_notice_pdf(external), f"incident-{external.incident_id}-hors-vigie-{pk}.pdf")
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def resend_external(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the alert again to a controller not on Vigie (after a failure, or to remind it)."""
+    external = send_external_alert(_external(request, pk), by=request.user)  # type: ignore[arg-type]
+    if external.alert_status == ExternalAlert.ACCEPTED:
+        messages.success(request, _("The alert was accepted by the mail server."))
+    else:
+        messages.error(
+            request, _("The alert was not sent: %(reason)s") % {"reason": external.get_alert_status_display()}
+        )
+    return redirect_after_post(request, reverse("incidents:detail", args=[request.org.pk, external.incident_id]))  # type: ignore[attr-defined]
+
+
+@org_view(Role.MEMBER)
+def external_rows_csv(request: HttpRequest, pk: int, split_id: int) -> HttpResponse:
+    """The rows of the leaked file kept for a controller not on Vigie (CSV), to hand to it; journalled."""
+    external = _external(request, pk)
+    split = get_object_or_404(Split.objects.for_org(request.org), pk=split_id, incident_id=external.incident_id)  # type: ignore[attr-defined]
+    content = read_external(split, external)
+    if not content:
+        raise Http404
+    record("incident.external_rows_read", actor=request.user, organisation=request.org, obj=external.incident,  # type: ignore[attr-defined]
+           detail={"external": external.pk, "split": split.pk})  # fmt: skip
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="incident-{split.incident_id}-{external.pk}.csv"'
+    return response
 
 
 @org_view(Role.READONLY)
