@@ -175,3 +175,41 @@ class Split(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.source_name}"
+
+
+class UploadStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("uploaded: choose the key column")
+    READY = "ready", _("key column chosen: check the counts and confirm")
+    SPLITTING = "splitting", _("being split")
+    DONE = "done", _("split")
+    FAILED = "failed", _("failed")
+
+
+class SplitUploadQuerySet(OrgQuerySet["SplitUpload"]):
+    org_path = "incident__processor"
+
+
+class SplitUpload(models.Model):
+    """The leaked file uploaded from the processor's pages, kept encrypted (``uploads.upload_path``) until it is
+    split: its headers, the key column chosen, the counts previewed per controller, then the ``Split`` made."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="uploads")
+    source_name = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    headers = models.JSONField(default=list, blank=True)
+    key_column = models.CharField(_("key column"), max_length=200, blank=True)
+    # {"controllers": {link_id: n}, "external": {external_id: n}, "unassigned": n, "rows": n}
+    preview = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.UPLOADED)
+    error = models.CharField(max_length=500, blank=True)
+    split = models.OneToOneField(Split, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SplitUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.source_name} ({self.status})"

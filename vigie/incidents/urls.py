@@ -7,7 +7,10 @@ from . import views
 app_name = "incidents"
 urlpatterns: list = [
     path("", views.index, name="index"),
+    path("nouveau/", views.declare, name="declare"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/fichier/", views.upload, name="upload"),
+    path("fichiers/<int:pk>/", views.upload_detail, name="upload_detail"),
     path("<int:pk>/synthese.pdf", views.summary_pdf, name="summary_pdf"),
     path(
         "<int:pk>/responsables/<int:controller_id>/notification.pdf",

@@ -22,10 +22,10 @@ from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
 
-from . import documents, services
+from . import documents, services, uploads
 from .external import send_external_alert
-from .forms import AcknowledgeForm
-from .models import ExternalAlert, ExternalController, Incident, IncidentController, Split
+from .forms import AcknowledgeForm, DeclareIncidentForm, KeyColumnForm, UploadForm
+from .models import ExternalAlert, ExternalController, Incident, IncidentController, Split, SplitUpload
 from .portfolio import open_obligations
 from .splitting import read_external
 
@@ -36,6 +36,74 @@ def index(request: HttpRequest) -> HttpResponse:
     declared = Incident.objects.for_org(org).prefetch_related("controllers")
     alerts = IncidentController.objects.for_org(org).select_related("incident__processor", "breach")
     return render_page(request, "incidents/index.html", {"declared": declared, "alerts": alerts})
+
+
+@org_view(Role.MEMBER)
+def declare(request: HttpRequest) -> HttpResponse:
+    """The processor declares an incident to controllers it belongs to as well, and to controllers not on Vigie."""
+    org = request.org  # type: ignore[attr-defined]
+    organisations = list(
+        Organisation.objects.filter(memberships__user=request.user).exclude(pk=org.pk).order_by("name")
+    )
+    form = DeclareIncidentForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.create_incident(
+                org, controllers=form.controllers(), facts=form.facts(), title=form.cleaned_data["title"],
+                external=form.cleaned_data["external"], by=request.user,  # type: ignore[arg-type]
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Incident declared: each controller has been alerted."))
+            return redirect_after_post(request, reverse("incidents:upload", args=[org.pk, incident.pk]))
+    status = 400 if form.errors else 200
+    return render_page(request, "incidents/declare.html", {"form": form, "organisations": organisations}, status=status)
+
+
+@org_view(Role.MEMBER)
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the leaked file of the incident, to split it between its controllers."""
+    incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"]
+        try:
+            uploads.check_upload(data.name, data.size, data.read(8))
+            data.seek(0)
+            found = uploads.upload_leaked_file(incident, name=data.name, data=data.read(), by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect_after_post(request, reverse("incidents:upload_detail", args=[request.org.pk, found.pk]))  # type: ignore[attr-defined]
+    status = 400 if form.errors else 200
+    return render_page(request, "incidents/upload.html", {"incident": incident, "form": form}, status=status)
+
+
+@org_view(Role.MEMBER)
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded file: choose the key column, check the counts per controller, confirm; then the split's status."""
+    queryset = SplitUpload.objects.for_org(request.org).select_related("incident", "split")  # type: ignore[attr-defined]
+    found = get_object_or_404(queryset, pk=pk)
+    form = KeyColumnForm(request.POST or None, headers=found.headers, initial={"key_column": found.key_column})
+    try:
+        if request.method == "POST" and request.POST.get("action") == "confirm":
+            uploads.request_split(found, by=request.user)  # type: ignore[arg-type]
+            return redirect_after_post(request, request.path)
+        if request.method == "POST" and form.is_valid():
+            uploads.choose_key_column(found, key_column=form.cleaned_data["key_column"], by=request.user)  # type: ignore[arg-type]
+            return redirect_after_post(request, request.path)
+    except ValidationError as error:
+        form.add_error(None, error)
+    preview = found.preview or {}
+    names = {str(link.pk): (link.organisation.name, link.code)
+             for link in found.incident.controllers.select_related("organisation")}  # fmt: skip
+    outside = {str(item.pk): (item.name, item.code) for item in found.incident.external_controllers.all()}
+    rows = [(*names[key], n, False) for key, n in (preview.get("controllers") or {}).items() if key in names]
+    rows += [(*outside[key], n, True) for key, n in (preview.get("external") or {}).items() if key in outside]
+    context = {"upload": found, "incident": found.incident, "form": form, "preview_rows": rows, "preview": preview}
+    status = 400 if form.errors else 200
+    return render_page(request, "incidents/upload_detail.html", context, status=status)
 
 
 @org_view(Role.READONLY)

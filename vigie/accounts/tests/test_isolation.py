@@ -136,6 +136,10 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
     IncidentEvent.objects.create(**pk(102), incident=incident, kind="declared", summary=f"Incident {marker}")
     Split.objects.create(**pk(103), incident=incident, source_name=f"{marker}.csv", key_column=marker,
                          counts={"external": {str(pk_base + 104 if pk_base else 0): 1}})  # fmt: skip
+    from vigie.incidents.models import SplitUpload
+
+    SplitUpload.objects.create(**pk(105), incident=incident, source_name=f"{marker}.csv", headers=[marker],
+                               key_column=marker, status="ready", preview={"rows": 1, "unassigned": 1})  # fmt: skip
     ExternalController.objects.create(**pk(104), incident=incident, name=f"Labo {marker}", code=f"X{marker}",
                                       email=f"dpo-{marker.lower()}@example.fr", alert_status="failed")  # fmt: skip
     # Compliance (offsets 80–85): notice profile, record activity and version, assessment, action, processor.
