@@ -130,7 +130,12 @@ def create_incident(
             _incident_event(
                 incident,
                 IncidentEventKind.DECLARED,
-                _("Incident declared for %(n)d controllers.") % {"n": len(pairs) + len(outside)},
+                ngettext(
+                    "Incident declared for %(n)d controller.",
+                    "Incident declared for %(n)d controllers.",
+                    len(pairs) + len(outside),
+                )
+                % {"n": len(pairs) + len(outside)},
                 by=by,
                 data={"controllers": [org.pk for org, _code in pairs], "external": [code for *_x, code in outside]},
             )

@@ -261,8 +261,9 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
             kind=IncidentEventKind.SPLIT_IMPORTED,
             author=by,
             summary=_(
-                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows, %(assigned)d to %(n)d "
-                "controllers, %(external)d kept for %(m)d controllers not on Vigie, %(unassigned)d of no controller."
+                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows; to the controllers on Vigie "
+                "(%(n)d): %(assigned)d; kept for the controllers not on Vigie (%(m)d): %(external)d; of no "
+                "controller: %(unassigned)d."
             )
             % {
                 "file": split.source_name,

@@ -120,6 +120,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": incident.events.order_by("-at", "-pk"),
         "splits": splits,
         "externals": externals,
+        "controllers_count": incident.controllers.count() + len(externals),
         "now": timezone.now(),
     }
     return render_page(request, "incidents/detail.html", context)
