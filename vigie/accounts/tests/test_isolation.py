@@ -152,15 +152,22 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
         counts={"rows": 1, "match": 0, "review": 1, "none": 0},
     )  # fmt: skip
     LeakPair.objects.create(**pk(71), matching=matching, leak_line=2, patient_line=2, score=0.9, decision="review")
-    # Incidents (offsets 100–103): an incident declared by the organisation, a controller's link to its breach,
-    # a journal entry, a split of the leaked file.
-    from vigie.incidents.models import Incident, IncidentController, IncidentEvent, Split
+    # Incidents (offsets 100–104): an incident declared by the organisation, a controller's link to its breach,
+    # a journal entry, a split of the leaked file, a controller not on Vigie.
+    from vigie.incidents.models import ExternalController, Incident, IncidentController, IncidentEvent, Split
 
     incident = Incident.objects.create(**pk(100), processor=org, title=f"Incident {marker}", facts={"m": marker})
     IncidentController.objects.create(**pk(101), incident=incident, organisation=org, code=marker, breach=breach,
                                       alert_sent_at=timezone.now())  # fmt: skip
     IncidentEvent.objects.create(**pk(102), incident=incident, kind="declared", summary=f"Incident {marker}")
-    Split.objects.create(**pk(103), incident=incident, source_name=f"{marker}.csv", key_column=marker)
+    Split.objects.create(**pk(103), incident=incident, source_name=f"{marker}.csv", key_column=marker,
+                         counts={"external": {str(pk_base + 104 if pk_base else 0): 1}})  # fmt: skip
+    from vigie.incidents.models import SplitUpload
+
+    SplitUpload.objects.create(**pk(105), incident=incident, source_name=f"{marker}.csv", headers=[marker],
+                               key_column=marker, status="ready", preview={"rows": 1, "unassigned": 1})  # fmt: skip
+    ExternalController.objects.create(**pk(104), incident=incident, name=f"Labo {marker}", code=f"X{marker}",
+                                      email=f"dpo-{marker.lower()}@example.fr", alert_status="failed")  # fmt: skip
     # Compliance (offsets 80–85): notice profile, record activity and version, assessment, action, processor.
     from vigie.compliance.models import (
         Action,
