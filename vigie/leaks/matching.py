@@ -13,11 +13,12 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO
+from typing import IO, Any
 
-from vigie.linkage import Matcher, Result, Thresholds, weights_for
+from vigie.linkage import MAX_BLOCK, Matcher, Result, Thresholds, weights_for
+from vigie.linkage.blocking import IDENTITY, PatientIndex, cells_frame
 
-from .reading import LeakSource, PatientBase, Row, bulk, identity_cells, row_traits
+from .reading import LeakFrame, LeakSource, PatientBase, Row, bulk, identity_cells, row_traits
 
 MATCHES_HEADER = "leak_line;patient_line;score;decision"
 CHUNK_ROWS = 5000
@@ -68,7 +69,13 @@ def run(
     total = leak.estimated_rows or 0
     matcher = Matcher(patients.traits, weights=weights_for(patients.traits), thresholds=thresholds,
                       leak_rows=max(total, 1))  # fmt: skip
+    frame = leak.frame()
+    if frame is not None:
+        found = _from_frame(matcher, frame, progress, processes)
+        return Outcome(found, leak.rows_read, leak.unreadable)
     chunks = _chunks(leak.rows())
+    if processes > 1:
+        matcher.index  # noqa: B018 - made once before forking, shared by the children
     if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
         matched = _in_processes(matcher, chunks, processes)
     else:
@@ -81,6 +88,44 @@ def run(
     if progress is not None:
         progress(leak.rows_read, leak.rows_read)
     return Outcome(found, leak.rows_read, leak.unreadable)
+
+
+def _from_frame(
+    matcher: Matcher, frame: LeakFrame, progress: Callable[[int, int], None] | None, processes: int
+) -> list[Found]:
+    """The leaked rows read at once (:meth:`LeakSource.frame`): their keys made and joined to the patients' in
+    Polars, only the rows that share one compared in Python, ``processes`` at a time."""
+    pending: list[tuple[int, list[int]]] = []
+    batches: list[list[tuple[Row, list[int]]]] = []
+    with bulk():
+        index = PatientIndex(matcher.patients, max_block=MAX_BLOCK)
+        keyed = cells_frame(frame.identity.select(IDENTITY))
+        pending.extend(index.candidates(keyed))
+        for start in range(0, len(pending), CHUNK_ROWS):
+            chunk = pending[start : start + CHUNK_ROWS]
+            rows = frame.rows([row for row, _positions in chunk])
+            batches.append([(read, positions) for read, (_row, positions) in zip(rows, chunk, strict=True)])
+    if processes > 1 and len(batches) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        matched: Iterable[list[Found]] = _in_processes(matcher, iter(batches), processes, _child_candidates)
+    else:
+        matched = (_decide_chunk(matcher, batch) for batch in batches)
+    found: list[Found] = []
+    for chunk_found in matched:
+        found.extend(chunk_found)
+    if progress is not None:
+        progress(frame.height, frame.height)
+    return found
+
+
+def _decide_chunk(matcher: Matcher, chunk: list[tuple[Row, list[int]]]) -> list[Found]:
+    found: list[Found] = []
+    decide = matcher.decide
+    with bulk():
+        for (line, identity, categories), positions in chunk:
+            result = decide(row_traits(line, identity), positions)
+            if result is not None and result.decision != "none":
+                found.append(Found(result, identity_cells(identity), categories))
+    return found
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:
@@ -107,12 +152,19 @@ def _child(chunk: list[Row]) -> list[Found]:
     return _match_chunk(_MATCHER, chunk)
 
 
-def _in_processes(matcher: Matcher, chunks: Iterator[list[Row]], processes: int) -> Iterator[list[Found]]:
+def _child_candidates(chunk: list[tuple[Row, list[int]]]) -> list[Found]:
+    assert _MATCHER is not None
+    return _decide_chunk(_MATCHER, chunk)
+
+
+def _in_processes(
+    matcher: Matcher, chunks: Iterator[Any], processes: int, child: Callable[[Any], list[Found]] = _child
+) -> Iterator[list[Found]]:
     global _MATCHER
     _MATCHER = matcher
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            yield from pool.imap(_child, chunks)
+            yield from pool.imap(child, chunks)
     finally:
         _MATCHER = None
 

@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from pathlib import Path
 from typing import Any
 
 from vigie.campaigns.importing import Importer, ImportError_, Source, normalise_header, parse_categories
@@ -257,6 +259,56 @@ class LeakSource:
     def estimated_rows(self) -> int | None:
         return self.importer.estimated_rows
 
+    def frame(self) -> LeakFrame | None:
+        """Every row at once through Polars' C CSV reader, or None where it would not read the file exactly as
+        :meth:`rows` does (an XLSX file, quoted cells, a mixed encoding…: read those with :meth:`rows`).
+
+        The file's limits hold first: its size, lines and header were checked on opening; every line's length
+        and number of cells are checked before the C reader sees it (a longer one: :meth:`rows` refuses it).
+        The file is read from bytes in memory (a leaked file stored encrypted is never written out in clear).
+        """
+        importer = self.importer
+        encoding = importer.report.encoding
+        if importer.format != "csv" or encoding not in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
+            return None
+        source = importer.source
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        if encoding == "utf-8-sig":
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        elif encoding != "utf-8":
+            codec = "cp1252" if encoding == "cp1252" else encoding
+            data = data.decode(codec, errors="vigie-latin1").encode("utf-8")
+        data = data.replace(b"\r\n", b"\n")
+        if _NOT_PLAIN.search(data):
+            return None
+        delimiter = (importer.report.delimiter or ";").encode()
+        lines = data.split(b"\n")
+        limits = importer.limits
+        if (
+            max(map(len, lines)) > limits.line_chars
+            or max(map(bytes.count, lines, repeat(delimiter))) >= limits.columns
+        ):
+            return None  # the line-by-line reader refuses the file, naming the limit
+        del lines
+        import polars as pl
+
+        width = len(self.headers)
+        try:
+            table = pl.read_csv(data, has_header=False, separator=delimiter.decode(), quote_char=None,
+                                skip_rows=importer.header_line, schema={f"c{i}": pl.String for i in range(width)},
+                                truncate_ragged_lines=True)  # fmt: skip
+        except pl.exceptions.PolarsError:
+            return None
+        first = importer.header_line + 1
+        table = table.with_row_index("line", offset=first)
+        filled = pl.any_horizontal([pl.col(f"c{i}").fill_null("").str.strip_chars() != "" for i in range(width)])
+        table = table.filter(filled)
+        lines_column = table["line"]
+        table = table.drop("line")
+        frame = LeakFrame(self, table, lines_column)
+        self.rows_read = frame.height
+        return frame
+
     def rows(self) -> Iterator[Row]:
         """``(line, identity cells in IDENTITY_FIELDS order, categories)`` of every row, in file order."""
         index = {name: self.headers.index(column) for name, column in self.mapping.items()}
@@ -273,6 +325,63 @@ class LeakSource:
                 found.update(parse_categories(cells[per_row])[0])
             key = tuple(sorted(found))
             yield line, identity, interned.setdefault(key, key)
+
+
+#: Bytes that the C reader would read otherwise than ``csv.reader`` over the decoded lines does (quoted cells,
+#: which may hold line breaks; a lone carriage return ending a line; NUL), or strip otherwise than ``str.strip``.
+_NOT_PLAIN = re.compile(rb'["\r\x00\x1c-\x1f]')
+
+
+class LeakFrame:
+    """The rows of a leaked CSV file read at once by Polars' C reader, from the file's bytes in memory.
+
+    ``identity`` has one column per ``IDENTITY_FIELDS`` (stripped text, "" when empty or not mapped), one row
+    per data row that is not blank, in file order; :meth:`row` gives what :meth:`LeakSource.rows` yields for it.
+    """
+
+    def __init__(self, source: LeakSource, table: Any, lines: Any) -> None:
+        import polars as pl
+
+        self.source = source
+        headers = source.headers
+        index = {name: headers.index(column) for name, column in source.mapping.items()}
+        names = table.columns
+        self.identity = table.select(
+            [
+                pl.col(names[index[name]]).str.strip_chars().fill_null("").alias(name)
+                if name in index
+                else pl.lit("").alias(name)
+                for name in IDENTITY_FIELDS
+            ]
+        )
+        self.lines = lines
+        categorised = [(position, source.column_categories.get(header, "")) for position, header in enumerate(headers)]
+        self._categorised = [(names[position], category) for position, category in categorised if category]
+        per_row = index.get("categories")
+        self._per_row = names[per_row] if per_row is not None else None
+        self._table = table
+        self._interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    @property
+    def height(self) -> int:
+        return int(self.identity.height)
+
+    def rows(self, positions: list[int]) -> list[Row]:
+        """``(line, identity cells, categories)`` of the rows at ``positions``, as ``LeakSource.rows`` gives them."""
+        identity = self.identity[positions].rows()
+        columns = [column for column, _category in self._categorised]
+        wanted = columns + ([self._per_row] if self._per_row else [])
+        cells = self._table[positions].select(wanted).rows() if wanted else [()] * len(positions)
+        found: list[Row] = []
+        for position, values, row in zip(positions, identity, cells, strict=True):
+            exposed = {
+                category for (_c, category), cell in zip(self._categorised, row, strict=False) if cell and cell.strip()
+            }
+            if self._per_row and row[-1] and row[-1].strip():
+                exposed.update(parse_categories(row[-1])[0])
+            key = tuple(sorted(exposed))
+            found.append((int(self.lines[position]), values, self._interned.setdefault(key, key)))
+        return found
 
 
 def row_traits(line: int, identity: tuple[str, ...]) -> Traits:

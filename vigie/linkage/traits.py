@@ -115,7 +115,7 @@ def _sex(text: str) -> str:
         return ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def _date(value: date | str | None) -> tuple[int, int, int, str, bool]:
     """Year, month, day as written, "yyyymmdd", and whether that date exists (dates repeat: cached)."""
     if value is None or value == "":
@@ -157,7 +157,7 @@ def _real(year: int, month: int, day: int) -> bool:
     return True
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def _names(birth_name: str, usage_name: str) -> tuple[tuple[str, ...], tuple[bool, ...], frozenset[str]]:
     if birth_name and not usage_name:
         birth_name, usage_name = split_compound_name(birth_name)
