@@ -72,8 +72,10 @@ def automatic(evidence: Iterable[Evidence]) -> bool:
         return dated or levels.isdisjoint(_CONTRADICTING)
     if not levels.isdisjoint(_CONTRADICTING):
         return False
-    if ("birth_date", "close") in levels and ("postcode", "same") not in levels:
-        return False  # one digit away from another real date: a homonym born that year is as likely as a typo
+    if ("birth_date", "close") in levels and levels.isdisjoint({("postcode", "same"), ("nir", "dated")}):
+        # One digit away from another real date: a homonym born that year is as likely as a typo, unless the
+        # postcode agrees or the leaked NIR carries the patient's birth year and month (not the leaked ones).
+        return False
     return not levels.isdisjoint(_CONFIRMING)
 
 

@@ -134,8 +134,7 @@ def test_what_the_c_reader_would_read_otherwise_is_left_to_the_line_reader(tmp_p
 def test_a_line_over_the_limit_is_never_given_to_the_c_reader_and_the_file_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vigie.campaigns.importing import ImportError_
-    from vigie.campaigns.importing import importer
+    from vigie.campaigns.importing import ImportError_, importer
     from vigie.common import limits
     from vigie.leaks.tests.conftest import LEAK, LEAK_HEADER
 
