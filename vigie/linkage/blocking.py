@@ -181,18 +181,26 @@ class PatientIndex:
 
     def candidates(self, frame: pl.DataFrame) -> Iterator[tuple[int, list[int]]]:
         """``(row, positions of the patients sharing a key with it, ascending)`` for each row of a traits frame
-        that has any, in row order; ``frame`` is processed :data:`CHUNK_ROWS` rows at a time."""
+        that has any, in row order."""
+        for chunk in self.chunks(frame):
+            yield from chunk
+
+    def chunks(self, frame: pl.DataFrame) -> Iterator[list[tuple[int, list[int]]]]:
+        """:meth:`candidates` :data:`CHUNK_ROWS` rows of ``frame`` at a time (Polars works without holding the
+        GIL: a thread can make the next chunk while the caller compares this one)."""
         for start in range(0, frame.height, CHUNK_ROWS):
             keys = key_frame(frame.slice(start, CHUNK_ROWS), leak=True)
             pairs = (
                 keys.join(self.table, on="key", how="inner").select("row", "patient").unique().sort("row", "patient")
             )
+            found: list[tuple[int, list[int]]] = []
             row, positions = -1, list[int]()
-            for found, patient in pairs.iter_rows():
-                if found != row:
+            for number, patient in pairs.iter_rows():
+                if number != row:
                     if positions:
-                        yield row, positions
-                    row, positions = found, []
+                        found.append((row, positions))
+                    row, positions = number, []
                 positions.append(patient)
             if positions:
-                yield row, positions
+                found.append((row, positions))
+            yield found

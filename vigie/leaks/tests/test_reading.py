@@ -71,6 +71,7 @@ def test_matching_in_two_processes_gives_the_same_results(
     files: Callable[..., tuple[Path, Path]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(matching, "CHUNK_ROWS", 2)  # three chunks, shared out between the processes
+    monkeypatch.setattr(reading.LeakSource, "frame", lambda self: None)  # the line reader's path (XLSX, quotes…)
     patients, leak = files()
     base = reading.read_patients(patients)
     serial = matching.run(base, reading.LeakSource(leak))
