@@ -293,9 +293,14 @@ class LeakSource:
         import polars as pl
 
         width = len(self.headers)
+        start = 0
+        for _line in range(importer.header_line):
+            start = data.find(b"\n", start) + 1 or len(data)
+        # A header of our own names the columns: Polars takes the width from it (short rows get nulls, longer
+        # ones are cut, as the line reader pads and ignores them).
+        header = delimiter.join(f"c{i}".encode() for i in range(width)) + b"\n"
         try:
-            table = pl.read_csv(data, has_header=False, separator=delimiter.decode(), quote_char=None,
-                                skip_rows=importer.header_line, schema={f"c{i}": pl.String for i in range(width)},
+            table = pl.read_csv(header + data[start:], separator=delimiter.decode(), quote_char=None, infer_schema=False,
                                 truncate_ragged_lines=True)  # fmt: skip
         except pl.exceptions.PolarsError:
             return None

@@ -118,6 +118,16 @@ def test_the_c_reader_gives_the_rows_lines_and_categories_the_line_reader_gives(
     assert by_frame[2] == (7, ("Brûlé", "", "Zoé", "", "", "", ""), ("identity",))  # a short row, padded
 
 
+def test_the_c_reader_takes_the_width_from_the_header_not_from_the_first_row() -> None:
+    data = b"nom;prenom;ddn\nDupont\nMartin;Paul;01/01/1990;x;y\n"
+    by_lines, by_frame = _rows_both_ways(data)
+    assert by_frame == by_lines
+    assert [identity[:5] for _line, identity, _c in by_frame] == [
+        ("Dupont", "", "", "", ""),
+        ("Martin", "", "Paul", "", "01/01/1990"),
+    ]
+
+
 def test_the_c_reader_reads_from_bytes_in_memory(files: Callable[..., tuple[Path, Path]]) -> None:
     _patients, leak = files()
     assert _rows_both_ways(leak.read_bytes())[1] == _rows_both_ways(leak)[0]
