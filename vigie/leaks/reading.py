@@ -18,7 +18,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -264,32 +263,27 @@ class LeakSource:
         :meth:`rows` does (an XLSX file, quoted cells, a mixed encoding…: read those with :meth:`rows`).
 
         The file's limits hold first: its size, lines and header were checked on opening; every line's length
-        and number of cells are checked before the C reader sees it (a longer one: :meth:`rows` refuses it).
+        and number of cells are checked on the bytes before the C reader sees them (a longer one: :meth:`rows`
+        refuses it, having read at most one line). A file over :data:`FRAME_BYTES` is left to :meth:`rows` too:
+        read at once, a file costs about five times its size in memory, streamed line by line it does not.
         The file is read from bytes in memory (a leaked file stored encrypted is never written out in clear).
         """
         importer = self.importer
         encoding = importer.report.encoding
-        if importer.format != "csv" or encoding not in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
+        if importer.format != "csv" or encoding not in ("utf-8", "utf-8-sig", "cp1252"):
             return None
         source = importer.source
+        if (len(source) if isinstance(source, bytes) else Path(source).stat().st_size) > FRAME_BYTES:
+            return None
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        delimiter = (importer.report.delimiter or ";").encode()
+        if _NOT_PLAIN.search(data.replace(b"\r\n", b"\n")) or not _within_limits(data, delimiter, importer.limits):
+            return None
         if encoding == "utf-8-sig":
             data = data.removeprefix(b"\xef\xbb\xbf")
-        elif encoding != "utf-8":
-            codec = "cp1252" if encoding == "cp1252" else encoding
-            data = data.decode(codec, errors="vigie-latin1").encode("utf-8")
+        elif encoding == "cp1252":
+            data = data.decode("cp1252", errors="vigie-latin1").encode("utf-8")
         data = data.replace(b"\r\n", b"\n")
-        if _NOT_PLAIN.search(data):
-            return None
-        delimiter = (importer.report.delimiter or ";").encode()
-        lines = data.split(b"\n")
-        limits = importer.limits
-        if (
-            max(map(len, lines)) > limits.line_chars
-            or max(map(bytes.count, lines, repeat(delimiter))) >= limits.columns
-        ):
-            return None  # the line-by-line reader refuses the file, naming the limit
-        del lines
         import polars as pl
 
         width = len(self.headers)
@@ -335,6 +329,23 @@ class LeakSource:
 #: Bytes that the C reader would read otherwise than ``csv.reader`` over the decoded lines does (quoted cells,
 #: which may hold line breaks; a lone carriage return ending a line; NUL), or strip otherwise than ``str.strip``.
 _NOT_PLAIN = re.compile(rb'["\r\x00\x1c-\x1f]')
+
+
+#: The largest leaked file read at once by the C reader (about 1,000,000 rows of a lab dump); larger ones stream.
+FRAME_BYTES = 64 * 1024 * 1024
+
+
+def _within_limits(data: bytes, delimiter: bytes, limits: Any) -> bool:
+    """Whether every line is within ``line_chars`` bytes and ``columns`` cells (no copy of ``data`` made)."""
+    position, size = 0, len(data)
+    longest, cells = limits.line_chars, limits.columns
+    while position < size:
+        end = data.find(b"\n", position)
+        end = size if end < 0 else end
+        if end - position > longest or data.count(delimiter, position, end) >= cells:
+            return False
+        position = end + 1
+    return True
 
 
 class LeakFrame:

@@ -109,13 +109,16 @@ def test_the_c_reader_gives_the_rows_lines_and_categories_the_line_reader_gives(
     from vigie.leaks.tests.conftest import LEAK, LEAK_HEADER
 
     lines = ["", LEAK_HEADER, LEAK[0], "", ";;;;;;;;", LEAK[1], "D009;Brûlé;Zoé", *LEAK[2:], "D010;Éric;;;;;;;;;extra"]
-    for encoding, newline in (("utf-8", "\n"), ("cp1252", "\r\n"), ("utf-8-sig", "\n"), ("utf-16", "\n")):
+    for encoding, newline in (("utf-8", "\n"), ("cp1252", "\r\n"), ("utf-8-sig", "\n")):
         path = tmp_path / f"leak-{encoding}.csv"
         path.write_bytes((newline.join(lines) + newline).encode(encoding))
         by_lines, by_frame = _rows_both_ways(path)
         assert by_frame == by_lines, encoding
         assert [line for line, _identity, _categories in by_frame] == [3, 6, 7, 8, 9, 10, 11, 12]
     assert by_frame[2] == (7, ("Brûlé", "", "Zoé", "", "", "", ""), ("identity",))  # a short row, padded
+    utf16 = tmp_path / "leak-utf-16.csv"
+    utf16.write_bytes("\n".join(lines).encode("utf-16"))
+    assert reading.LeakSource(utf16).frame() is None and list(reading.LeakSource(utf16).rows()) == by_lines
 
 
 def test_the_c_reader_takes_the_width_from_the_header_not_from_the_first_row() -> None:
@@ -133,12 +136,19 @@ def test_the_c_reader_reads_from_bytes_in_memory(files: Callable[..., tuple[Path
     assert _rows_both_ways(leak.read_bytes())[1] == _rows_both_ways(leak)[0]
 
 
-def test_what_the_c_reader_would_read_otherwise_is_left_to_the_line_reader(tmp_path: Path) -> None:
+def test_what_the_c_reader_would_read_otherwise_is_left_to_the_line_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from vigie.leaks.tests.conftest import LEAK, LEAK_HEADER
 
     quoted = tmp_path / "quoted.csv"
     quoted.write_text("\n".join([LEAK_HEADER, '"D001";"LEFEVRE";"HELENE\nMARIE";;;;;;', *LEAK[1:]]), encoding="utf-8")
     assert reading.LeakSource(quoted).frame() is None
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join([LEAK_HEADER, *LEAK]), encoding="utf-8")
+    assert reading.LeakSource(plain).frame() is not None
+    monkeypatch.setattr(reading, "FRAME_BYTES", 100)  # a larger file streams through the line reader
+    assert reading.LeakSource(plain).frame() is None
     assert [line for line, _i, _c in reading.LeakSource(quoted).rows()][:2] == [2, 4]  # a cell over two lines
 
 
