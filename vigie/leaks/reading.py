@@ -352,7 +352,7 @@ class LeakFrame:
     """The rows of a leaked CSV file read at once by Polars' C reader, from the file's bytes in memory.
 
     ``identity`` has one column per ``IDENTITY_FIELDS`` (stripped text, "" when empty or not mapped), one row
-    per data row that is not blank, in file order; :meth:`row` gives what :meth:`LeakSource.rows` yields for it.
+    per data row that is not blank, in file order; :meth:`rows` gives what :meth:`LeakSource.rows` yields.
     """
 
     def __init__(self, source: LeakSource, table: Any, lines: Any) -> None:
