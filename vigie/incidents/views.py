@@ -9,21 +9,25 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.responses import redirect_after_post, render_page
 from vigie.accounts.scoping import org_view
+from vigie.audit.services import record
 
-from . import documents, services
-from .forms import AcknowledgeForm
-from .models import Incident, IncidentController
+from . import documents, services, uploads
+from .external import send_external_alert
+from .forms import AcknowledgeForm, DeclareIncidentForm, KeyColumnForm, UploadForm
+from .models import ExternalAlert, ExternalController, Incident, IncidentController, Split, SplitUpload
 from .portfolio import open_obligations
+from .splitting import read_external
 
 
 @org_view(Role.READONLY)
@@ -34,14 +38,89 @@ def index(request: HttpRequest) -> HttpResponse:
     return render_page(request, "incidents/index.html", {"declared": declared, "alerts": alerts})
 
 
+@org_view(Role.MEMBER)
+def declare(request: HttpRequest) -> HttpResponse:
+    """The processor declares an incident to controllers it belongs to as well, and to controllers not on Vigie."""
+    org = request.org  # type: ignore[attr-defined]
+    organisations = list(
+        Organisation.objects.filter(memberships__user=request.user).exclude(pk=org.pk).order_by("name")
+    )
+    form = DeclareIncidentForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.create_incident(
+                org, controllers=form.controllers(), facts=form.facts(), title=form.cleaned_data["title"],
+                external=form.cleaned_data["external"], by=request.user,  # type: ignore[arg-type]
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Incident declared: each controller has been alerted."))
+            return redirect_after_post(request, reverse("incidents:upload", args=[org.pk, incident.pk]))
+    status = 400 if form.errors else 200
+    return render_page(request, "incidents/declare.html", {"form": form, "organisations": organisations}, status=status)
+
+
+@org_view(Role.MEMBER)
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the leaked file of the incident, to split it between its controllers."""
+    incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"]
+        try:
+            uploads.check_upload(data.name, data.size, data.read(8))
+            data.seek(0)
+            found = uploads.upload_leaked_file(incident, name=data.name, data=data.read(), by=request.user)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect_after_post(request, reverse("incidents:upload_detail", args=[request.org.pk, found.pk]))  # type: ignore[attr-defined]
+    status = 400 if form.errors else 200
+    return render_page(request, "incidents/upload.html", {"incident": incident, "form": form}, status=status)
+
+
+@org_view(Role.MEMBER)
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded file: choose the key column, check the counts per controller, confirm; then the split's status."""
+    queryset = SplitUpload.objects.for_org(request.org).select_related("incident", "split")  # type: ignore[attr-defined]
+    found = get_object_or_404(queryset, pk=pk)
+    form = KeyColumnForm(request.POST or None, headers=found.headers, initial={"key_column": found.key_column})
+    try:
+        if request.method == "POST" and request.POST.get("action") == "confirm":
+            uploads.request_split(found, by=request.user)  # type: ignore[arg-type]
+            return redirect_after_post(request, request.path)
+        if request.method == "POST" and form.is_valid():
+            uploads.choose_key_column(found, key_column=form.cleaned_data["key_column"], by=request.user)  # type: ignore[arg-type]
+            return redirect_after_post(request, request.path)
+    except ValidationError as error:
+        form.add_error(None, error)
+    preview = found.preview or {}
+    names = {str(link.pk): (link.organisation.name, link.code)
+             for link in found.incident.controllers.select_related("organisation")}  # fmt: skip
+    outside = {str(item.pk): (item.name, item.code) for item in found.incident.external_controllers.all()}
+    rows = [(*names[key], n, False) for key, n in (preview.get("controllers") or {}).items() if key in names]
+    rows += [(*outside[key], n, True) for key, n in (preview.get("external") or {}).items() if key in outside]
+    context = {"upload": found, "incident": found.incident, "form": form, "preview_rows": rows, "preview": preview}
+    status = 400 if form.errors else 200
+    return render_page(request, "incidents/upload_detail.html", context, status=status)
+
+
 @org_view(Role.READONLY)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    externals = list(incident.external_controllers.order_by("pk"))
+    splits = list(incident.splits.all())
+    for split in splits:
+        kept = (split.counts or {}).get("external") or {}
+        split.kept = [(item, kept[str(item.pk)]) for item in externals if kept.get(str(item.pk))]  # type: ignore[attr-defined]
     context = {
         "incident": incident,
         "rows": services.progress(incident),
         "events": incident.events.order_by("-at", "-pk"),
-        "splits": incident.splits.all(),
+        "splits": splits,
+        "externals": externals,
+        "controllers_count": incident.controllers.count() + len(externals),
         "now": timezone.now(),
     }
     return render_page(request, "incidents/detail.html", context)
@@ -85,6 +164,47 @@ def processor_notice_pdf(request: HttpRequest, pk: int, controller_id: int) -> H
     link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), incident_id=pk,
                              organisation_id=controller_id)  # fmt: skip
     return _pdf(documents.notice_pdf(link), f"incident-{pk}-notification-{controller_id}.pdf")
+
+
+def _external(request: HttpRequest, pk: int) -> ExternalController:
+    queryset = ExternalController.objects.for_org(request.org).select_related("incident__processor")  # type: ignore[attr-defined]
+    return get_object_or_404(queryset, pk=pk)
+
+
+@org_view(Role.READONLY)
+def external_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The processor's copy of its notice to a controller not on Vigie."""
+    external = _external(request, pk)
+    return _pdf(documents.external_notice_pdf(external), f"incident-{external.incident_id}-hors-vigie-{pk}.pdf")
+
+
+@org_view(Role.MEMBER)
+@require_POST
+def resend_external(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the alert again to a controller not on Vigie (after a failure, or to remind it)."""
+    external = send_external_alert(_external(request, pk), by=request.user)  # type: ignore[arg-type]
+    if external.alert_status == ExternalAlert.ACCEPTED:
+        messages.success(request, _("The alert was accepted by the mail server."))
+    else:
+        messages.error(
+            request, _("The alert was not sent: %(reason)s") % {"reason": external.get_alert_status_display()}
+        )
+    return redirect_after_post(request, reverse("incidents:detail", args=[request.org.pk, external.incident_id]))  # type: ignore[attr-defined]
+
+
+@org_view(Role.MEMBER)
+def external_rows_csv(request: HttpRequest, pk: int, split_id: int) -> HttpResponse:
+    """The rows of the leaked file kept for a controller not on Vigie (CSV), to hand to it; journalled."""
+    external = _external(request, pk)
+    split = get_object_or_404(Split.objects.for_org(request.org), pk=split_id, incident_id=external.incident_id)  # type: ignore[attr-defined]
+    content = read_external(split, external)
+    if not content:
+        raise Http404
+    record("incident.external_rows_read", actor=request.user, organisation=request.org, obj=external.incident,  # type: ignore[attr-defined]
+           detail={"external": external.pk, "split": split.pk})  # fmt: skip
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="incident-{split.incident_id}-{external.pk}.csv"'
+    return response
 
 
 @org_view(Role.READONLY)
