@@ -33,12 +33,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
 from vigie.risk import FactsError, assess, parse_facts
 
 from . import intake
+from . import journal as j
 from .intake import Step
 from .models import (
     FACT_FIELDS,
@@ -54,7 +56,7 @@ from .models import (
     obligation_title,
 )
 from .prevention import prevention
-from .wording import moment, remaining_roughly, shown
+from .wording import moment, remaining_roughly
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +66,11 @@ _REFERENCE_ATTEMPTS = 20
 
 
 def _event(
-    breach: Breach, kind: str, summary: str, *, by: User | None, data: dict[str, Any] | None = None
+    breach: Breach, kind: str, message: j.Piece | list[j.Piece], *, by: User | None, data: dict[str, Any] | None = None
 ) -> TimelineEvent:
-    return TimelineEvent.objects.create(breach=breach, kind=kind, author=by, summary=summary, data=data or {})
+    """Journal ``message`` (``journal`` pieces): its French text is the entry's ``summary``."""
+    message = [message] if isinstance(message, dict) else message
+    return TimelineEvent.write(message, breach=breach, kind=kind, author=by, data=data or {})  # type: ignore[no-any-return]
 
 
 def _french() -> translation.override:
@@ -127,14 +131,13 @@ def declare_breach(
                 continue
         else:
             raise IntegrityError(f"Could not allocate a breach reference for organisation {org.pk}")
-        with _french():
-            _event(
-                breach,
-                EventKind.DECLARED,
-                _("Breach declared; awareness on %(moment)s.") % {"moment": moment(became_aware_at)},
-                by=by,
-                data={"reference": breach.reference, "became_aware_at": became_aware_at.isoformat()},
-            )
+        _event(
+            breach,
+            EventKind.DECLARED,
+            j.say(gettext_noop("Breach declared; awareness on %(moment)s."), moment=j.moment(became_aware_at)),
+            by=by,
+            data={"reference": breach.reference, "became_aware_at": became_aware_at.isoformat()},
+        )
         record("breach.declared", actor=by, organisation=org, obj=breach, detail={"reference": breach.reference})
         if not breach.missing_facts():
             assess_breach(breach, by=by)
@@ -182,18 +185,22 @@ def update_facts(
         if update_fields:
             breach.save(update_fields=[*update_fields, "updated_at"])
         if changed:
-            with _french():
-                parts = [
-                    f"{Breach._meta.get_field(name).verbose_name} : {shown(name, old)} → {shown(name, new)}"
-                    for name, (old, new) in changed.items()
-                ]
-                _event(
-                    breach,
-                    EventKind.FACTS_CHANGED,
-                    _("Facts changed: %(changes)s.") % {"changes": " ; ".join(parts)},
-                    by=by,
-                    data={"changes": {name: [_json(old), _json(new)] for name, (old, new) in changed.items()}},
+            parts = [
+                j.say(
+                    gettext_noop("%(field)s: %(old)s → %(new)s"),
+                    field=j.field(name),
+                    old=j.fact(name, old),
+                    new=j.fact(name, new),
                 )
+                for name, (old, new) in changed.items()
+            ]
+            _event(
+                breach,
+                EventKind.FACTS_CHANGED,
+                j.say(gettext_noop("Facts changed: %(changes)s."), changes=j.joined(parts, j.SEMICOLON)),
+                by=by,
+                data={"changes": {name: [_json(old), _json(new)] for name, (old, new) in changed.items()}},
+            )
             record("breach.facts_changed", actor=by, organisation=breach.organisation, obj=breach,
                    detail={"fields": list(changed)})  # fmt: skip
             if not breach.missing_facts():
@@ -236,18 +243,19 @@ def prefill_from_record(breach: Breach, *, by: User | None, activity_ids: Iterab
             changes["persons_count_is_estimate"] = True
         if not changes:
             return []
-        with _french():
-            _event(
-                current,
-                EventKind.FACTS_CHANGED,
-                _("Facts pre-filled from the record of processing: %(activities)s.")
-                % {"activities": ", ".join(f"«\u00a0{activity.name}\u00a0»" for activity in activities)},
-                by=by,
-                data={
-                    "source": "record",
-                    "activities": [{"id": activity.pk, "name": activity.name} for activity in activities],
-                },
-            )
+        _event(
+            current,
+            EventKind.FACTS_CHANGED,
+            j.say(
+                gettext_noop("Facts pre-filled from the record of processing: %(activities)s."),
+                activities=j.joined(j.say(gettext_noop("“%(name)s”"), name=activity.name) for activity in activities),
+            ),
+            by=by,
+            data={
+                "source": "record",
+                "activities": [{"id": activity.pk, "name": activity.name} for activity in activities],
+            },
+        )
         return update_facts(breach, by=by, changes=changes)
 
 
@@ -308,8 +316,7 @@ def assess_breach(breach: Breach, *, by: User | None = None, now: datetime | Non
             breach.status = Status.ASSESSED
         breach.save(update_fields=["assessment", "assessed_at", "status", "updated_at"])
         if changed:
-            with _french():
-                _event(breach, EventKind.ASSESSED, decision_summary(breach), by=by, data=_gist_data(result))
+            _event(breach, EventKind.ASSESSED, decision_message(breach), by=by, data=_gist_data(result))
             schedule_reminders(breach, now=now)
     caller.refresh_from_db()
     return Outcome(result=result, changed=changed)
@@ -325,42 +332,51 @@ def _gist_data(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def decision_summary(breach: Breach, *, now: datetime | None = None) -> str:
-    """One plain sentence: what must be done, by when (the decision as it stands); overdue said first."""
+    """One plain sentence in the active language: what must be done, by when; overdue said first."""
+    return j.render(decision_message(breach, now=now))
+
+
+def decision_message(breach: Breach, *, now: datetime | None = None) -> list[j.Piece]:
+    """``decision_summary`` as journal pieces (the journal keeps the decision as it was)."""
     now = now or timezone.now()
     rows = {row.id: row for row in breach.obligation_rows()}
     cnil, persons = rows.get("notify_cnil"), rows.get("inform_persons")
     parts = []
     overdue = [row for row in rows.values() if row.overdue(now) and row.due is not None]
+    prefix = None
     if overdue:
-        titles = "; ".join(f"{row.title} ({moment(row.due)})" for row in overdue if row.due is not None)
-        prefix = _("Overdue: %(titles)s.") % {"titles": titles}
-    else:
-        prefix = ""
+        titles = [_titled(row.id, row.due) for row in overdue if row.due is not None]
+        prefix = j.say(gettext_noop("Overdue: %(titles)s."), titles=j.joined(titles, "; "))
     if cnil and cnil.applies and not cnil.done:
         if cnil.due and cnil.overdue(now):
-            parts.append(_("notify the CNIL at once, with the reasons for the delay"))
+            parts.append(j.say(gettext_noop("notify the CNIL at once, with the reasons for the delay")))
         elif cnil.due:
-            parts.append(_("notify the CNIL before %(moment)s") % {"moment": moment(cnil.due)})
+            parts.append(j.say(gettext_noop("notify the CNIL before %(moment)s"), moment=j.moment(cnil.due)))
         else:
-            parts.append(_("notify the CNIL without delay"))
+            parts.append(j.say(gettext_noop("notify the CNIL without delay")))
     if persons and persons.applies and not persons.done:
         if breach.assessment and breach.assessment.get("data_subjects_channel") == "public":
-            parts.append(_("inform the persons concerned through a public notice"))
+            parts.append(j.say(gettext_noop("inform the persons concerned through a public notice")))
         elif "patients" in (breach.person_categories or []):
-            parts.append(_("inform each patient concerned"))
+            parts.append(j.say(gettext_noop("inform each patient concerned")))
         else:
-            parts.append(_("inform each person concerned"))
+            parts.append(j.say(gettext_noop("inform each person concerned")))
     processor = rows.get("processor_to_controller")
     if processor and processor.applies and not processor.done:
-        parts.insert(0, _("alert the controller without delay"))
+        parts.insert(0, j.say(gettext_noop("alert the controller without delay")))
     if parts:
-        joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + _(" and ") + parts[-1]
-        return " ".join(filter(None, [prefix, _("You must %(things)s.") % {"things": joined}]))
+        things = parts[0] if len(parts) == 1 else j.joined([j.joined(parts[:-1]), parts[-1]], j.AND)
+        return j.pieces(prefix, j.say(gettext_noop("You must %(things)s."), things=things))
     if prefix:
-        return prefix
+        return [prefix]
     if (cnil and cnil.done) or (persons and persons.done):
-        return _("The notifications decided have been made; keep the register up to date.")
-    return _("No notification is needed: record the breach and the reasoning in the register.")
+        return [j.say(gettext_noop("The notifications decided have been made; keep the register up to date."))]
+    return [j.say(gettext_noop("No notification is needed: record the breach and the reasoning in the register."))]
+
+
+def _titled(obligation_id: str, due: datetime) -> j.Piece:
+    """« Notifier la violation à la CNIL (jeudi 16 janvier 2026 à 08 h 40) »."""
+    return j.say("%(title)s (%(moment)s)", title=j.obligation(obligation_id), moment=j.moment(due))
 
 
 # --- Overruling -----------------------------------------------------------------------------------------------
@@ -402,32 +418,28 @@ def overrule_decision(
         breach.overridden_by = by
         breach.overridden_at = now
         breach.save()
-        with _french():
-
-            def yes_no(value: bool) -> str:
-                return _("yes") if value else _("no")
-
-            summary = _(
+        summary = j.say(
+            gettext_noop(
                 "Decision overruled by the DPO: notify the CNIL %(a)s (computed: %(ca)s), inform the persons "
                 "%(p)s (computed: %(cp)s). Justification: %(why)s"
-            ) % {
-                "a": yes_no(notify_authority),
-                "ca": yes_no(computed["notify_authority"]),
-                "p": yes_no(notify_data_subjects),
-                "cp": yes_no(computed["notify_data_subjects"]),
-                "why": justification,
-            }
-            _event(
-                breach,
-                EventKind.OVERRULED,
-                summary,
-                by=by,
-                data={
-                    "computed": computed,
-                    "decided": {"notify_authority": notify_authority, "notify_data_subjects": notify_data_subjects},
-                    "justification": justification,
-                },
-            )
+            ),
+            a=j.yes_no(notify_authority),
+            ca=j.yes_no(computed["notify_authority"]),
+            p=j.yes_no(notify_data_subjects),
+            cp=j.yes_no(computed["notify_data_subjects"]),
+            why=justification,
+        )
+        _event(
+            breach,
+            EventKind.OVERRULED,
+            summary,
+            by=by,
+            data={
+                "computed": computed,
+                "decided": {"notify_authority": notify_authority, "notify_data_subjects": notify_data_subjects},
+                "justification": justification,
+            },
+        )
         record("breach.overruled", actor=by, organisation=breach.organisation, obj=breach)
         schedule_reminders(breach, now=now)
     caller.refresh_from_db()
@@ -479,20 +491,20 @@ def mark_obligation_done(
         state.done_at, state.done_by = done_at, by
         state.reference, state.note, state.delay_reasons = reference.strip(), note.strip(), delay_reasons.strip()
         state.save()
-        with _french():
-            title = obligation_title(row.id)
-            summary = _("“%(title)s” done on %(moment)s.") % {"title": title, "moment": moment(done_at)}
-            if state.reference:
-                summary += " " + _("Reference: %(ref)s.") % {"ref": state.reference}
-            if late:
-                summary += " " + _("Reasons for the delay: %(why)s") % {"why": state.delay_reasons}
-            _event(
-                breach,
-                EventKind.OBLIGATION_DONE,
-                summary,
-                by=by,
-                data={"obligation": obligation_id, "done_at": done_at.isoformat(), "reference": state.reference},
-            )
+        summary = j.pieces(
+            j.say(
+                gettext_noop("“%(title)s” done on %(moment)s."), title=j.obligation(row.id), moment=j.moment(done_at)
+            ),
+            j.say(gettext_noop("Reference: %(ref)s."), ref=state.reference) if state.reference else None,
+            j.say(gettext_noop("Reasons for the delay: %(why)s"), why=state.delay_reasons) if late else None,
+        )
+        _event(
+            breach,
+            EventKind.OBLIGATION_DONE,
+            summary,
+            by=by,
+            data={"obligation": obligation_id, "done_at": done_at.isoformat(), "reference": state.reference},
+        )
         record("breach.obligation_done", actor=by, organisation=breach.organisation, obj=breach,
                detail={"obligation": obligation_id})  # fmt: skip
     return state
@@ -509,11 +521,11 @@ def reopen_obligation(breach: Breach, obligation_id: str, *, by: User, reason: s
         state.done_at = state.done_by = None
         state.reference = state.note = state.delay_reasons = ""
         state.save()
-        with _french():
-            summary = _("“%(title)s” marked as not done.") % {"title": obligation_title(row.id)}
-            if reason.strip():
-                summary += " " + reason.strip()
-            _event(breach, EventKind.OBLIGATION_REOPENED, summary, by=by, data={"obligation": obligation_id})
+        summary = j.pieces(
+            j.say(gettext_noop("“%(title)s” marked as not done."), title=j.obligation(row.id)),
+            j.typed(reason.strip()) if reason.strip() else None,
+        )
+        _event(breach, EventKind.OBLIGATION_REOPENED, summary, by=by, data={"obligation": obligation_id})
         schedule_reminders(breach)
     return state
 
@@ -527,7 +539,7 @@ def add_note(breach: Breach, *, by: User, text: str) -> TimelineEvent:
     if not text:
         raise ValidationError({"text": _("Write the note before adding it.")})
     with transaction.atomic():
-        return _event(breach, EventKind.NOTE, text, by=by)
+        return _event(breach, EventKind.NOTE, j.typed(text), by=by)
 
 
 # Entering the breach in the register (art. 33(5)) is what Vigie's register does for every breach, closed or not.
@@ -569,16 +581,17 @@ def close_breach(breach: Breach, *, by: User, note: str = "", justification: str
             breach.status, breach.closed_at = Status.CLOSED, timezone.now()
             breach.save(update_fields=["status", "closed_at", "updated_at"])
             data: dict[str, Any] = {}
-            with _french():
-                summary = note.strip() or _("Breach closed.")
-                if left:
-                    titles = "; ".join(obligation_title(row.id) for row in left)
-                    summary += " " + _("Closed with obligations still open (%(titles)s). Justification: %(why)s") % {
-                        "titles": titles,
-                        "why": justification,
-                    }
-                    data = {"open_obligations": [row.id for row in left], "justification": justification}
-                _event(breach, EventKind.CLOSED, summary, by=by, data=data)
+            summary = [j.typed(note.strip()) if note.strip() else j.say(gettext_noop("Breach closed."))]
+            if left:
+                summary.append(
+                    j.say(
+                        gettext_noop("Closed with obligations still open (%(titles)s). Justification: %(why)s"),
+                        titles=j.joined((j.obligation(row.id) for row in left), "; "),
+                        why=justification,
+                    )
+                )
+                data = {"open_obligations": [row.id for row in left], "justification": justification}
+            _event(breach, EventKind.CLOSED, summary, by=by, data=data)
             record("breach.closed", actor=by, organisation=breach.organisation, obj=breach)
     caller.refresh_from_db()
     return caller
@@ -593,8 +606,8 @@ def reopen_breach(breach: Breach, *, by: User, note: str = "") -> Breach:
             breach.status = Status.ASSESSED if breach.assessment else Status.DRAFT
             breach.closed_at = None
             breach.save(update_fields=["status", "closed_at", "updated_at"])
-            with _french():
-                _event(breach, EventKind.REOPENED, note.strip() or _("Breach reopened."), by=by)
+            reopened = j.typed(note.strip()) if note.strip() else j.say(gettext_noop("Breach reopened."))
+            _event(breach, EventKind.REOPENED, reopened, by=by)
             record("breach.reopened", actor=by, organisation=breach.organisation, obj=breach)
             schedule_reminders(breach)
     caller.refresh_from_db()
@@ -624,16 +637,19 @@ def record_document_generated(
             and timezone.now() - last.at < DOCUMENT_REPEAT_WINDOW
         ):
             return last
-        with _french():
-            summary = _("Document generated: %(title)s.") % {"title": title}
+        summary = j.say(gettext_noop("Document generated: %(title)s."), title=j.term(title))
         return _event(breach, EventKind.DOCUMENT_GENERATED, summary, by=by, data={"kind": kind, **(data or {})})
 
 
-def record_details_saved(breach: Breach, *, by: User | None, labels: list[str]) -> TimelineEvent:
-    """Journal that the incident details kept for the complaint and the ARS report changed (which ones)."""
+def record_details_saved(breach: Breach, *, by: User | None, labels: list[Any]) -> TimelineEvent:
+    """Journal that the incident details kept for the complaint and the ARS report changed (which ones).
+
+    ``labels``: the fields' names, lazy translations (shown in the reader's language) or plain texts."""
+    summary = j.say(gettext_noop("Incident details recorded: %(fields)s."), fields=j.joined(map(j.term, labels)))
     with _french():
-        summary = _("Incident details recorded: %(fields)s.") % {"fields": ", ".join(labels)}
-    return _event(breach, EventKind.DETAILS_RECORDED, summary, by=by, data={"fields": labels})
+        recorded = [str(label) for label in labels]
+    with transaction.atomic():
+        return _event(breach, EventKind.DETAILS_RECORDED, summary, by=by, data={"fields": recorded})
 
 
 # --- Reminders ------------------------------------------------------------------------------------------------
@@ -753,11 +769,11 @@ def _send_reminder(breach: Breach, due: list[tuple[ObligationRow, int]], recipie
         }
         body = render_to_string("breaches/email/reminder.txt", context)
         send_mail(subject, body, None, recipients)
+        what = j.joined((_titled(row.id, row.due) for row, _hours in due if row.due is not None), j.SEMICOLON)
         _event(
             breach,
             EventKind.REMINDER_SENT,
-            _("Reminder sent to %(who)s: %(what)s.")
-            % {"who": ", ".join(recipients), "what": " ; ".join(f"{i['title']} ({i['due']})" for i in items)},
+            j.say(gettext_noop("Reminder sent to %(who)s: %(what)s."), who=", ".join(recipients), what=what),
             by=None,
             data={"obligations": [row.id for row, _hours in due], "hours_before": context["hours"]},
         )
@@ -806,11 +822,11 @@ def _send_overdue(breach: Breach, rows: list[ObligationRow], recipients: list[st
         subject = _("[Vigie] Breach %(reference)s: overdue, still not done") % {"reference": breach.reference}
         body = render_to_string("breaches/email/overdue.txt", {"breach": breach, "items": items, "url": url})
         send_mail(subject, body, None, recipients)
+        what = j.joined((_titled(row.id, row.due) for row in rows if row.due is not None), j.SEMICOLON)
         _event(
             breach,
             EventKind.REMINDER_SENT,
-            _("Overdue reminder sent to %(who)s: %(what)s.")
-            % {"who": ", ".join(recipients), "what": " ; ".join(f"{i['title']} ({i['due']})" for i in items)},
+            j.say(gettext_noop("Overdue reminder sent to %(who)s: %(what)s."), who=", ".join(recipients), what=what),
             by=None,
             data={"obligations": [row.id for row in rows], "overdue": True},
         )

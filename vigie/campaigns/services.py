@@ -31,9 +31,11 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.accounts.models import Role, User
 from vigie.audit.services import record
+from vigie.breaches import journal as j
 from vigie.breaches.models import Breach, TimelineEvent
 
 from . import crypto, reader
@@ -408,13 +410,18 @@ def pause_for_server_failure(campaign_id: int, *, response: str) -> bool:
         DeliveryEvent.objects.create(campaign=campaign, kind=EventKind.PAUSED, detail=response)
         record("campaign.pause", actor=None, organisation=breach.organisation, obj=campaign,
                detail={"server": response[:200]})  # fmt: skip
-        with translation.override(settings.LANGUAGE_CODE):  # the journal and the e-mails are kept in French
-            summary = _(
+        paused = j.say(
+            gettext_noop(
                 "Campaign no. %(number)s paused: the mail server failed (%(answer)s). Nobody was marked failed; "
                 "resume the campaign once the server works again."
-            ) % {"number": campaign.pk, "answer": response}
-            TimelineEvent.objects.create(breach=breach, kind=BreachEventKind.CAMPAIGN_PAUSED, summary=summary,
-                                         data={"campaign": campaign.pk})  # fmt: skip
+            ),
+            number=campaign.pk,
+            answer=response,
+        )
+        event = TimelineEvent.write([paused], breach=breach, kind=BreachEventKind.CAMPAIGN_PAUSED,
+                                    data={"campaign": campaign.pk})  # fmt: skip
+        summary = event.summary  # the e-mail says it in French, as the journal records it
+        with translation.override(settings.LANGUAGE_CODE):  # the e-mails are in French
             subject = _("[Vigie] Breach %(reference)s: campaign no. %(number)s paused") % {
                 "reference": breach.reference,
                 "number": campaign.pk,
