@@ -24,7 +24,8 @@ from vigie.breaches.models import EventKind as TimelineKind
 from vigie.breaches.models import TimelineEvent
 
 from .models import Campaign, DeliveryEvent, EventKind, LetterBatch, LetterDeposit
-from .services import _mark_obligation, _require
+from .services.guards import _require
+from .services.lifecycle import _mark_obligation
 
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 RECEIPT_TYPES = {  # extension → (content type, first bytes)
