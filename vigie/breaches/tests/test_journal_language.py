@@ -58,7 +58,7 @@ def test_the_declaration_and_a_change_of_facts_read_in_english(org, owner) -> No
     with translation.override("en"):
         assert declared.text == "Breach declared; awareness on Thursday 15 January 2026 at 08:40."
         assert changed.text == (
-            "Facts changed: number of persons concerned: 1200 → 1500; data made public: unknown → yes."
+            "Facts changed: number of persons concerned: 1,200 → 1,500; data made public: unknown → yes."
         )
     assert declared.summary == "Violation déclarée ; prise de connaissance le jeudi 15 janvier 2026 à 08 h 40."
     assert changed.summary == changed.text  # outside an override, the language is French
