@@ -22,24 +22,26 @@ from vigie.accounts.services import create_organisation
 class Command(BaseCommand):
     """List the organisations of this installation, or create one with its owner."""
 
-    help = "List or create organisations."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("List or create organisations.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="list|create")
-        listing = actions.add_parser("list", help="List every organisation.")
-        listing.add_argument("--json", action="store_true", help="Print a JSON list instead of a table.")
-        create = actions.add_parser("create", help="Create an organisation and its owner.")
-        create.add_argument("name", help="Name of the organisation.")
+        listing = actions.add_parser("list", help=_("List every organisation."))
+        listing.add_argument("--json", action="store_true", help=_("Print a JSON list instead of a table."))
+        create = actions.add_parser("create", help=_("Create an organisation and its owner."))
+        create.add_argument("name", help=_("Name of the organisation."))
         create.add_argument(
             "--kind",
             required=True,
             choices=OrganisationKind.values,
-            help="Kind of organisation.",
+            help=_("Kind of organisation."),
         )
         create.add_argument(
             "--owner",
             required=True,
-            help="E-mail address of the owner; the account is created (with a random password) if needed.",
+            help=_("E-mail address of the owner; the account is created (with a random password) if needed."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

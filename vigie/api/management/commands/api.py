@@ -38,23 +38,27 @@ def schema_text() -> str:
 
 
 class Command(BaseCommand):
-    help = "API: create a token for an organisation, or write the OpenAPI schema."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("API: create a token for an organisation, or write the OpenAPI schema.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="token|schema")
-        token = actions.add_parser("token", help="API tokens.")
+        token = actions.add_parser("token", help=_("API tokens."))
         token_actions = token.add_subparsers(dest="token_action", required=True, metavar="create")
-        create = token_actions.add_parser("create", help="Create a token and print it (shown once).")
-        create.add_argument("--org", type=int, required=True, metavar="ID", help="Organisation (see « org list »).")
-        create.add_argument("--name", required=True, help="Name of the token, to recognise it later.")
-        create.add_argument("--user", metavar="EMAIL", help="Member the token acts as (default: the first owner).")
-        create.add_argument("--write", action="store_true", help="Allow writes (default: read only).")
-        create.add_argument("--days", type=int, default=90, help="Validity in days (0: no expiry). Default 90.")
-        create.add_argument("--json", action="store_true", help='Print {"token": "..."}.')
-        schema = actions.add_parser("schema", help="Print the OpenAPI schema, or write or check docs/api/openapi.json.")
+        create = token_actions.add_parser("create", help=_("Create a token and print it (shown once)."))
+        create.add_argument("--org", type=int, required=True, metavar="ID", help=_("Organisation (see “org list”)."))
+        create.add_argument("--name", required=True, help=_("Name of the token, to recognise it later."))
+        create.add_argument("--user", metavar="EMAIL", help=_("Member the token acts as (default: the first owner)."))
+        create.add_argument("--write", action="store_true", help=_("Allow writes (default: read only)."))
+        create.add_argument("--days", type=int, default=90, help=_("Validity in days (0: no expiry). Default 90."))
+        create.add_argument("--json", action="store_true", help=_('Print {"token": "..."}.'))
+        schema = actions.add_parser(
+            "schema", help=_("Print the OpenAPI schema, or write or check docs/api/openapi.json.")
+        )
         group = schema.add_mutually_exclusive_group()
-        group.add_argument("--write", action="store_true", help="Write docs/api/openapi.json.")
-        group.add_argument("--check", action="store_true", help="Fail if docs/api/openapi.json differs.")
+        group.add_argument("--write", action="store_true", help=_("Write docs/api/openapi.json."))
+        group.add_argument("--check", action="store_true", help=_("Fail if docs/api/openapi.json differs."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "schema":

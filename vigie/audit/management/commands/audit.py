@@ -15,12 +15,14 @@ from vigie.audit.services import last_checkpoint, verify_chain, write_checkpoint
 
 
 class Command(BaseCommand):
-    help = "Check the tamper-evident access log, or anchor its head outside the database."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Check the tamper-evident access log, or anchor its head outside the database.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="recompute every hash of the chain and compare it with the checkpoints")
-        sub.add_parser("checkpoint", help="write a signed checkpoint of the chain's head (after verifying it)")
+        sub.add_parser("verify", help=_("Recompute every hash of the chain and compare it with the checkpoints."))
+        sub.add_parser("checkpoint", help=_("Write a signed checkpoint of the chain's head (after verifying it)."))
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "checkpoint":

@@ -48,48 +48,48 @@ def _mapping(value: str | None) -> dict[str, Any] | None:
 
 
 class Command(BaseCommand):
-    help = "Campagnes d'information des personnes concernées par une violation (import, envoi, suivi, preuve)."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Campaigns informing the persons affected by a breach (import, sending, follow-up, proof).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        importing = actions.add_parser("import", help="Importer une liste de personnes (CSV, XLSX).")
+        importing = actions.add_parser("import", help=_("Import a list of persons (CSV, XLSX)."))
         importing.add_argument("breach_id", type=int, metavar="BREACH_ID")
         importing.add_argument("file", type=Path, metavar="FILE")
-        importing.add_argument("--mapping", help="Correspondance des colonnes, en JSON (ou un fichier JSON).")
-        importing.add_argument("--json", action="store_true", help="Écrire le résultat en JSON.")
-        start = actions.add_parser("start", help="Démarrer l'envoi.")
+        importing.add_argument("--mapping", help=_("Column mapping, in JSON (or a JSON file)."))
+        importing.add_argument("--json", action="store_true", help=_("Print the result as JSON."))
+        start = actions.add_parser("start", help=_("Start sending."))
         start.add_argument("id", type=int)
-        start.add_argument("--follow", action="store_true", help="Suivre l'avancement jusqu'à la fin.")
+        start.add_argument("--follow", action="store_true", help=_("Follow the progress until the end."))
         start.add_argument(
             "--rehearsal",
             action="store_true",
-            help="Répétition : sans serveur de messagerie, rien n'est envoyé et le registre le dit.",
+            help=_("Rehearsal: without a mail server, nothing is sent and the ledger says so."),
         )
         for name, text in (
-            ("pause", "Mettre en pause."),
-            ("resume", "Reprendre."),
-            ("letters", "Produire les courriers maintenant."),
+            ("pause", _("Pause the sending.")),
+            ("resume", _("Resume the sending.")),
+            ("letters", _("Produce the letters now.")),
         ):
             actions.add_parser(name, help=text).add_argument("id", type=int)
-        status = actions.add_parser("status", help="Où en est la campagne.")
+        status = actions.add_parser("status", help=_("Where the campaign stands."))
         status.add_argument("id", type=int)
         status.add_argument("--json", action="store_true")
-        status.add_argument("--watch", action="store_true", help="Barre de progression jusqu'à la fin.")
-        bounces = actions.add_parser("bounces", help="Enregistrer les rebonds lus dans une boîte mbox.")
+        status.add_argument("--watch", action="store_true", help=_("Progress bar until the end."))
+        bounces = actions.add_parser("bounces", help=_("Record the bounces read from an mbox mailbox."))
         bounces.add_argument("id", type=int)
         bounces.add_argument("file", type=Path)
-        ledger = actions.add_parser("ledger", help="Exporter le registre de preuve.")
+        ledger = actions.add_parser("ledger", help=_("Export the proof ledger."))
         ledger.add_argument("id", type=int)
         ledger.add_argument("--output", type=Path, required=True)
         ledger.add_argument("--format", choices=("csv", "pdf"), default="csv")
-        purge = actions.add_parser("purge", help="Effacer les données personnelles (la preuve reste).")
+        purge = actions.add_parser("purge", help=_("Erase the personal data (the proof remains)."))
         purge.add_argument("id", type=int, nargs="?")
-        purge.add_argument("--due", action="store_true", help="Toutes les campagnes dont la conservation est échue.")
-        rotate = actions.add_parser("rotate-key", help="Rechiffrer les données avec la clé courante.")
-        rotate.add_argument(
-            "--generate", action="store_true", help="Ajouter une nouvelle clé en tête du fichier de clés."
-        )
-        actions.add_parser("recover", help="Relancer les envois interrompus (exécuteur tué).")
+        purge.add_argument("--due", action="store_true", help=_("Every campaign whose retention period has ended."))
+        rotate = actions.add_parser("rotate-key", help=_("Re-encrypt the data with the current key."))
+        rotate.add_argument("--generate", action="store_true", help=_("Add a new key at the top of the key file."))
+        actions.add_parser("recover", help=_("Restart the interrupted sendings (killed worker)."))
 
     def handle(self, *, action: str, **options: Any) -> None:
         try:

@@ -15,17 +15,21 @@ from vigie.compliance import documents, services
 
 
 class Command(BaseCommand):
-    help = "Prévention : « compliance poster » (affiche patients), « compliance record » (registre des traitements)."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _(
+            "Prevention: “compliance poster” (patient poster), “compliance record” (record of processing activities)."
+        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        poster = actions.add_parser("poster", help="L'affiche d'information des patients, en PDF.")
+        poster = actions.add_parser("poster", help=_("The patient information poster, as PDF."))
         poster.add_argument("org_id", type=int, metavar="ORG_ID")
-        poster.add_argument("--output", "-o", required=True, metavar="FICHIER.pdf")
-        poster.add_argument("--format", choices=documents.PAPERS, default="a4", help="a4 (défaut) ou a3.")
-        record = actions.add_parser("record", help="Le registre des activités de traitement, en PDF ou XLSX.")
+        poster.add_argument("--output", "-o", required=True, metavar="FILE.pdf")
+        poster.add_argument("--format", choices=documents.PAPERS, default="a4", help=_("a4 (default) or a3."))
+        record = actions.add_parser("record", help=_("The record of processing activities, as PDF or XLSX."))
         record.add_argument("org_id", type=int, metavar="ORG_ID")
-        record.add_argument("--output", "-o", required=True, metavar="FICHIER.(pdf|xlsx)")
+        record.add_argument("--output", "-o", required=True, metavar="FILE.(pdf|xlsx)")
 
     def handle(self, *, action: str, org_id: int, output: str, **options: Any) -> None:
         org = Organisation.objects.filter(pk=org_id).first()

@@ -17,14 +17,16 @@ from vigie.compliance import hds
 
 
 class Command(BaseCommand):
-    help = "Liste ANS des hébergeurs certifiés HDS : « hds import FICHIER », « hds check NOM_OU_SIREN »."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("ANS list of HDS-certified hosts: “hds import FILE”, “hds check NAME_OR_SIREN”.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        importing = actions.add_parser("import", help="Remplacer la liste par celle du fichier (CSV ou XLSX).")
-        importing.add_argument("file", metavar="FICHIER")
-        check = actions.add_parser("check", help="Chercher un hébergeur par nom ou SIREN et dire s'il est certifié.")
-        check.add_argument("query", metavar="NOM_OU_SIREN")
+        importing = actions.add_parser("import", help=_("Replace the list with the one in the file (CSV or XLSX)."))
+        importing.add_argument("file", metavar="FILE")
+        check = actions.add_parser("check", help=_("Look up a host by name or SIREN and say whether it is certified."))
+        check.add_argument("query", metavar="NAME_OR_SIREN")
 
     def handle(self, *, action: str, **options: Any) -> None:
         if action == "import":

@@ -17,18 +17,18 @@ from vigie.breaches.register import annotated
 
 
 class Command(BaseCommand):
-    help = "Violations de données : « breach list » les énumère."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Data breaches: “breach list” lists them.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         # Subcommands, so that « breach export » and others can join « list » later.
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        listing = actions.add_parser("list", help="Énumérer les violations, les plus récentes d'abord.")
-        listing.add_argument("--org", type=int, metavar="ID", help="Seulement celles de cette organisation.")
-        listing.add_argument("--json", action="store_true", help="Écrire une liste JSON (pour les scripts).")
-        export = actions.add_parser(
-            "export", help="Écrire le dossier JSON d'une violation (entrée de « vigie document »)."
-        )
-        export.add_argument("id", type=int, metavar="ID", help="Numéro de la violation (voir « breach list »).")
+        listing = actions.add_parser("list", help=_("List the breaches, most recent first."))
+        listing.add_argument("--org", type=int, metavar="ID", help=_("Only those of this organisation."))
+        listing.add_argument("--json", action="store_true", help=_("Print a JSON list (for scripts)."))
+        export = actions.add_parser("export", help=_("Print the JSON dossier of a breach (input of “vigie document”)."))
+        export.add_argument("id", type=int, metavar="ID", help=_("Number of the breach (see “breach list”)."))
 
     def handle(self, *, action: str, **options: Any) -> None:
         if action == "list":

@@ -415,10 +415,12 @@ def code_of(device: TOTPDevice) -> str:
 
 
 class Command(BaseCommand):
-    help = "Crée (une seule fois) un compte de démonstration, un cabinet, un laboratoire et quelques violations."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Create (once) a demonstration account, a practice, a laboratory and a few breaches.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--code", action="store_true", help="Afficher le code à usage unique actuel du compte.")
+        parser.add_argument("--code", action="store_true", help=_("Print the account's current one-time code."))
 
     def handle(self, *, code: bool, **options: Any) -> None:
         if settings.PRODUCTION:

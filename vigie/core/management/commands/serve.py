@@ -30,19 +30,21 @@ def start_worker() -> subprocess.Popen[bytes]:
 
 
 class Command(BaseCommand):
-    help = (
-        "Lance Vigie sur cette machine : le serveur web (celui de Django, qui sert aussi les fichiers statiques) "
-        "et un exécuteur de tâches à côté. Pour la production, préférez gunicorn et « vigie worker »."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _(
+            "Run Vigie on this machine: the web server (Django's, which also serves the static files) and a task "
+            "worker beside it. For production, prefer gunicorn and “vigie worker”."
+        )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
-            "--host", default=settings.SERVE_HOST, help="Adresse d'écoute (défaut : VIGIE_HOST ou %(default)s)."
+            "--host", default=settings.SERVE_HOST, help=_("Address to listen on (default: VIGIE_HOST or %(default)s).")
         )
         parser.add_argument(
-            "--port", type=int, default=settings.SERVE_PORT, help="Port d'écoute (défaut : PORT ou %(default)s)."
+            "--port", type=int, default=settings.SERVE_PORT, help=_("Port to listen on (default: PORT or %(default)s).")
         )
-        parser.add_argument("--no-worker", action="store_true", help="Ne pas lancer d'exécuteur de tâches.")
+        parser.add_argument("--no-worker", action="store_true", help=_("Do not start a task worker."))
 
     def handle(self, *, host: str, port: int, no_worker: bool, **options: Any) -> None:
         immediate = settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend"

@@ -25,7 +25,10 @@ from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Exécute les tâches en arrière-plan de Vigie (rappels d'échéance, envois…), enregistrées dans la base."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Run Vigie's background tasks (deadline reminders, sendings…), stored in the database.")
+
     # The system checks load every URL and view (about a third of a second per process, which a campaign's
     # senders pay each time they start); the web server and ``vigie check --deploy`` run them.
     requires_system_checks: list[str] = []
@@ -34,16 +37,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--until-idle",
             action="store_true",
-            help="Exécuter les tâches en attente puis s'arrêter (utile dans une tâche planifiée ou un test).",
+            help=_("Run the pending tasks then stop (useful in a scheduled job or a test)."),
         )
-        parser.add_argument("--queue-name", default="default", help="Files à traiter, séparées par des virgules.")
-        parser.add_argument("--interval", type=float, default=1, help="Secondes d'attente quand la file est vide.")
-        parser.add_argument("--max-tasks", type=int, default=None, help="S'arrêter après ce nombre de tâches.")
+        parser.add_argument("--queue-name", default="default", help=_("Queues to process, separated by commas."))
+        parser.add_argument("--interval", type=float, default=1, help=_("Seconds to wait when the queue is empty."))
+        parser.add_argument("--max-tasks", type=int, default=None, help=_("Stop after this number of tasks."))
         parser.add_argument(
             "--processes",
             type=int,
             default=1,
-            help="Nombre d'exécuteurs à lancer ensemble (par exemple 3 par cœur pendant l'envoi d'une campagne).",
+            help=_("Number of workers to start together (for example 3 per core while a campaign is being sent)."),
         )
         parser.add_argument("--skip-recovery", action="store_true", help=SUPPRESS)  # the children of --processes
 

@@ -24,12 +24,16 @@ from vigie.documents.render import KINDS, render
 
 
 class Command(BaseCommand):
-    help = "Produire un document d'une violation à partir de son dossier JSON (vigie breach export)."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Produce a document of a breach from its JSON dossier (vigie breach export).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("kind", choices=sorted(KINDS), metavar="KIND", help="Document : " + ", ".join(KINDS) + ".")
-        parser.add_argument("dossier", help="Fichier JSON du dossier, ou « - » pour l'entrée standard.")
-        parser.add_argument("--output", "-o", required=True, help="Fichier à écrire ; son extension donne le format.")
+        parser.add_argument(
+            "kind", choices=sorted(KINDS), metavar="KIND", help=_("Document: %(kinds)s.") % {"kinds": ", ".join(KINDS)}
+        )
+        parser.add_argument("dossier", help=_("JSON file of the dossier, or “-” for the standard input."))
+        parser.add_argument("--output", "-o", required=True, help=_("File to write; its extension gives the format."))
 
     def handle(self, *, kind: str, dossier: str, output: str, **options: Any) -> None:
         fmt = Path(output).suffix.lower().lstrip(".")

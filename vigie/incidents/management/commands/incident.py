@@ -36,39 +36,45 @@ def _json(data: Any) -> str:
 
 
 class Command(BaseCommand):
-    help = (
-        "Incidents chez un sous-traitant : déclaration aux responsables de traitement, répartition du fichier, suivi."
-    )
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Incidents at a processor: declaration to the controllers, splitting of the file, follow-up.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        create = actions.add_parser("create", help="Déclarer un incident à ses responsables de traitement.")
-        create.add_argument("--processor", type=int, required=True, metavar="ORG_ID", help="Le sous-traitant.")
+        create = actions.add_parser("create", help=_("Declare an incident to its controllers."))
+        create.add_argument("--processor", type=int, required=True, metavar="ORG_ID", help=_("The processor."))
         create.add_argument(
             "--controller",
             action="append",
             default=[],
             metavar="ORG_ID:CODE",
-            help="Un responsable de traitement et son code dans le fichier divulgué (répéter l'option).",
+            help=_("A controller and its code in the leaked file (repeat the option)."),
         )
         create.add_argument(
             "--external", action="append", default=[], metavar="NAME:EMAIL:CODE",
-            help="Un responsable de traitement absent de Vigie : son nom, l'adresse de son contact ou DPO, son code "
-                 "(répéter l'option). Il reçoit l'alerte en PDF par courriel.",
+            help=_(
+                "A controller not in Vigie: its name, the address of its contact or DPO, its code (repeat the option). "
+                "It receives the alert as a PDF by e-mail."
+            ),
         )  # fmt: skip
-        create.add_argument("--facts", type=Path, required=True, metavar="FACTS.json", help="Les faits, en JSON.")
+        create.add_argument("--facts", type=Path, required=True, metavar="FACTS.json", help=_("The facts, in JSON."))
         create.add_argument("--title", required=True, metavar="TEXT")
-        create.add_argument("--json", action="store_true", help="Écrire le résultat en JSON.")
-        importing = actions.add_parser("import", help="Répartir le fichier divulgué entre les responsables.")
+        create.add_argument("--json", action="store_true", help=_("Print the result as JSON."))
+        importing = actions.add_parser("import", help=_("Split the leaked file between the controllers."))
         importing.add_argument("incident_id", type=int, metavar="INCIDENT_ID")
         importing.add_argument("file", type=Path, metavar="FILE")
-        importing.add_argument("--key", required=True, metavar="COLUMN", help="La colonne du code (labo, FINESS…).")
-        importing.add_argument("--mapping", help="Correspondance des colonnes, en JSON (ou un fichier JSON).")
+        importing.add_argument(
+            "--key", required=True, metavar="COLUMN", help=_("The column of the code (laboratory, FINESS…).")
+        )
+        importing.add_argument("--mapping", help=_("Column mapping, in JSON (or a JSON file)."))
         importing.add_argument("--json", action="store_true")
-        status = actions.add_parser("status", help="L'avancement de chaque responsable de traitement.")
+        status = actions.add_parser("status", help=_("The progress of each controller."))
         status.add_argument("incident_id", type=int, metavar="INCIDENT_ID")
         status.add_argument("--json", action="store_true")
-        actions.add_parser("demo", help="Ajouter à la démonstration un éditeur, trois laboratoires et un incident.")
+        actions.add_parser(
+            "demo", help=_("Add a software vendor, three laboratories and an incident to the demonstration.")
+        )
 
     def handle(self, *, action: str, **options: Any) -> None:
         try:

@@ -54,27 +54,29 @@ def _file(path: Path) -> Path:
 
 
 class Command(BaseCommand):
-    help = "Fichiers divulgués : retrouver ses patients dans un fichier publié après une violation."
+    @property
+    def help(self) -> str:  # type: ignore[override]  # translated when asked, in the command's language
+        return _("Leaked files: find one's patients in a file published after a breach.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        match = actions.add_parser("match", help="Chercher les patients dans un fichier divulgué (CSV, XLSX).")
+        match = actions.add_parser("match", help=_("Look for the patients in a leaked file (CSV, XLSX)."))
         match.add_argument("files", type=Path, nargs="+", metavar="FILE", help="[PATIENTS_FILE] LEAK_FILE")
-        match.add_argument("--output", type=Path, required=True, help="MATCHES.csv à écrire.")
-        match.add_argument("--json", action="store_true", help="Écrire les comptes en JSON.")
-        match.add_argument("--campaign", type=int, metavar="ID", help="Rattacher à la violation de cette campagne.")
-        match.add_argument("--breach", type=int, metavar="ID", help="Rattacher à cette violation.")
-        match.add_argument("--patients-mapping", help="Colonnes de la base patients, en JSON.")
-        match.add_argument("--leak-mapping", help="Colonnes du fichier divulgué, en JSON.")
+        match.add_argument("--output", type=Path, required=True, help=_("MATCHES.csv to write."))
+        match.add_argument("--json", action="store_true", help=_("Print the counts as JSON."))
+        match.add_argument("--campaign", type=int, metavar="ID", help=_("Attach to the breach of this campaign."))
+        match.add_argument("--breach", type=int, metavar="ID", help=_("Attach to this breach."))
+        match.add_argument("--patients-mapping", help=_("Columns of the patient database, in JSON."))
+        match.add_argument("--leak-mapping", help=_("Columns of the leaked file, in JSON."))
         match.add_argument(
             "--processes",
             type=int,
             default=min(2, os.cpu_count() or 1),
-            help="Processus de comparaison d'un fichier divulgué lu ligne à ligne : XLSX, CSV à guillemets (2).",
+            help=_("Comparison processes for a leaked file read line by line: XLSX, quoted CSV (2)."),
         )
-        purge = actions.add_parser("purge", help="Effacer les données personnelles d'une recherche.")
+        purge = actions.add_parser("purge", help=_("Erase the personal data of a search."))
         purge.add_argument("id", type=int, nargs="?")
-        purge.add_argument("--due", action="store_true", help="Toutes les recherches dont la conservation est échue.")
+        purge.add_argument("--due", action="store_true", help=_("Every search whose retention period has ended."))
 
     def handle(self, *, action: str, **options: Any) -> None:
         try:
