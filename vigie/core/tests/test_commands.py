@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -183,6 +184,17 @@ def test_demo_names_every_organisation_of_the_demo_user_with_the_role_held(db: N
     for membership in memberships:
         role = {"owner": "Propriétaire", "dpo": "DPO"}[membership.role]
         assert f"  - {membership.organisation.name} ({role})" in listed
+
+
+def test_demo_names_the_roles_in_english_when_the_command_speaks_english(db: None) -> None:
+    with translation.override("en"):
+        out = run("demo")
+    listed = out.split("Organisations:\n", 1)[1].splitlines()
+    memberships = Membership.objects.filter(user__email=demo.EMAIL).select_related("organisation")
+    assert sorted(listed) == sorted(
+        f"  - {m.organisation.name} ({ {'owner': 'Owner', 'dpo': 'DPO'}[m.role] })" for m in memberships
+    )
+    assert "Propriétaire" not in out
 
 
 @override_settings(SERVE_HOST="0.0.0.0", SERVE_PORT=9123)  # noqa: S104 - what `VIGIE_HOST=0.0.0.0 PORT=9123` sets

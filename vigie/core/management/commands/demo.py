@@ -23,7 +23,7 @@ from unittest import mock
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -533,11 +533,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def memberships(user: User) -> list[str]:
-        """One line per organisation of the demo user, with the role held there, as the database says."""
-        with translation.override("fr"):
-            return [
-                f"  - {membership.organisation.name} ({membership.get_role_display()})"
-                for membership in Membership.objects.filter(user=user)
-                .select_related("organisation")
-                .order_by("organisation__name")
-            ]
+        """One line per organisation of the demo user, with the role held there (as the database says), named in
+        the command's language."""
+        return [
+            f"  - {membership.organisation.name} ({membership.get_role_display()})"
+            for membership in Membership.objects.filter(user=user)
+            .select_related("organisation")
+            .order_by("organisation__name")
+        ]
