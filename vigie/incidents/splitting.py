@@ -117,9 +117,9 @@ def split_file(
     name = (name or (Path(source).name if isinstance(source, str | Path) else "") or "fichier.csv")[:200]
     importer = Importer(source, mapping)
     if key_column not in importer.headers:
-        raise ImportError_(f"Colonne introuvable dans le fichier : « {key_column} ».")
+        raise ImportError_(gettext_noop("Column not found in the file: “%(column)s”."), {"column": key_column})
     if importer.format == "fhir":
-        raise ImportError_("Un fichier FHIR ne se répartit pas par colonne : utilisez un CSV ou un classeur XLSX.")
+        raise ImportError_(gettext_noop("A FHIR file cannot be split by a column: use a CSV file or an XLSX workbook."))
     links = {normalise_code(link.code): link for link in incident.controllers.select_related("breach", "organisation")}
     externals = {normalise_code(item.code): item for item in incident.external_controllers.all()}
     outside: dict[int, list[tuple[int, list[str]]]] = {item.pk: [] for item in externals.values()}

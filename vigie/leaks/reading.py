@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from vigie.campaigns.importing import Importer, ImportError_, Source, normalise_header, parse_categories
 from vigie.linkage import Traits, postcode_of, traits
 
@@ -228,7 +230,7 @@ def open_leak(source: Source, mapping: dict[str, str] | None = None) -> Importer
     """The leaked file sniffed (format, headers, guessed mapping); raises ``ImportError_`` if unreadable."""
     importer = Importer(source, mapping or None)
     if importer.format not in ("csv", "xlsx"):
-        raise ImportError_("Le fichier divulgué doit être un CSV ou un classeur XLSX.")
+        raise ImportError_(gettext_noop("The leaked file must be a CSV file or an XLSX workbook."))
     return importer
 
 

@@ -338,7 +338,7 @@ def run_matching(matching: LeakMatching, *, progress: Callable[[int, int], None]
         outcome = runner.run(patients, leak, progress=_progress(matching, 200, 650, progress))
         stored = _store_pairs(matching, patients, patients_data, outcome.found, progress)
     except (ImportError_, crypto.DecryptionFailed, OSError) as error:
-        reason = str(error) if isinstance(error, ImportError_) else _("The files of this matching cannot be read.")
+        reason = error.french() if isinstance(error, ImportError_) else _("The files of this matching cannot be read.")
         LeakMatching.objects.filter(pk=matching.pk).update(status=MatchingStatus.FAILED, error=reason[:500])
         raise
     counts = outcome.counts()

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
 from vigie.common.spreadsheets import neutralise
 
 FIELDS = (
@@ -51,7 +55,25 @@ _ADDRESS_FIELDS = ("address1", "address2", "address3", "address4")
 
 
 class ImportError_(Exception):  # noqa: N801 - the trailing underscore avoids shadowing the builtin
-    """The file cannot be read at all; ``str(error)`` says why, in French, for the person importing it."""
+    """The file cannot be read at all; ``str(error)`` says why, in the active language, for the person importing it.
+
+    ``message`` is an English msgid (``gettext_noop``) with ``%(name)s`` placeholders for ``values``: translated when
+    shown (``str``), so that a stored reason can be written in French (``french``) and the same error shown in the
+    reader's language. A message that is no msgid (a reason already translated) is shown as it is."""
+
+    def __init__(self, message: str, values: dict[str, Any] | None = None) -> None:
+        super().__init__(message, values or {})  # both in ``args``: the error survives pickling (worker processes)
+        self.message = message
+        self.values = values or {}
+
+    def __str__(self) -> str:
+        text = gettext(self.message) if settings.configured else self.message
+        return text % self.values if self.values else text
+
+    def french(self) -> str:
+        """The reason in French, for a record (the failed import's report)."""
+        with translation.override("fr"):
+            return str(self)
 
 
 @dataclass(frozen=True, slots=True)

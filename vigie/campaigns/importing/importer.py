@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from django.utils.translation import gettext_noop as _
+
 from vigie.common.limits import LimitExceeded, UploadLimits, check, check_json, current, read_line
 from vigie.identity import (
     Invalid,
@@ -126,14 +128,14 @@ class Importer:
             if line.strip().strip(";,\t\"'"):
                 break
         else:
-            raise ImportError_("Le fichier est vide : aucune ligne d'en-tête ni de données.")
+            raise ImportError_(_("The file is empty: no header line and no data."))
         lines.close()  # type: ignore[attr-defined]
         self._header_line = number
         self.report.delimiter = _delimiter(line)
         try:
             header = next(csv.reader([line], delimiter=self.report.delimiter), [])
         except csv.Error as error:  # a stray carriage return inside the header line (found by fuzzing)
-            raise ImportError_(f"Ligne d'en-tête illisible ({error}).") from None
+            raise ImportError_(_("Unreadable header line (%(error)s)."), {"error": str(error)}) from None
         self._check("columns", len(header))
         self.headers = _unique(header)
 
@@ -145,7 +147,7 @@ class Importer:
                 self.headers = _unique([_cell_text(value) for value in row])
                 break
         else:
-            raise ImportError_("Le classeur est vide.")
+            raise ImportError_(_("The workbook is empty."))
         self._total = max(total - self._header_line, 0)
         self.report.encoding = "xlsx"
 
@@ -158,19 +160,18 @@ class Importer:
     def _check_mapping(self, mapping: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(mapping) - set(FIELDS))
         if unknown:
-            raise ImportError_(f"Champ inconnu dans la correspondance des colonnes : {', '.join(unknown)}.")
+            raise ImportError_(_("Unknown field in the column mapping: %(fields)s."), {"fields": ", ".join(unknown)})
         missing = [column for column in mapping.values() if column not in self.headers]
         if missing:
-            raise ImportError_(f"Colonne introuvable dans le fichier : « {missing[0]} ».")
+            raise ImportError_(_("Column not found in the file: “%(column)s”."), {"column": missing[0]})
         if not mapping.get("birth_name") and not mapping.get("usage_name"):
             if self._looks_like_data(self.headers):
                 raise ImportError_(
-                    "Pas de ligne d'en-tête : la première ligne du fichier doit nommer les colonnes "
-                    "(nom, prénom, date de naissance…)."
+                    _(
+                        "No header line: the first line of the file must name the columns (surname, first name, date of birth…)."
+                    )
                 )
-            raise ImportError_(
-                "Aucune colonne exploitable : il faut au moins la colonne du nom (nom de naissance ou nom d'usage)."
-            )
+            raise ImportError_(_("No usable column: at least the surname column is needed (birth name or usual name)."))
         return {name: mapping[name] for name in FIELDS if mapping.get(name)}
 
     @staticmethod
@@ -227,7 +228,7 @@ class Importer:
         elif self._kind == "xlsx":
             yield from self._xlsx_rows()
         else:
-            raise ImportError_("Un fichier FHIR se lit patient par patient : utilisez un CSV ou un classeur XLSX.")
+            raise ImportError_(_("A FHIR file is read patient by patient: use a CSV file or an XLSX workbook."))
 
     # -- a file split by the caller (``vigie.incidents``: one leaked file, one part per controller)
 
@@ -251,7 +252,7 @@ class Importer:
         lines = _text_lines(self.source, self.report.encoding, self.limits)
         reader = csv.reader(lines, delimiter=self.report.delimiter or ";")
         try:
-            for _ in range(self._header_line):
+            for _skipped in range(self._header_line):
                 next(reader)
         except (StopIteration, csv.Error):
             return
@@ -305,18 +306,18 @@ class Importer:
         except LimitExceeded as error:
             raise ImportError_(str(error)) from None
         except (ValueError, RecursionError):
-            raise ImportError_("JSON illisible : le fichier n'est pas un document FHIR valide.") from None
+            raise ImportError_(_("Unreadable JSON: the file is not a valid FHIR document.")) from None
         del data
         if not isinstance(document, dict):
-            raise ImportError_("JSON inattendu : un Bundle FHIR de ressources Patient est attendu.")
+            raise ImportError_(_("Unexpected JSON: a FHIR Bundle of Patient resources is expected."))
         if document.get("resourceType") == "Patient":
             entries: list[Any] = [{"resource": document}]
         elif document.get("resourceType") == "Bundle":
             entries = document.get("entry") or []
             if not isinstance(entries, list):
-                raise ImportError_("Bundle FHIR malformé : « entry » n'est pas une liste.")
+                raise ImportError_(_("Malformed FHIR Bundle: “entry” is not a list."))
         else:
-            raise ImportError_("JSON qui n'est pas un Bundle FHIR de ressources Patient.")
+            raise ImportError_(_("JSON that is not a FHIR Bundle of Patient resources."))
         self._total = len(entries)
         self._check("rows", len(entries))
         for index, entry in enumerate(entries, start=1):

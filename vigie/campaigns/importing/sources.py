@@ -13,6 +13,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO
 
+from django.utils.translation import gettext_noop as _
+
 from vigie.common.limits import LimitExceeded, UploadLimits, check, check_xlsx, read_line
 
 from .base import ImportError_
@@ -27,16 +29,21 @@ CHUNK_SIZE = 5000
 # --- Reading the bytes --------------------------------------------------------------------------------------
 
 _MAGIC = (
-    (b"\x89PNG", "une image PNG"),
-    (b"%PDF", "un document PDF"),
-    (b"\xff\xd8\xff", "une image JPEG"),
-    (b"GIF8", "une image GIF"),
-    (b"\x1f\x8b", "une archive gzip"),
-    (b"\x7fELF", "un programme"),
-    (b"MZ", "un programme Windows"),
-    (b"Rar!", "une archive RAR"),
-    (b"7z\xbc\xaf", "une archive 7-Zip"),
-    (b"\xd0\xcf\x11\xe0", "un ancien classeur Excel (.xls) ou document Office : enregistrez-le en .xlsx ou .csv"),
+    (b"\x89PNG", _("This file is a PNG image, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"%PDF", _("This file is a PDF document, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"\xff\xd8\xff", _("This file is a JPEG image, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"GIF8", _("This file is a GIF image, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"\x1f\x8b", _("This file is a gzip archive, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"\x7fELF", _("This file is a program, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"MZ", _("This file is a Windows program, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"Rar!", _("This file is a RAR archive, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (b"7z\xbc\xaf", _("This file is a 7-Zip archive, not a list of patients (CSV, XLSX or FHIR JSON).")),
+    (
+        b"\xd0\xcf\x11\xe0",
+        _(
+            "This file is an old Excel workbook (.xls) or Office document: save it as .xlsx or .csv; it is not a list of patients (CSV, XLSX or FHIR JSON)."
+        ),
+    ),
 )
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -61,7 +68,7 @@ def _open(source: Source) -> IO[bytes]:
     try:
         return Path(source).open("rb")
     except OSError as error:
-        raise ImportError_(f"Fichier illisible : {error.strerror or error}.") from None
+        raise ImportError_(_("Unreadable file: %(error)s."), {"error": str(error.strerror or error)}) from None
 
 
 def _size(source: Source) -> int:
@@ -70,7 +77,7 @@ def _size(source: Source) -> int:
     try:
         return Path(source).stat().st_size
     except OSError as error:
-        raise ImportError_(f"Fichier illisible : {error.strerror or error}.") from None
+        raise ImportError_(_("Unreadable file: %(error)s."), {"error": str(error.strerror or error)}) from None
 
 
 def _kind(source: Source, limits: UploadLimits) -> str:
@@ -83,16 +90,16 @@ def _kind(source: Source, limits: UploadLimits) -> str:
         sample = file.read(_SAMPLE)
     body = sample.removeprefix(_UTF8_BOM)
     if not body.strip():
-        raise ImportError_("Le fichier est vide.")
+        raise ImportError_(_("The file is empty."))
     if sample.startswith(b"PK\x03\x04"):
         return "xlsx"
     for magic, what in _MAGIC:
         if sample.startswith(magic):
-            raise ImportError_(f"Ce fichier est {what}, pas une liste de patients (CSV, XLSX ou FHIR JSON).")
+            raise ImportError_(what)
     if sample.startswith(_UTF16_BOMS):
         return "csv"
     if sum(byte < 9 or 13 < byte < 32 for byte in sample) > len(sample) // 100:
-        raise ImportError_("Fichier binaire illisible : ce n'est ni un CSV, ni un classeur XLSX, ni du FHIR JSON.")
+        raise ImportError_(_("Unreadable binary file: it is neither a CSV file, nor an XLSX workbook, nor FHIR JSON."))
     stripped = body.lstrip()
     if stripped.startswith((b"{", b"[")):
         first_line = stripped.split(b"\n", 1)[0]
@@ -214,17 +221,17 @@ def _workbook_rows(
             if sheet.height and meta.visible == SheetVisibleEnum.Visible:
                 break
         else:
-            raise ImportError_("Le classeur ne contient aucune feuille remplie.")
+            raise ImportError_(_("The workbook has no sheet with data."))
     except LimitExceeded as error:
         if error.limit == "zip_broken":
             raise ImportError_(
-                "Classeur XLSX illisible (archive endommagée ou chiffrée) : enregistrez-le à nouveau ou en CSV."
+                _("Unreadable XLSX workbook (damaged or encrypted archive): save it again, or as CSV.")
             ) from None
         raise ImportError_(str(error)) from None
     except CalamineError:
-        raise ImportError_("Classeur XLSX illisible : enregistrez-le à nouveau ou en CSV.") from None
+        raise ImportError_(_("Unreadable XLSX workbook: save it again, or as CSV.")) from None
     except (OSError, ValueError) as error:
-        raise ImportError_(f"Classeur XLSX illisible : {error}.") from None
+        raise ImportError_(_("Unreadable XLSX workbook: %(error)s."), {"error": str(error)}) from None
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         # calamine yields rows from the first row of the sheet (leading empty rows included).

@@ -87,6 +87,13 @@ def _guess_from_bytes(data: bytes) -> dict[str, Any]:
         raise ValidationError(str(error)) from None
 
 
+def _record_of(error: Exception) -> str:
+    """The reason a failed import records: in French (a record), whatever the reader's language."""
+    from ..importing import ImportError_
+
+    return error.french() if isinstance(error, ImportError_) else str(error)
+
+
 def set_mapping(campaign: Campaign, mapping: dict[str, Any], *, by: User | None) -> Campaign:
     """Choose which column of the list is which field, while the list is not imported yet."""
     _require(by, campaign, Role.MEMBER)
@@ -160,7 +167,7 @@ def run_import(
         apply_amendments(campaign, report.amendments)
     except Exception as error:
         Campaign.objects.filter(pk=campaign.pk).update(
-            status=CampaignStatus.FAILED, import_report={"fatal": str(error)[:500]}
+            status=CampaignStatus.FAILED, import_report={"fatal": _record_of(error)[:500]}
         )
         raise
     with transaction.atomic():
