@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 MAX_LINES = 6
 MAX_WIDTH = 38
 
@@ -31,9 +33,9 @@ def format_address(lines: list[str], *, postal: int | None = None) -> list[str]:
     default the last two, or three when the block has five lines or more."""
     kept = [" ".join(line.split()) for line in lines if line and line.strip()]
     if not kept:
-        raise AddressError("L'adresse est vide.")
+        raise AddressError(_("The address is empty."))
     if len(kept) > MAX_LINES:
-        raise AddressError(f"L'adresse a {len(kept)} lignes ; 6 au plus.")
+        raise AddressError(_("The address has %(n)s lines; 6 at most.") % {"n": len(kept)})
     # The street and town lines: the last two, or three when the block has five lines or more.
     if postal is None:
         postal = 3 if len(kept) >= 5 else 2
@@ -41,7 +43,9 @@ def format_address(lines: list[str], *, postal: int | None = None) -> list[str]:
     out = kept[:postal_from] + [_postal(line) for line in kept[postal_from:]]
     for number, line in enumerate(out, start=1):
         if len(line) > MAX_WIDTH:
-            raise AddressError(f"La ligne {number} a {len(line)} caractères ; 38 au plus.")
+            raise AddressError(
+                _("Line %(number)s has %(n)s characters; 38 at most.") % {"number": number, "n": len(line)}
+            )
     return out
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import typst
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
 from vigie.risk.french import typo
 
@@ -107,7 +108,10 @@ def render(kind: str, dossier: dict[str, Any], fmt: str, *, recipient: list[str]
     ``eml``). Raises ``DossierError`` for an invalid dossier, ``FormatError`` for a format the kind lacks."""
     allowed = KINDS[kind].formats + (("png",) if "pdf" in KINDS[kind].formats else ())
     if fmt not in allowed:
-        raise FormatError(f"« {kind} » n'existe pas au format {fmt} (formats : {', '.join(allowed)}).")
+        raise FormatError(
+            _("“%(kind)s” does not exist in the %(fmt)s format (formats: %(formats)s).")
+            % {"kind": kind, "fmt": fmt, "formats": ", ".join(allowed)}
+        )
     content = compose(kind, dossier, recipient=recipient)
     if isinstance(content, str):  # the SMS
         return content.encode("utf-8")

@@ -302,3 +302,27 @@ def test_pages_are_written_as_artefacts_to_look_at() -> None:
             png = render(kind, data, "png")
             assert png.startswith(b"\x89PNG")
             (ARTEFACTS / f"document-{kind}.png").write_bytes(png)
+
+
+@pytest.mark.parametrize(
+    ("language", "too_many", "too_long"),
+    [
+        ("fr", "L'adresse a 7 lignes ; 6 au plus.", "La ligne 1 a 58 caractères ; 38 au plus."),
+        ("en", "The address has 7 lines; 6 at most.", "Line 1 has 58 characters; 38 at most."),
+    ],
+)
+def test_why_an_address_is_refused_is_said_in_the_language(language: str, too_many: str, too_long: str) -> None:
+    from django.utils import translation
+
+    from vigie.documents.address import AddressError
+
+    with translation.override(language):
+        with pytest.raises(AddressError) as many:
+            format_address(["x"] * 7)
+        with pytest.raises(AddressError) as long:
+            format_address(["Une ligne bien trop longue pour une fenêtre d'enveloppe DL"])
+        with pytest.raises(FormatError) as absent:
+            render("sms", dossier(), "pdf")
+
+    assert (str(many.value), str(long.value)) == (too_many, too_long)
+    assert str(absent.value).startswith("« sms » n'existe pas" if language == "fr" else "“sms” does not exist")
