@@ -14,19 +14,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import typst
 
 from vigie.common.spreadsheets import csv_writer
+from vigie.common.typesetting import DEJAVU, compile_pdf
+from vigie.risk.french import PARIS
 
 from . import crypto
 from .messages import full_name
 from .models import Campaign, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
 
-PARIS = ZoneInfo("Europe/Paris")
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "ledger.typ"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PDF_PART_SIZE = 20_000
 
 HEADER = [
@@ -194,12 +191,7 @@ def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
             for row in ledger_rows(campaign, start=start, limit=PDF_PART_SIZE)
         ],
     }
-    return typst.compile(  # type: ignore[no-any-return]
-        str(TEMPLATE),
-        root=str(TEMPLATE.parent),
-        font_paths=[str(FONT_DIR)] if FONT_DIR.is_dir() else [],
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-    )
+    return compile_pdf(TEMPLATE, {"data": json.dumps(data, ensure_ascii=False)}, fonts=DEJAVU)
 
 
 def errors_csv(campaign: Campaign) -> str:
