@@ -266,7 +266,8 @@ class OrganisationForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         siret, siren = data.get("siret") or "", data.get("siren") or ""
         if siret and not siren:
             data["siren"] = siret[:9]

@@ -9,16 +9,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigie.accounts.http import HtmxRequest, OrgRequest, after_post, render_page
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
-from vigie.accounts.responses import redirect_after_post, render_page
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 
 from . import documents, services
 from .forms import AcknowledgeForm
@@ -27,16 +27,16 @@ from .portfolio import open_obligations
 
 
 @org_view(Role.READONLY)
-def index(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def index(request: OrgRequest) -> HttpResponse:
+    org = request.org
     declared = Incident.objects.for_org(org).prefetch_related("controllers")
     alerts = IncidentController.objects.for_org(org).select_related("incident__processor", "breach")
     return render_page(request, "incidents/index.html", {"declared": declared, "alerts": alerts})
 
 
 @org_view(Role.READONLY)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def detail(request: OrgRequest, pk: int) -> HttpResponse:
+    incident = get_for_org(Incident.objects.all(), request.org, pk)
     context = {
         "incident": incident,
         "rows": services.progress(incident),
@@ -48,20 +48,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    queryset = IncidentController.objects.for_org(request.org).select_related("incident__processor", "breach")  # type: ignore[attr-defined]
+def acknowledge(request: OrgRequest, pk: int) -> HttpResponse:
+    queryset = IncidentController.objects.for_org(request.org).select_related("incident__processor", "breach")
     link = get_object_or_404(queryset, pk=pk)
-    if request.method == "POST" and not request.membership.can_edit:  # type: ignore[attr-defined]
+    if request.method == "POST" and not request.membership.can_edit:
         raise PermissionDenied
     form = AcknowledgeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.acknowledge(link, by=request.user, aware_at=form.cleaned_data["aware_at"])  # type: ignore[arg-type]
+            services.acknowledge(link, by=request.user, aware_at=form.cleaned_data["aware_at"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Alert acknowledged: the 72-hour clock runs from your awareness."))
-            return redirect_after_post(request, reverse("breaches:detail", args=[link.organisation_id, link.breach_id]))
+            return after_post(request, reverse("breaches:detail", args=[link.organisation_id, link.breach_id]))
     return render_page(request, "incidents/acknowledge.html", {"link": link, "form": form})
 
 
@@ -72,31 +72,31 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     """The processor's record of its incident (dates and counts per controller)."""
-    incident = get_object_or_404(Incident.objects.for_org(request.org).select_related("processor"), pk=pk)  # type: ignore[attr-defined]
+    incident = get_for_org(Incident.objects.select_related("processor"), request.org, pk)
     return _pdf(documents.summary_pdf(incident), f"incident-{incident.pk}-synthese.pdf")
 
 
 @org_view(Role.READONLY)
-def processor_notice_pdf(request: HttpRequest, pk: int, controller_id: int) -> HttpResponse:
+def processor_notice_pdf(request: OrgRequest, pk: int, controller_id: int) -> HttpResponse:
     """The processor's copy of its notice to one controller of its incident."""
-    queryset = IncidentController.objects.for_processor(request.org)  # type: ignore[attr-defined]
+    queryset = IncidentController.objects.for_processor(request.org)
     link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), incident_id=pk,
                              organisation_id=controller_id)  # fmt: skip
     return _pdf(documents.notice_pdf(link), f"incident-{pk}-notification-{controller_id}.pdf")
 
 
 @org_view(Role.READONLY)
-def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def notice_pdf(request: OrgRequest, pk: int) -> HttpResponse:
     """The controller's notice from its processor: only its own alert."""
-    queryset = IncidentController.objects.for_org(request.org)  # type: ignore[attr-defined]
+    queryset = IncidentController.objects.for_org(request.org)
     link = get_object_or_404(queryset.select_related("incident__processor", "organisation"), pk=pk)
     return _pdf(documents.notice_pdf(link), f"incident-{link.incident_id}-notification.pdf")
 
 
 @login_required
-def portfolio(request: HttpRequest) -> HttpResponse:
+def portfolio(request: HtmxRequest) -> HttpResponse:
     rows = open_obligations(request.user)  # type: ignore[arg-type]
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     chosen = request.GET.get("organisation", "")

@@ -73,7 +73,7 @@ LIST_CHOICES: dict[str, type[models.TextChoices]] = {
 
 
 def _literal(choices: list[Any]) -> Any:
-    return Literal[tuple(value for value, _label in choices if value != "")]  # type: ignore[valid-type]
+    return Literal[tuple(value for value, _label in choices if value != "")]
 
 
 def _fact_type(name: str) -> tuple[Any, str]:

@@ -71,7 +71,7 @@ def test_the_poster_fits_one_page_for_every_template(make_org, key) -> None:
 def test_the_qr_code_encodes_the_public_notice_address(gp, monkeypatch) -> None:
     captured = {}
 
-    def fake_compile(template, inputs, **kwargs):  # type: ignore[no-untyped-def]
+    def fake_compile(template, inputs, **kwargs):
         captured.update(inputs)
         return b"%PDF"
 
