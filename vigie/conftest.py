@@ -43,7 +43,7 @@ def _one_request_at_a_time_on_a_shared_connection() -> None:
     class LiveServerThread(testcases.LiveServerThread):
         server_class = OneRequestAtATime
 
-    testcases.LiveServerThread = LiveServerThread  # type: ignore[misc]  # pytest-django reads it from here
+    testcases.LiveServerThread = LiveServerThread  # pytest-django reads it from here
 
 
 def _serialised(application: Callable[..., Any]) -> Callable[..., Any]:

@@ -325,7 +325,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class NewAccountForm(SetPasswordForm):  # type: ignore[type-arg]
+class NewAccountForm(SetPasswordForm):
     """Create the account of an invited person: a name and a password (with the password rules)."""
 
     full_name = forms.CharField(

@@ -1,6 +1,7 @@
 """The request every view receives, and how a view answers it: one module for every app.
 
-``HtmxRequest`` is any request (django-htmx's middleware sets ``request.htmx``); ``OrgRequest`` is the request of
+``HtmxRequest`` is any request (django-htmx's middleware sets ``request.htmx``), ``AuthenticatedRequest`` one behind
+``login_required``; ``OrgRequest`` is the request of
 an organisation's page, as :func:`vigie.accounts.scoping.org_view` hands it to the view: signed in (``user``), a
 member (``membership``) of the organisation of the URL (``org``) with at least the role asked.
 
@@ -22,7 +23,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseRedirectBase
+from django.http.response import HttpResponseBase, HttpResponseRedirectBase
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -40,10 +41,15 @@ class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-class OrgRequest(HtmxRequest):
+class AuthenticatedRequest(HtmxRequest):
+    """A request behind ``login_required``: the user is signed in, never the anonymous user."""
+
+    user: User
+
+
+class OrgRequest(AuthenticatedRequest):
     """A request to an organisation's page, once ``org_view`` has checked it."""
 
-    user: User  # signed in: never the anonymous user
     org: Organisation
     membership: Membership
 
@@ -78,11 +84,11 @@ def full_redirect(request: HtmxRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
-def htmx_redirects(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def htmx_redirects(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Make the redirects of a view that knows nothing of htmx (Django's own auth views) work under htmx."""
 
     @wraps(view)
-    def wrapper(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         if request.htmx and isinstance(response, HttpResponseRedirectBase):
             return HttpResponseClientRedirect(response.url)

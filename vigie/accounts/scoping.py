@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, Self, TypeVar, cast
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from .http import OrgRequest
 from .models import Membership, Organisation, Role
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 _M = TypeVar("_M", bound=models.Model)
 _P = ParamSpec("_P")
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 
 class OrgQuerySet(models.QuerySet[_M]):
@@ -57,17 +59,17 @@ def membership_for(user: User | AnonymousUser, org_id: int) -> Membership:
 
 def org_view(
     minimum_role: str = Role.READONLY,
-) -> Callable[[Callable[Concatenate[OrgRequest, _P], HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[Concatenate[OrgRequest, _P], _R]], Callable[..., _R]]:
     """Decorate a view whose URL carries ``org_id``: sign-in required, membership required, role checked.
 
     The view receives an :class:`~vigie.accounts.http.OrgRequest` (``request.org``, ``request.membership``) and
     the remaining URL arguments.
     """
 
-    def decorator(view: Callable[Concatenate[OrgRequest, _P], HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[Concatenate[OrgRequest, _P], _R]) -> Callable[..., _R]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, org_id: int, *args: _P.args, **kwargs: _P.kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, org_id: int, *args: _P.args, **kwargs: _P.kwargs) -> _R:
             membership = membership_for(request.user, org_id)
             if not membership.has_role(minimum_role):
                 raise PermissionDenied

@@ -61,7 +61,7 @@ def has_authenticator(user: Any) -> bool:
 @never_cache
 def login(request: HtmxRequest) -> HttpResponse:
     next_url = safe_next(request)
-    if request.user.is_authenticated and request.user.is_verified():
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[attr-defined]  # django_otp
         return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -164,7 +164,7 @@ def recovery_codes(request: HtmxRequest) -> HttpResponse:
             return _show_new_codes(request, codes, next_url)
         return full_redirect(request, next_url or reverse("core:home"))
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
-    context = {"codes": [], "next": next_url, "left": device.token_set.count() if device else 0}
+    context: dict[str, Any] = {"codes": [], "next": next_url, "left": device.token_set.count() if device else 0}
     return render_page(request, "accounts/recovery_codes.html", context)
 
 

@@ -174,7 +174,7 @@ def _join_with_account(request: HtmxRequest, invitation: Invitation, context: di
     user = request.user
     if not user.is_authenticated:
         context.update(state="sign_in", login_url=with_next("accounts:login", context["here"]))
-    elif not user.is_verified():
+    elif not user.is_verified():  # type: ignore[attr-defined]  # django_otp
         context.update(state="verify", verify_url=with_next("accounts:otp_verify", context["here"]))
     elif request.method == "POST":
         services.accept_invitation(invitation, user, request=request)

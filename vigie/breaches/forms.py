@@ -73,7 +73,7 @@ class MomentField(forms.DateTimeField):
 class HoursField(forms.FloatField):
     """A number of hours; a decimal comma is accepted, as French users type it (« 1,5 »)."""
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # the stubs type FloatField as an IntegerField
         if isinstance(value, str):
             value = value.replace(",", ".").strip()
         return super().to_python(value)
@@ -256,7 +256,7 @@ class DataForm(StepForm):
             "Leave “I don't know” if no sensitive data are concerned."
         ),
     )
-    media = _checkboxes(
+    media = _checkboxes(  # type: ignore[assignment]  # a field named like Form.media: declared fields win
         Medium.choices,
         label=_("Where were the data?"),
         required=False,

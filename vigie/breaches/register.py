@@ -126,9 +126,9 @@ def filtered(queryset: QuerySet[Breach], filters: Mapping[str, Any]) -> QuerySet
     if status := filters.get("status"):
         queryset = queryset.filter(status=status)
     if notified := filters.get("notified"):
-        queryset = queryset.filter(is_notified=notified == "yes")
+        queryset = queryset.filter(is_notified=notified == "yes")  # type: ignore[misc]  # an annotation
     if late := filters.get("late"):
-        queryset = queryset.filter(is_late=late == "yes")
+        queryset = queryset.filter(is_late=late == "yes")  # type: ignore[misc]  # an annotation
     return queryset
 
 

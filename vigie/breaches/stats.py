@@ -175,7 +175,7 @@ def _bars(
     svg.line(LEFT, base, WIDTH - RIGHT, base)
     for index, (axis_label, segments, top_label) in enumerate(columns):
         x = LEFT + slot * index + (slot - bar) / 2
-        y = base
+        y: float = base
         for value, colour, tooltip in segments:
             if value:
                 svg.rect(x, y - value * scale, bar, value * scale, colour, tooltip)

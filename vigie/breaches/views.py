@@ -70,7 +70,7 @@ def _detail_context(breach: Breach, tab: str = "decision", **extra: Any) -> dict
         "open_rows": [row for row in rows if row.applies],
         "other_rows": [row for row in rows if not row.applies],
         "headline": services.decision_summary(breach, now=now) if breach.assessment else "",
-        "missing": [breach._meta.get_field(name).verbose_name for name in breach.missing_facts()],
+        "missing": [breach._meta.get_field(name).verbose_name for name in breach.missing_facts()],  # type: ignore[union-attr]
         "resume": intake.resume_step(breach),
         "intake_finished": intake.is_finished(breach),
         "note_form": NoteForm(),
@@ -146,7 +146,7 @@ def _prefilled(breach: Breach, before: set[str], changed: list[str]) -> str:
         separator = pgettext("between the items of a list whose items may hold commas", "; ")
         said.append(_("Data categories added: %(categories)s.") % {"categories": separator.join(added)})
     if "persons_count" in changed:
-        count = number_format(breach.persons_count, force_grouping=True)
+        count = number_format(breach.persons_count or 0, force_grouping=True)
         said.append(_("Persons concerned: about %(count)s (an estimate).") % {"count": count})
     said.append(_("Check the answers and correct them if needed."))
     return " ".join(said)

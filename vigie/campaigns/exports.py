@@ -52,7 +52,7 @@ STATES_FR = {
     "unreachable": "Injoignable",
     "duplicate": "Déjà informé (autre campagne)",
 }
-EVENTS_FR = {
+EVENTS_FR: dict[str, str] = {
     EventKind.RETRY: "échec temporaire",
     EventKind.FAILED: "échec définitif",
     EventKind.BOUNCED: "rebond",
@@ -102,7 +102,7 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
         state = STATES_FR.get(recipient.state, recipient.state)
         if recipient.channel == Channel.LETTER and recipient.letter_batch is not None:
             proof = f"Lot {recipient.letter_batch.number}, courrier {recipient.letter_page}"
-            day = deposited.get(recipient.letter_batch_id)
+            day = deposited.get(recipient.letter_batch.pk)
             if day is not None and recipient.state == State.LETTER:
                 state = f"Courrier déposé le {day:%d/%m/%Y}"
                 proof += f", déposé chez le routeur le {day:%d/%m/%Y}"

@@ -99,7 +99,7 @@ class _Recording:
         """``smtplib.SMTP.data``, its dots doubled (RFC 5321 §4.5.2) by ``bytes.replace`` rather than a regular
         expression tried at every byte of the message: the same bytes (tested), a quarter of the time."""
         if not isinstance(msg, bytes):
-            return super().data(msg)  # type: ignore[misc, no-any-return]
+            return super().data(msg)  # type: ignore[misc]
         smtp: Any = self
         smtp.putcmd("data")
         code, reply = smtp.getreply()
@@ -109,7 +109,7 @@ class _Recording:
         if quoted[-2:] != b"\r\n":
             quoted += b"\r\n"
         smtp.send(quoted + b".\r\n")
-        return smtp.getreply()  # type: ignore[no-any-return]
+        return smtp.getreply()
 
     def _command(self, verb: str, prefix: str, address: str, options: Any) -> tuple[int, bytes] | None:
         smtp: Any = self
@@ -118,7 +118,7 @@ class _Recording:
         quoted = f"<{address}>" if _PLAIN_ADDRESS.match(address) else _quoted(address)  # as quoteaddr() makes it
         extra = " " + " ".join(options) if options and smtp.does_esmtp else ""
         smtp.putcmd(verb, f"{prefix}:{quoted}{extra}")
-        return smtp.getreply()  # type: ignore[no-any-return]
+        return smtp.getreply()
 
     def mail(self, sender: str, options: Any = ()) -> tuple[int, bytes]:
         return self._command("mail", "FROM", sender, options) or super().mail(sender, options)  # type: ignore[misc]
@@ -189,7 +189,7 @@ class MessageBytes:
         fast = self._fast(message)
         if fast is not None:
             return fast
-        return bytes(message.message().as_bytes(linesep="\r\n"))
+        return bytes(message.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
 
     def envelope(self, message: EmailMessage) -> tuple[str, list[str]]:
         """SMTP's MAIL FROM and RCPT TO, as Django's SMTP backend computes them (``sanitize_address``)."""
@@ -297,7 +297,7 @@ class MessageBytes:
         if len(parts) == 1:
             return parts[0][0] + common + b"\r\n" + parts[0][1]
         boundary = boundary or self._boundary(parts)
-        content_type = f'multipart/{message.alternative_subtype}; boundary="{_SAMPLE_BOUNDARY}"'
+        content_type = f'multipart/{message.alternative_subtype}; boundary="{_SAMPLE_BOUNDARY}"'  # type: ignore[attr-defined]
         head = self._header("Content-Type", content_type, message.encoding or settings.DEFAULT_CHARSET).replace(
             _SAMPLE_BOUNDARY.encode("ascii"), boundary.encode("ascii")
         )
@@ -579,11 +579,11 @@ class Sender:
                 if not recipients:
                     return Outcome(False, temporary=True, response="message non accepté par le serveur")
                 smtp = connection.connection
-                smtp.before_data = guarded
+                smtp.before_data = guarded  # type: ignore[union-attr]
                 try:
-                    smtp.sendmail(sender, recipients, data)
+                    smtp.sendmail(sender, recipients, data)  # type: ignore[union-attr]
                 finally:
-                    smtp.before_data = None
+                    smtp.before_data = None  # type: ignore[union-attr]
                 return Outcome(True, response=self._response(connection, message))
             message = message.build() if isinstance(message, Prepared) else message
             guarded()

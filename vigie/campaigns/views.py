@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from vigie.accounts.http import HtmxRequest, OrgRequest, after_post, render_page
+from vigie.accounts.http import OrgRequest, after_post, render_page
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.scoping import get_for_org, org_view
@@ -302,7 +303,7 @@ def _channel_label(recipient: Recipient, order: list[str]) -> str:
 
 
 @org_view(Role.DPO)
-def ledger(request: OrgRequest, pk: int, fmt: str) -> HttpResponse:
+def ledger(request: OrgRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The proof ledger, CSV (streamed) or PDF; every export is in the access log."""
     campaign = _campaign(request, pk)
     if fmt not in ("csv", "pdf"):
@@ -322,7 +323,7 @@ def ledger(request: OrgRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @org_view(Role.DPO)
-def letter_file(request: OrgRequest, pk: int, number: int, kind: str) -> HttpResponse:
+def letter_file(request: OrgRequest, pk: int, number: int, kind: str) -> HttpResponseBase:
     """One batch of letters (PDF) or its manifest (CSV), decrypted for the mail house; in the access log."""
     campaign = _campaign(request, pk)
     batch = get_object_or_404(LetterBatch, campaign=campaign, number=number, rendered_at__isnull=False)

@@ -78,6 +78,7 @@ def compile_pdf(
             output = typst.compile(str(template), **arguments)
     if isinstance(output, list):  # several pages as PNG: the first one
         output = output[0]
+    assert output is not None  # noqa: S101  # typst returns None only when it writes to a file
     return bytes(output)
 
 

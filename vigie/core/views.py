@@ -40,7 +40,7 @@ def dashboard(request: OrgRequest) -> HttpResponse:
         "open_breaches": open_breaches(org),
         "members_count": org.memberships.count(),
         "identity_missing": [
-            str(org._meta.get_field(name).verbose_name)
+            str(org._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             for name in ("siret", "address", "dpo_email", "legal_rep_name")
             if not getattr(org, name)
         ],

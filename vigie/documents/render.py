@@ -146,7 +146,7 @@ def _typo(value: Any) -> Any:
 def french(document: Document) -> dict[str, Any]:
     """The document as a plain dict, every text with French typography: no-break spaces before « : ; ! ? »
     and after « « », typographic apostrophes."""
-    return _typo(document.to_dict())  # type: ignore[no-any-return]
+    return _typo(document.to_dict())
 
 
 # --- PDF and PNG with typst --------------------------------------------------------------------------------

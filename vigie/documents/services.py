@@ -85,7 +85,7 @@ def save_incident_details(breach: Breach, changes: dict[str, object], *, by: Use
         details.updated_by = by
         details.save()
         with translation.override("fr"):
-            labels = [str(IncidentDetails._meta.get_field(name).verbose_name) for name in changed]
+            labels = [str(IncidentDetails._meta.get_field(name).verbose_name) for name in changed]  # type: ignore[union-attr]
         record_details_saved(breach, by=by, labels=labels)
         record(
             "document.details_saved",

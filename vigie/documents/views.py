@@ -59,7 +59,7 @@ def _dossier(breach: Breach) -> dict[str, Any]:
 
 def readability_of(document: Any) -> Any:
     """The Kandel–Moles score of a document's body text (headings and lists included)."""
-    parts = []
+    parts: list[str] = []
     for block in document.blocks():
         parts += block.items if block.type == "list" else [block.text]
     return kandel_moles("\n".join(parts))
@@ -109,7 +109,7 @@ def _field_label(path: str) -> str:
     model = models_of.get(section)
     if model is not None and name:
         try:
-            return str(capfirst(model._meta.get_field(name.split(".")[0]).verbose_name))
+            return str(capfirst(model._meta.get_field(name.split(".")[0]).verbose_name))  # type: ignore[union-attr]
         except FieldDoesNotExist:
             pass
     return path
@@ -319,7 +319,7 @@ def templates(request: OrgRequest) -> HttpResponse:
 
 def _sample_dossier(request: OrgRequest) -> dict[str, Any] | None:
     """The latest assessed breach of the organisation, to preview a text with real values."""
-    for breach in Breach.objects.for_org(request.org).assessed().select_related("organisation")[:5]:  # type: ignore[attr-defined]
+    for breach in Breach.objects.for_org(request.org).assessed().select_related("organisation")[:5]:
         dossier = build_dossier(breach)
         if not validate_dossier(dossier):
             return dossier

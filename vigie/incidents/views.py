@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.accounts.http import HtmxRequest, OrgRequest, after_post, render_page
+from vigie.accounts.http import AuthenticatedRequest, OrgRequest, after_post, render_page
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.scoping import get_for_org, org_view
@@ -96,8 +96,8 @@ def notice_pdf(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def portfolio(request: HtmxRequest) -> HttpResponse:
-    rows = open_obligations(request.user)  # type: ignore[arg-type]
+def portfolio(request: AuthenticatedRequest) -> HttpResponse:
+    rows = open_obligations(request.user)
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
     chosen = request.GET.get("organisation", "")
     chosen_id = int_or_none(chosen)

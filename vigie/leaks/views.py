@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -192,7 +193,7 @@ def purge(request: OrgRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.DPO)
-def matches_csv(request: OrgRequest, pk: int) -> HttpResponse:
+def matches_csv(request: OrgRequest, pk: int) -> HttpResponseBase:
     """MATCHES.csv (``leak_line;patient_line;score;decision``), as the command line writes it; in the access log."""
     matching = _matching(request, pk)
     record("leak.matches_export", request=request, organisation=request.org, obj=matching)

@@ -201,7 +201,7 @@ def test_each_message_is_handed_over_only_once_the_previous_one_is_recorded(smtp
         sent = Recipient.objects.filter(campaign=campaign, state=State.SENT).order_by("pk")
         smtp.log.append(("recorded", ",".join(str(pk) for pk in sent.values_list("pk", flat=True))))
 
-    dispatcher.recorder.settle = settle_and_look  # type: ignore[method-assign]
+    dispatcher.recorder.settle = settle_and_look
     dispatcher.work(claim)
     address = {
         pk: f"patient{n}@exemple-patient.fr" for n, pk in enumerate(sorted(claim.ids), start=1)

@@ -18,7 +18,7 @@ from .builders import dossier
 from .pdftext import docx_text, pdf_text
 
 
-def _write(tmp_path: Path, data: dict) -> Path:  # type: ignore[type-arg]
+def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "dossier.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path

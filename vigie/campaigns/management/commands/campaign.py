@@ -127,8 +127,8 @@ class Command(BaseCommand):
             f"{summary['rows']} lignes lues : {summary['valid']} valides, {summary['invalid']} invalides, "
             f"{summary['duplicates']} doublons."
         )
-        for error in summary["errors"][:20]:
-            self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
+        for line in summary["errors"][:20]:
+            self.stdout.write(f"  ligne {line['line']}, colonne « {line['column']} » : {line['reason']}")
         if len(summary["errors"]) > 20:
             self.stdout.write(f"  … et {len(summary['errors']) - 20} autres erreurs.")
         if summary["warnings"]:

@@ -93,7 +93,7 @@ class Command(BaseCommand):
             raise CommandError(f"--facts : JSON invalide ({error}).") from None
         incident = services.create_incident(orgs[processor], controllers=pairs, facts=data, title=title, by=None)
         links = incident.controllers.order_by("pk")
-        out = {
+        out: dict[str, Any] = {
             "incident": incident.pk,
             "breaches": [{"organisation": link.organisation_id, "breach": link.breach_id, "code": link.code}
                          for link in links],
@@ -129,8 +129,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  organisation {org} : {count} lignes ({where})")
         for row in result.unassigned[:20]:
             self.stdout.write(f"  ligne {row['line']}, colonne « {row['column']} » : {row['reason']}")
-        for error in errors[:20]:
-            self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
+        for line in errors[:20]:
+            self.stdout.write(f"  ligne {line['line']}, colonne « {line['column']} » : {line['reason']}")
         if len(errors) > 20:
             self.stdout.write(f"  … et {len(errors) - 20} autres erreurs.")
 

@@ -163,7 +163,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Aucune campagne n° {campaign_id}.")
             found = source.breach
         else:
-            found = Breach.objects.select_related("organisation").filter(pk=breach_id).first()  # type: ignore[assignment]
+            found = Breach.objects.select_related("organisation").filter(pk=breach_id or 0).first()  # type: ignore[assignment]
             if found is None:
                 raise CommandError(f"Aucune violation n° {breach_id}.")
             if patients_file is None:
