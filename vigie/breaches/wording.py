@@ -77,6 +77,8 @@ def shown(name: str, value: Any) -> str:
         return ", ".join(label_of(name, item) for item in value)
     if isinstance(value, float):
         return decimal(value)
+    if isinstance(value, int):  # « 1 200 », grouped as the language writes numbers
+        return number_format(value, force_grouping=True)
     if Breach._meta.get_field(name).choices:  # type: ignore[union-attr]
         return label_of(name, value)
     text = str(value)

@@ -26,6 +26,8 @@ LABS = (
     ("Laboratoire des Remparts", "REMPARTS", "Saint-Malo"),
     ("Biolab Côte d'Émeraude", "EMERAUDE", "Dinard"),
 )
+# A client lab that has no organisation on this Vigie: alerted by e-mail with the notice as a PDF.
+OUTSIDE = ("Laboratoire de l'Odet", "dpo@labo-odet.test", "ODET")
 FACTS = {
     "occurred_at": None,
     "breach_types": ["confidentiality"],
@@ -49,11 +51,13 @@ NAMES = ("Le Gall", "Le Bihan", "Tanguy", "Guillou", "Le Goff", "Morvan", "Kerje
 
 
 def _leaked_file() -> bytes:
-    """30 rows: ten per lab, and two of a code no lab of the incident has (reported, kept)."""
+    """33 rows: ten per lab on Vigie, three of the lab not on Vigie, and two of a code no lab of the incident has
+    (reported, kept)."""
     codes = [code for _name, code, _city in LABS]
     lines = ["Code labo;Nom;Prénom;Sexe;Date de naissance;Courriel;Code postal;Ville;Examen"]
-    for n in range(30):
+    for n in range(33):
         code = codes[n % 3] if n not in (7, 19) else "QUIMPER"
+        code = OUTSIDE[2] if n >= 30 else code
         sex = "F" if n % 2 else "M"
         lines.append(f"{code};{NAMES[n % 10]};{GIVEN[(n * 3) % 10]};{sex};{1 + n % 28:02d}/{1 + n % 12:02d}/19{50 + n};"
                      f"patient{n}@exemple-patient.fr;56000;Vannes;Bilan sanguin")  # fmt: skip
@@ -80,7 +84,7 @@ def add_demo_incident(user: User) -> int:
     facts["occurred_at"] = (timezone.now() - timedelta(days=3)).isoformat()
     incident = create_incident(
         vendor, controllers=[(lab, code) for lab, (_name, code, _city) in zip(labs, LABS, strict=True)],
-        facts=facts, title=TITLE, by=user, connection=get_connection("django.core.mail.backends.locmem.EmailBackend"),
+        facts=facts, title=TITLE, by=user, external=[OUTSIDE], connection=get_connection("django.core.mail.backends.locmem.EmailBackend"),
     )  # fmt: skip
     acknowledge(incident.controllers.get(organisation=labs[0]), by=user)
     split_file(incident, _leaked_file(), key_column="Code labo", by=user, name="export-portail-labosoft.csv")

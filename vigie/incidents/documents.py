@@ -21,7 +21,7 @@ from vigie.documents.render import french, typeset
 from vigie.risk import BREACH_TYPE_LABELS_FR, DATA_CATEGORY_LABELS_FR, PERSON_CATEGORY_LABELS_FR
 from vigie.risk.french import date_time, integer
 
-from .models import Incident, IncidentController
+from .models import ExternalAlert, ExternalController, Incident, IncidentController
 from .services import acknowledge_url, progress
 
 
@@ -102,6 +102,52 @@ def notice(link: IncidentController) -> Document:
     )
 
 
+def external_notice(external: ExternalController) -> Document:
+    """The processor's notice to a controller not on Vigie, attached to the e-mail that alerts it: the same facts,
+    and what to do without Vigie (acknowledge by replying to the processor)."""
+    incident, processor = external.incident, external.incident.processor
+    now = timezone.now()
+    contact = processor.dpo_email or processor.email
+    todo = [
+        "Accuser réception de cette alerte auprès du sous-traitant"
+        + (f" ({contact})" if contact else "")
+        + " : votre délai de 72 heures court à partir du moment où vous avez eu connaissance de la violation.",
+        "Évaluer le risque pour les personnes dont vous êtes le responsable de traitement.",
+        "Notifier la CNIL dans les 72 heures si la violation présente un risque (RGPD, art. 33).",
+        "Informer les personnes concernées si le risque est élevé (RGPD, art. 34).",
+        "Consigner la violation dans votre registre (RGPD, art. 33, paragraphe 5).",
+    ]
+    if external.alert_status == ExternalAlert.ACCEPTED:
+        sent = _moment(external.alert_sent_at)
+    elif external.alert_status == ExternalAlert.FAILED:
+        sent = f"échec de l'envoi le {_moment(external.alert_attempted_at)}"
+    else:
+        sent = ""
+    sections = [
+        Section("Le sous-traitant", [
+            fld("processor", "Sous-traitant", processor.name),
+            *fields_known(("processor_dpo", "Contact du sous-traitant", contact)),
+        ], id="processor"),
+        Section("L'incident", _facts(incident), id="facts"),
+        Section("L'alerte", [
+            fld("controller", "Responsable de traitement", external.name),
+            fld("contact", "Adressée à", external.email),
+            fld("code", "Votre code dans le fichier concerné", external.code),
+            *fields_known(("alert_sent_at", "Alerte envoyée le", sent)),
+        ], id="alert"),
+        Section("Ce que vous devez faire", [bullets(todo)], id="todo"),
+    ]  # fmt: skip
+    return Document(
+        kind="incident-notice",
+        layout="report",
+        title="Notification d'une violation au responsable de traitement",
+        subtitle=f"{processor.name} → {external.name}",
+        letterhead=_letterhead(processor),
+        sections=sections,
+        generated=f"Document établi le {long_date(now)} à partir de l'incident « {incident.title} ».",
+    )
+
+
 def summary(incident: Incident) -> Document:
     """The processor's record of the incident: each controller's alert, acknowledgement, CNIL and information."""
     now = timezone.now()
@@ -124,11 +170,24 @@ def summary(incident: Incident) -> Document:
             fld("persons", "Personnes informées", f"{row.persons_informed} sur {row.persons_total}"),
             fld("closed", "Dossier clos", "oui" if row.closed else "non"),
         ], id=f"controller-{row.organisation_id}"))  # fmt: skip
+    for external in incident.external_controllers.order_by("pk"):
+        if external.alert_status == ExternalAlert.ACCEPTED:
+            alert = f"acceptée par le serveur de messagerie le {_moment(external.alert_sent_at)}"
+        elif external.alert_status == ExternalAlert.FAILED:
+            alert = f"échec de l'envoi le {_moment(external.alert_attempted_at)}"
+        else:
+            alert = "pas encore envoyée"
+        sections.append(Section(f"{external.name} (hors Vigie)", [
+            fld("code", "Code", external.code),
+            fld("email", "Adresse", external.email),
+            fld("alert_sent_at", "Alerte par courriel", alert),
+        ], id=f"external-{external.pk}"))  # fmt: skip
+    rows_count = len(rows) + incident.external_controllers.count()
     return Document(
         kind="incident-summary",
         layout="report",
         title="Synthèse d'un incident chez le sous-traitant",
-        subtitle=f"{incident.title} — {len(rows)} responsables de traitement",
+        subtitle=f"{incident.title} — {rows_count} responsables de traitement",
         letterhead=_letterhead(incident.processor),
         sections=sections,
         generated=f"Document établi le {long_date(now)} pour le registre de {incident.processor.name}.",
@@ -137,6 +196,10 @@ def summary(incident: Incident) -> Document:
 
 def notice_pdf(link: IncidentController) -> bytes:
     return typeset(french(notice(link)))
+
+
+def external_notice_pdf(external: ExternalController) -> bytes:
+    return typeset(french(external_notice(external)))
 
 
 def summary_pdf(incident: Incident) -> bytes:

@@ -84,9 +84,50 @@ class IncidentController(models.Model):
         return self.acknowledged_at is not None
 
 
+class ExternalAlert(models.TextChoices):
+    """What became of the e-mail to a controller not on Vigie: only a mail server's acceptance counts as sent."""
+
+    PENDING = "pending", _("not sent yet")
+    ACCEPTED = "accepted", _("accepted by the mail server")
+    FAILED = "failed", _("sending failed")
+    NOT_DELIVERED = "not_delivered", _("not sent: no mail server configured")
+
+
+class ExternalControllerQuerySet(OrgQuerySet["ExternalController"]):
+    org_path = "incident__processor"
+
+
+class ExternalController(models.Model):
+    """A controller of the incident that has no organisation on this Vigie: a name, the e-mail address of its
+    contact or DPO, and its code in the leaked file. It gets the processor's notice as a PDF attached to an e-mail
+    (``external.send_external_alert``); its rows of the leaked file are kept for it with the split."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="external_controllers")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail address of its contact or DPO"))
+    code = models.CharField(_("code"), max_length=100)
+    alert_status = models.CharField(max_length=16, choices=ExternalAlert.choices, default=ExternalAlert.PENDING)
+    # When the last sending was tried, and when a mail server accepted it (never set otherwise).
+    alert_attempted_at = models.DateTimeField(null=True, blank=True)
+    alert_sent_at = models.DateTimeField(_("alert sent at"), null=True, blank=True)
+    alert_error = models.CharField(max_length=500, blank=True)
+
+    objects = ExternalControllerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("controller not on Vigie")
+        verbose_name_plural = _("controllers not on Vigie")
+        ordering = ["incident", "pk"]
+        constraints = [models.UniqueConstraint(fields=["incident", "code"], name="incident_external_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} → {self.name} ({self.code})"
+
+
 class IncidentEventKind(models.TextChoices):
     DECLARED = "declared", _("Incident declared")
     ALERT_SENT = "alert_sent", _("Alert sent")
+    EXTERNAL_ALERT = "external_alert", _("Alert e-mailed to a controller not on Vigie")
     ACKNOWLEDGED = "acknowledged", _("Alert acknowledged")
     SPLIT_IMPORTED = "split_imported", _("Leaked file split")
 
@@ -119,7 +160,8 @@ class Split(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="splits")
     source_name = models.CharField(_("file"), max_length=255)
     key_column = models.CharField(_("key column"), max_length=200)
-    # {"assigned": {org_id: n}, "unassigned": n, "campaigns": {org_id: campaign_id}, "rows": n}
+    # {"assigned": {org_id: n}, "unassigned": n, "campaigns": {org_id: campaign_id}, "rows": n,
+    #  "external": {external_controller_id: n}} (the rows of controllers not on Vigie, kept encrypted for them)
     counts = models.JSONField(default=dict, blank=True)
     # [{"line": n, "column": key column, "reason": "…"}]: the rows whose key names no controller.
     unassigned = models.JSONField(default=list, blank=True)
@@ -133,3 +175,41 @@ class Split(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.source_name}"
+
+
+class UploadStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("uploaded: choose the key column")
+    READY = "ready", _("key column chosen: check the counts and confirm")
+    SPLITTING = "splitting", _("being split")
+    DONE = "done", _("split")
+    FAILED = "failed", _("failed")
+
+
+class SplitUploadQuerySet(OrgQuerySet["SplitUpload"]):
+    org_path = "incident__processor"
+
+
+class SplitUpload(models.Model):
+    """The leaked file uploaded from the processor's pages, kept encrypted (``uploads.upload_path``) until it is
+    split: its headers, the key column chosen, the counts previewed per controller, then the ``Split`` made."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="uploads")
+    source_name = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    headers = models.JSONField(default=list, blank=True)
+    key_column = models.CharField(_("key column"), max_length=200, blank=True)
+    # {"controllers": {link_id: n}, "external": {external_id: n}, "unassigned": n, "rows": n}
+    preview = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.UPLOADED)
+    error = models.CharField(max_length=500, blank=True)
+    split = models.OneToOneField(Split, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SplitUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.source_name} ({self.status})"

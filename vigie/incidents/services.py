@@ -34,7 +34,7 @@ from vigie.breaches.wording import moment
 from vigie.campaigns.models import Recipient
 
 from .facts import as_json, check_facts
-from .models import Incident, IncidentController, IncidentEvent, IncidentEventKind
+from .models import ExternalController, Incident, IncidentController, IncidentEvent, IncidentEventKind
 
 
 def _french() -> translation.override:
@@ -66,13 +66,10 @@ def _breach_event(
 
 
 def _checked_controllers(
-    processor: Organisation, controllers: list[tuple[Organisation, str]]
+    processor: Organisation, controllers: list[tuple[Organisation, str]], codes: set[str]
 ) -> list[tuple[Organisation, str]]:
-    if not controllers:
-        raise ValidationError(_("Name at least one controller."))
     out: list[tuple[Organisation, str]] = []
     orgs: set[int] = set()
-    codes: set[str] = set()
     for org, given in controllers:
         code, key = " ".join(str(given).split()), normalise_code(given)
         if not key:
@@ -101,10 +98,12 @@ def create_incident(
     facts: Any,
     title: str,
     by: User | None,
+    external: list[tuple[str, str, str]] | None = None,
     connection: Any = None,
 ) -> Incident:
     """Declare an incident for N controllers: in each, a breach pre-filled with the processor's facts, then the
-    art. 33(2) alert to its owners and DPO (``send_alert``).
+    art. 33(2) alert to its owners and DPO (``send_alert``). ``external``: controllers not on Vigie, as
+    ``(name, email, code)``; each gets the notice as a PDF by e-mail (``external.send_external_alert``).
 
     The controller's clock is provisionally the moment of the alert (the earliest it can be aware of it); its
     acknowledgement (``acknowledge``) records its awareness. ``facts`` are checked like a breach's
@@ -114,8 +113,14 @@ def create_incident(
     title = title.strip()
     if not title:
         raise ValidationError(_("Give the incident a title."))
+    from .external import check_external, send_external_alert
+
     checked = check_facts(facts)
-    pairs = _checked_controllers(processor, controllers)
+    if not controllers and not external:
+        raise ValidationError(_("Name at least one controller."))
+    codes: set[str] = set()
+    pairs = _checked_controllers(processor, controllers, codes)
+    outside = check_external(list(external or []), codes)
     now = timezone.now()
     with transaction.atomic():
         incident = Incident.objects.create(
@@ -125,9 +130,14 @@ def create_incident(
             _incident_event(
                 incident,
                 IncidentEventKind.DECLARED,
-                _("Incident declared for %(n)d controllers.") % {"n": len(pairs)},
+                ngettext(
+                    "Incident declared for %(n)d controller.",
+                    "Incident declared for %(n)d controllers.",
+                    len(pairs) + len(outside),
+                )
+                % {"n": len(pairs) + len(outside)},
                 by=by,
-                data={"controllers": [org.pk for org, _code in pairs]},
+                data={"controllers": [org.pk for org, _code in pairs], "external": [code for *_x, code in outside]},
             )
             links = []
             for org, code in pairs:
@@ -148,10 +158,14 @@ def create_incident(
                 )
                 links.append(IncidentController.objects.create(incident=incident, organisation=org, code=code,
                                                                breach=breach))  # fmt: skip
+        externals = [ExternalController.objects.create(incident=incident, name=name, email=email, code=code)
+                     for name, email, code in outside]  # fmt: skip
         record("incident.declared", actor=by, organisation=processor, obj=incident,
-               detail={"controllers": [org.pk for org, _code in pairs]})  # fmt: skip
+               detail={"controllers": [org.pk for org, _code in pairs], "external": len(outside)})  # fmt: skip
     for link in links:
         send_alert(link, by=by, now=now, connection=connection)
+    for item in externals:
+        send_external_alert(item, by=by, connection=connection)
     incident.refresh_from_db()
     return incident
 

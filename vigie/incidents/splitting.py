@@ -7,6 +7,11 @@ controller's breach, as a campaign import stores them. A row whose key names no 
 line is reported, and the row is kept encrypted with the split, for a controller added later or for the
 processor's own records.
 
+The rows of a controller not on Vigie (``ExternalController``) have no campaign to go to: they are kept encrypted
+with the split, one CSV per such controller (``external_path``), as the rows of no controller are, and counted in
+``counts["external"]``. The processor downloads that CSV (journalled) to hand it to the controller, whose list of
+persons it is: an export for that controller, not rows of nobody.
+
 Line numbers are those of the processor's file throughout (errors, campaigns' lines), so that every report points
 into the one file the processor holds.
 """
@@ -36,7 +41,7 @@ from vigie.campaigns.services import apply_amendments
 from vigie.campaigns.store import mark_cross_campaign_duplicates, store_persons
 from vigie.common.spreadsheets import csv_writer
 
-from .models import Incident, IncidentController, IncidentEvent, IncidentEventKind, Split
+from .models import ExternalController, Incident, IncidentController, IncidentEvent, IncidentEventKind, Split
 from .services import _french, normalise_code
 
 
@@ -49,6 +54,7 @@ class SplitResult:
     stored: dict[int, int] = field(default_factory=dict)  # organisation id → persons stored
     campaigns: dict[int, int] = field(default_factory=dict)  # organisation id → campaign id
     unassigned: list[dict[str, Any]] = field(default_factory=list)  # {"line", "column", "reason"}
+    external: dict[int, int] = field(default_factory=dict)  # external controller id → rows kept for it
     errors: list[dict[str, Any]] = field(default_factory=list)  # {"line", "column", "reason", "organisation"}
 
     def as_json(self) -> dict[str, Any]:
@@ -58,6 +64,7 @@ class SplitResult:
             "unassigned": len(self.unassigned),
             "campaigns": {str(org): pk for org, pk in self.campaigns.items()},
             "stored": {str(org): n for org, n in self.stored.items()},
+            "external": {str(pk): n for pk, n in self.external.items()},
             "unassigned_rows": self.unassigned,
             "errors": self.errors,
         }
@@ -65,6 +72,11 @@ class SplitResult:
 
 def unassigned_path(split: Split) -> Path:
     return Path(settings.MEDIA_ROOT) / "incidents" / str(split.incident_id) / f"split-{split.pk}-unassigned.enc"
+
+
+def external_path(split: Split, external: ExternalController) -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "incidents" / str(split.incident_id)
+    return folder / f"split-{split.pk}-external-{external.pk}.enc"
 
 
 def _purpose(path: Path) -> str:
@@ -107,6 +119,8 @@ def split_file(
     if importer.format == "fhir":
         raise ImportError_("Un fichier FHIR ne se répartit pas par colonne : utilisez un CSV ou un classeur XLSX.")
     links = {normalise_code(link.code): link for link in incident.controllers.select_related("breach", "organisation")}
+    externals = {normalise_code(item.code): item for item in incident.external_controllers.all()}
+    outside: dict[int, list[tuple[int, list[str]]]] = {item.pk: [] for item in externals.values()}
     key_index = importer.headers.index(key_column)
     fields = tuple(importer.mapping)
     indexes = [importer.headers.index(importer.mapping[name]) for name in fields]
@@ -118,7 +132,11 @@ def split_file(
         for line, cells in importer.cells():
             rows += 1
             raw = cells[key_index]
-            link = links.get(normalise_code(raw))
+            code = normalise_code(raw)
+            link = links.get(code)
+            if link is None and code in externals:
+                outside[externals[code].pk].append((line, cells))
+                continue
             if link is None:
                 nobody.append((line, cells))
                 shown = raw.strip()[:60]
@@ -131,6 +149,11 @@ def split_file(
     with transaction.atomic():
         split = Split.objects.create(incident=incident, source_name=name, key_column=key_column[:200], created_by=by)
     result = SplitResult(split=split, unassigned=unassigned)
+    for item in sorted(externals.values(), key=lambda item: item.pk):
+        kept = outside.pop(item.pk)
+        result.external[item.pk] = len(kept)
+        if kept:
+            _keep_rows(external_path(split, item), importer.headers, kept)
     for link in sorted(links.values(), key=lambda link: link.pk):
         part_rows = parts.pop(link.pk)
         result.assigned[link.organisation_id] = len(part_rows)
@@ -192,19 +215,30 @@ def _store_part(
 
 def _keep_unassigned(split: Split, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
     """The rows of no controller, kept encrypted as a CSV (the line of the processor's file first)."""
+    _keep_rows(unassigned_path(split), headers, rows)
+
+
+def _keep_rows(path: Path, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(["ligne", *headers])
     for line, cells in rows:
         writer.writerow([line, *cells])
-    path = unassigned_path(split)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(crypto.encrypt_bytes(buffer.getvalue().encode(), purpose=_purpose(path)))
 
 
 def read_unassigned(split: Split) -> bytes:
     """The kept rows of no controller, decrypted (CSV, ``;``), or nothing when every row had its controller."""
-    path = unassigned_path(split)
+    return _read(unassigned_path(split))
+
+
+def read_external(split: Split, external: ExternalController) -> bytes:
+    """The rows kept for a controller not on Vigie, decrypted (CSV, ``;``), or nothing when it had none."""
+    return _read(external_path(split, external))
+
+
+def _read(path: Path) -> bytes:
     if not path.exists():
         return b""
     return crypto.decrypt_bytes(path.read_bytes(), purpose=_purpose(path))
@@ -217,6 +251,7 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
         "unassigned": len(result.unassigned),
         "campaigns": {str(org): pk for org, pk in result.campaigns.items()},
         "stored": {str(org): n for org, n in result.stored.items()},
+        "external": {str(pk): n for pk, n in result.external.items()},
         "errors": len(result.errors),
     }
     with transaction.atomic(), _french():
@@ -226,8 +261,9 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
             kind=IncidentEventKind.SPLIT_IMPORTED,
             author=by,
             summary=_(
-                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows, %(assigned)d to %(n)d "
-                "controllers, %(unassigned)d of no controller."
+                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows; to the controllers on Vigie "
+                "(%(n)d): %(assigned)d; kept for the controllers not on Vigie (%(m)d): %(external)d; of no "
+                "controller: %(unassigned)d."
             )
             % {
                 "file": split.source_name,
@@ -235,6 +271,8 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
                 "rows": rows,
                 "assigned": sum(result.assigned.values()),
                 "n": len(result.campaigns),
+                "external": sum(result.external.values()),
+                "m": sum(1 for n in result.external.values() if n),
                 "unassigned": len(result.unassigned),
             },
             data={"split": split.pk, **counts},

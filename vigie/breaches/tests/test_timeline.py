@@ -48,7 +48,7 @@ def test_every_event_is_journalled_and_shown(owner_client, org, owner, htmx_head
     assert all(event.author == owner for event in breach.events.exclude(kind=EventKind.REMINDER_SENT))
     change = breach.events.get(kind=EventKind.FACTS_CHANGED)
     assert change.data["changes"]["persons_count"] == [1200, 1500]
-    assert "nombre de personnes concernées : 1200 → 1500" in change.summary
+    assert "nombre de personnes concernées : 1\u00a0200 → 1\u00a0500" in change.summary
     for headers in ({}, {**htmx_headers, "HTTP_HX_TARGET": "tab"}):
         page = timeline(owner_client, breach, **headers)
         for label in ("Violation déclarée", "Faits modifiés", "Évaluée", "Décision modifiée", "Formalité accomplie",

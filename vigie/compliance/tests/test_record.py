@@ -151,7 +151,7 @@ def test_the_pdf_export_states_purposes_retention_and_the_version(owner_client, 
     assert "Cabinet du Dr Martin" in text
     assert "20 ans après la dernière consultation" in text
     assert "28 ans" in text and "10 ans après le décès" in text
-    assert "Version 1" in text or "n° 1" in text
+    assert "Version 1 du" in text and "n° 1 du" in text
 
 
 def test_the_xlsx_export_has_one_row_per_activity(owner_client, gp) -> None:
@@ -218,7 +218,7 @@ def test_a_new_organisation_is_offered_its_kinds_template_on_its_first_visit(own
     org.kind = "laboratoire"
     org.save()
     page = owner_client.get(reverse("compliance:index", args=[org.pk])).content.decode()
-    assert "Fill my record from this template" in page or "Remplir mon registre" in page
+    assert "Remplir mon registre à partir de ce modèle" in page
     assert 'name="template" value="laboratoire"' in page
     response = owner_client.post(reverse("compliance:record_template", args=[org.pk]), {"template": "laboratoire"})
     assert response.status_code == 302

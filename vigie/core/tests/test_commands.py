@@ -235,7 +235,9 @@ def test_worker_start_sends_the_reminders_that_fell_due_while_no_worker_ran(mail
     assert not ReminderSent.objects.exists()
     run("worker", "--until-idle", "--interval", "0")
     assert ReminderSent.objects.filter(breach=breach, obligation="notify_cnil", hours_before=24).exists()
-    assert any(breach.reference in message.subject or breach.title in message.body for message in mailoutbox)
+    assert [message.subject for message in mailoutbox] == [
+        f"[Vigie] Violation {breach.reference} : échéance dans moins de 24 heures"
+    ]
 
 
 def test_worker_is_not_needed_when_tasks_run_immediately(db: None) -> None:

@@ -200,5 +200,8 @@ def test_vigie_demo_adds_a_vendor_three_labs_and_their_incident_once() -> None:
     assert rows["ARMOR"].acknowledged_at is not None and rows["REMPARTS"].acknowledged_at is None
     assert {code: row.persons_total for code, row in rows.items()} == {"ARMOR": 10, "REMPARTS": 8, "EMERAUDE": 10}
     assert Split.objects.get().counts["unassigned"] == 2
+    outside = incident.external_controllers.get()
+    assert outside.code == "ODET" and outside.alert_status == "not_delivered"  # the demo sends no e-mail
+    assert Split.objects.get().counts["external"] == {str(outside.pk): 3}
     assert "existe déjà" in run("demo")
     assert Incident.objects.count() == 1 and Split.objects.count() == 1

@@ -1,7 +1,7 @@
 """``vigie incident …``: one incident at a processor, many controllers (issue 16).
 
-    vigie incident create --processor ORG_ID --controller ORG_ID:CODE [--controller …] --facts FACTS.json
-                          --title TEXT [--json]
+    vigie incident create --processor ORG_ID --controller ORG_ID:CODE [--controller …]
+                          [--external NAME:EMAIL:CODE …] --facts FACTS.json --title TEXT [--json]
     vigie incident import INCIDENT_ID FILE --key COLUMN [--mapping JSON] [--json]
     vigie incident status INCIDENT_ID [--json]
     vigie incident demo       (« vigie demo » already adds it: a software vendor, three lab clients, one incident)
@@ -25,7 +25,7 @@ from vigie.accounts.models import Organisation, User
 from vigie.campaigns.importing import ImportError_
 from vigie.campaigns.management.commands.campaign import _mapping
 from vigie.incidents import services
-from vigie.incidents.models import Incident
+from vigie.incidents.models import ExternalController, Incident
 from vigie.incidents.splitting import split_file
 
 
@@ -43,8 +43,16 @@ class Command(BaseCommand):
         create = actions.add_parser("create", help="Déclarer un incident à ses responsables de traitement.")
         create.add_argument("--processor", type=int, required=True, metavar="ORG_ID", help="Le sous-traitant.")
         create.add_argument(
-            "--controller", action="append", required=True, metavar="ORG_ID:CODE",
+            "--controller",
+            action="append",
+            default=[],
+            metavar="ORG_ID:CODE",
             help="Un responsable de traitement et son code dans le fichier divulgué (répéter l'option).",
+        )
+        create.add_argument(
+            "--external", action="append", default=[], metavar="NAME:EMAIL:CODE",
+            help="Un responsable de traitement absent de Vigie : son nom, l'adresse de son contact ou DPO, son code "
+                 "(répéter l'option). Il reçoit l'alerte en PDF par courriel.",
         )  # fmt: skip
         create.add_argument("--facts", type=Path, required=True, metavar="FACTS.json", help="Les faits, en JSON.")
         create.add_argument("--title", required=True, metavar="TEXT")
@@ -72,8 +80,8 @@ class Command(BaseCommand):
             raise CommandError(f"Aucun incident n° {pk}.")
         return incident
 
-    def do_create(self, *, processor: int, controller: list[str], facts: Path, title: str, json: bool,
-                  **_: Any) -> None:  # fmt: skip
+    def do_create(self, *, processor: int, controller: list[str], external: list[str], facts: Path, title: str,
+                  json: bool, **_: Any) -> None:  # fmt: skip
         orgs = {org.pk: org for org in Organisation.objects.all()}
         if processor not in orgs:
             raise CommandError(f"Aucune organisation n° {processor}.")
@@ -85,18 +93,23 @@ class Command(BaseCommand):
             if int(org_id) not in orgs:
                 raise CommandError(f"Aucune organisation n° {int(org_id)}.")
             pairs.append((orgs[int(org_id)], code.strip()))
+        if not pairs and not external:
+            raise CommandError("Nommez au moins un responsable de traitement (--controller ou --external).")
+        outside = [_external(value) for value in external]
         if not facts.is_file():
             raise CommandError(f"Fichier introuvable : {facts}")
         try:
             data = _load_json(facts.read_text(encoding="utf-8"))
         except ValueError as error:
             raise CommandError(f"--facts : JSON invalide ({error}).") from None
-        incident = services.create_incident(orgs[processor], controllers=pairs, facts=data, title=title, by=None)
+        incident = services.create_incident(orgs[processor], controllers=pairs, facts=data, title=title, by=None,
+                                            external=outside)  # fmt: skip
         links = incident.controllers.order_by("pk")
         out: dict[str, Any] = {
             "incident": incident.pk,
             "breaches": [{"organisation": link.organisation_id, "breach": link.breach_id, "code": link.code}
                          for link in links],
+            "external": [_external_json(item) for item in incident.external_controllers.order_by("pk")],
         }  # fmt: skip
         if json:
             self.stdout.write(_json(out))
@@ -104,6 +117,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Incident n° {incident.pk} déclaré à {len(out['breaches'])} responsable(s) de traitement.")
         for item in out["breaches"]:
             self.stdout.write(f"  organisation {item['organisation']} ({item['code']}) : violation n° {item['breach']}")
+        for item in out["external"]:
+            alert = item["alert"]
+            what = {"accepted": "acceptée par le serveur de messagerie", "failed": f"échec ({alert['error']})",
+                    "not_delivered": "non envoyée : aucun serveur de messagerie configuré",
+                    "pending": "pas encore envoyée"}[alert["status"]]  # fmt: skip
+            self.stdout.write(f"  hors Vigie : {item['name']} <{item['email']}> ({item['code']}) : alerte {what}")
 
     def do_import(self, *, incident_id: int, file: Path, key: str, mapping: str | None, json: bool,
                   **_: Any) -> None:  # fmt: skip
@@ -117,7 +136,7 @@ class Command(BaseCommand):
         data = result.as_json()
         errors = [{k: error[k] for k in ("line", "column", "reason", "organisation")} for error in data["errors"]]
         if json:
-            out = {key: data[key] for key in ("assigned", "unassigned", "campaigns")}
+            out = {key: data[key] for key in ("assigned", "unassigned", "campaigns", "external")}
             out.update(errors=errors, unassigned_rows=data["unassigned_rows"], stored=data["stored"])
             self.stdout.write(_json(out))
             return
@@ -139,7 +158,9 @@ class Command(BaseCommand):
         rows = services.progress(incident)
         if json:
             self.stdout.write(_json({"incident": incident.pk, "title": incident.title,
-                                     "controllers": [row.as_json() for row in rows]}))  # fmt: skip
+                                     "controllers": [row.as_json() for row in rows],
+                                     "external": [_external_json(item) for item in
+                                                  incident.external_controllers.order_by("pk")]}))  # fmt: skip
             return
         self.stdout.write(f"Incident n° {incident.pk} : {incident.title}")
         now = timezone.now()
@@ -170,6 +191,29 @@ class Command(BaseCommand):
             self.stdout.write(f"Incident de démonstration ajouté : {VENDOR} et trois laboratoires clients.")
         else:
             self.stdout.write("L'incident de démonstration existe déjà : rien n'a été ajouté.")
+
+
+def _external(value: str) -> tuple[str, str, str]:
+    """``NAME:EMAIL:CODE``: the e-mail is the first part with an « @ »; the name and the code may hold « : »."""
+    parts = value.split(":")
+    at = next((index for index, part in enumerate(parts) if "@" in part), None)
+    if at is None or at == 0 or at == len(parts) - 1:
+        raise CommandError(f"--external {value} : NOM:COURRIEL:CODE attendu (par exemple « Labo X:dpo@x.fr:LABX »).")
+    return ":".join(parts[:at]).strip(), parts[at].strip(), ":".join(parts[at + 1 :]).strip()
+
+
+def _external_json(item: ExternalController) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return timezone.localtime(value).isoformat() if value else None
+
+    return {
+        "external": item.pk,
+        "name": item.name,
+        "email": item.email,
+        "code": item.code,
+        "alert": {"status": item.alert_status, "sent_at": iso(item.alert_sent_at),
+                  "attempted_at": iso(item.alert_attempted_at), "error": item.alert_error},
+    }  # fmt: skip
 
 
 def _load_json(text: str) -> Any:

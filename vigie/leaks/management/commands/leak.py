@@ -66,7 +66,10 @@ class Command(BaseCommand):
         match.add_argument("--patients-mapping", help="Colonnes de la base patients, en JSON.")
         match.add_argument("--leak-mapping", help="Colonnes du fichier divulgué, en JSON.")
         match.add_argument(
-            "--processes", type=int, default=min(2, os.cpu_count() or 1), help="Processus de comparaison (2)."
+            "--processes",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="Processus de comparaison d'un fichier divulgué lu ligne à ligne : XLSX, CSV à guillemets (2).",
         )
         purge = actions.add_parser("purge", help="Effacer les données personnelles d'une recherche.")
         purge.add_argument("id", type=int, nargs="?")
