@@ -30,7 +30,7 @@ from vigie.common.typesetting import compile_pdf
 from vigie.risk.french import typo
 
 from . import word
-from .content import cnil, others, persons
+from .content import cnil, complaint, others, persons
 from .content.common import Document, View
 from .dossier import checked
 
@@ -67,7 +67,7 @@ KINDS: dict[str, Kind] = {
         Kind("sms", "SMS aux personnes concernées", ("txt",), "inform_persons", lambda v, **_: persons.sms(v)),
         Kind("public-notice", "Communication publique", REPORT_FORMATS, "inform_persons",
              lambda v, **_: persons.public_notice(v)),
-        Kind("complaint", "Dossier de plainte", REPORT_FORMATS, "police_complaint", lambda v, **_: others.complaint(v)),
+        Kind("complaint", "Dossier de plainte", REPORT_FORMATS, "police_complaint", lambda v, **_: complaint.complaint(v)),
         Kind("ordre", "Lettre au conseil de l'Ordre", REPORT_FORMATS, "ordre", lambda v, **_: others.ordre(v)),
         Kind("ars", "Signalement ARS / CERT Santé", REPORT_FORMATS, "ars_cert_sante", lambda v, **_: others.ars(v)),
         Kind("insurer", "Déclaration à l'assureur", REPORT_FORMATS, "insurer", lambda v, **_: others.insurer(v)),

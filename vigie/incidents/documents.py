@@ -10,6 +10,7 @@ Like every document Vigie writes, these are French records, not screens: their t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -91,15 +92,7 @@ def notice(link: IncidentController) -> Document:
         Section("Ce que vous devez faire", [bullets(todo), h("Accuser réception"), p(acknowledge_url(link))],
                 id="todo"),
     ]  # fmt: skip
-    return Document(
-        kind="incident-notice",
-        layout="report",
-        title="Notification d'une violation au responsable de traitement",
-        subtitle=f"{processor.name} → {org.name}",
-        letterhead=_letterhead(processor),
-        sections=sections,
-        generated=f"Document établi le {long_date(now)} à partir de l'incident « {incident.title} ».",
-    )
+    return _notice(incident, org.name, sections, now)
 
 
 def external_notice(external: ExternalController) -> Document:
@@ -137,11 +130,17 @@ def external_notice(external: ExternalController) -> Document:
         ], id="alert"),
         Section("Ce que vous devez faire", [bullets(todo)], id="todo"),
     ]  # fmt: skip
+    return _notice(incident, external.name, sections, now)
+
+
+def _notice(incident: Incident, controller: str, sections: list[Section], now: datetime) -> Document:
+    """The processor's notice to one controller (on Vigie or not), around its sections."""
+    processor = incident.processor
     return Document(
         kind="incident-notice",
         layout="report",
         title="Notification d'une violation au responsable de traitement",
-        subtitle=f"{processor.name} → {external.name}",
+        subtitle=f"{processor.name} → {controller}",
         letterhead=_letterhead(processor),
         sections=sections,
         generated=f"Document établi le {long_date(now)} à partir de l'incident « {incident.title} ».",

@@ -239,7 +239,8 @@ class TimelineEntry(BaseModel):
     id: int
     at: datetime
     kind: str
-    summary: str
+    summary: str = Field(description="What the entry says, in the language asked (Accept-Language).")
+    record: str = Field(description="The entry as written in the journal, in French: the record.")
     author: str | None
 
 

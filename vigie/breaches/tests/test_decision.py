@@ -301,19 +301,18 @@ def test_an_assessment_stored_before_the_two_axes_still_renders(owner_client, or
     assert "Une ancienne raison." in english_page  # an old reason keeps its recorded wording
 
 
-def test_the_journal_stays_in_french_when_the_dpo_works_in_english(client, org, owner) -> None:
+def test_the_journal_records_french_and_shows_the_language_of_the_screen(owner_client, org, owner) -> None:
     from vigie.breaches.models import EventKind
 
     breach = declare_ransomware(org, owner)
-    with translation.override("en"):
+    with translation.override("en"):  # the DPO works in English: the record is written in French all the same
         services.mark_obligation_done(breach, "notify_cnil", by=owner, done_at=timezone.now(), reference="CNIL-1")
 
     event = breach.events.get(kind=EventKind.OBLIGATION_DONE)
-    assert (
-        event.summary.startswith("« Notifier la violation à la CNIL » fait le")
-        or "Notifier la violation à la CNIL" in event.summary
-    )
+    assert event.summary.startswith("« Notifier la violation à la CNIL » fait le")
     assert "Notify the breach" not in event.summary
+    url = detail_url(breach, onglet="chronologie")
+    assert "Notify the breach to the CNIL” done on" in english(owner_client).get(url).content.decode()
 
 
 def test_the_dossier_for_documents_stays_in_french_under_the_english_interface(org, owner) -> None:

@@ -147,3 +147,15 @@ def test_the_same_document_downloaded_again_is_journalled_once_until_something_e
     TimelineEvent.objects.filter(pk=latest.pk).update(at=timezone.now() - timedelta(minutes=20))  # time passes
     services.record_document_generated(breach, by=owner, kind="cnil-initial", title="CNIL", data={"format": "docx"})
     assert generated.count() == 4  # downloaded again much later: a new entry
+
+
+def test_a_note_and_an_obligation_marked_not_done_are_in_the_access_log(org, owner) -> None:
+    from vigie.audit.models import AuditEvent
+
+    breach = declare_ransomware(org, owner)
+    services.add_note(breach, by=owner, text="Appel du prestataire informatique.")
+    services.mark_obligation_done(breach, "notify_cnil", by=owner, done_at=timezone.now())
+    services.reopen_obligation(breach, "notify_cnil", by=owner, reason="Télédéclaration rejetée.")
+
+    logged = AuditEvent.objects.filter(organisation=org).values_list("action", flat=True)
+    assert {"breach.note_added", "breach.obligation_reopened"} <= set(logged)

@@ -275,3 +275,12 @@ def test_the_pipelined_recorder_reports_database_errors_and_reuses_its_prepared_
     with pytest.raises(recording.LeaseLost):  # recorded already: the claim is no longer held
         one.sent(first, claim.token, timezone.now(), "250 ok", "<a@example.fr>")
         one.settle()
+
+
+def test_the_channel_rules_chosen_are_in_the_access_log(imported) -> None:
+    from vigie.audit.models import AuditEvent
+
+    services.set_rules(imported(), order=["letter"], rate=5, by=None)
+
+    entry = AuditEvent.objects.filter(action="campaign.rules_set").get()
+    assert entry.detail == {"order": ["letter"], "rate": 5.0}

@@ -14,7 +14,8 @@ import pytest
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 
-from vigie.campaigns.mail import MessageBytes, MessageTemplate, _RecordingSMTP
+from vigie.campaigns.mail import _RecordingSMTP
+from vigie.campaigns.mime import MessageBytes, MessageTemplate
 
 SUBJECTS = [
     "Information importante concernant vos données personnelles — Laboratoire de biologie médicale",

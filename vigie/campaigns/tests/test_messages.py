@@ -18,8 +18,8 @@ from vigie.breaches.models import Breach
 from vigie.breaches.services import declare_breach
 from vigie.breaches.tests.helpers import declare_ransomware
 from vigie.campaigns import services
-from vigie.campaigns.mail import MessageBytes
 from vigie.campaigns.messages import MESSAGE_ID_SALT, Composer, message_id
+from vigie.campaigns.mime import MessageBytes
 from vigie.campaigns.models import Campaign
 from vigie.documents.models import LetterTemplate
 

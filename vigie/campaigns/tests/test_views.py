@@ -77,7 +77,7 @@ def test_a_fhir_bundle_is_accepted(owner_client, org, breach) -> None:
 
 
 def test_a_file_too_large_is_refused(owner_client, org, breach, monkeypatch) -> None:
-    monkeypatch.setattr(services, "_max_bytes", lambda: 100)
+    monkeypatch.setattr(services.imports, "_max_bytes", lambda: 100)
     response = _upload(owner_client, org, breach, _csv(10))
     assert response.status_code == 400
     assert "trop volumineux" in response.content.decode()

@@ -186,3 +186,27 @@ def test_the_portfolio_needs_a_signed_in_user(client) -> None:
     response = client.get(reverse("portfolio:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_incident_journal_reads_in_the_language_of_the_screen(
+    client: Client, signed_in, incident, vendor, vendor_user, labs
+) -> None:
+    from django.conf import settings
+
+    acknowledge(link_of(incident, labs[0]), by=owner_of(1))
+    signed_in(client, vendor_user)
+    url = reverse("incidents:detail", args=[vendor.pk, incident.pk])
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(url).content.decode()
+
+    assert "Incident declared for 3 controllers." in english
+    assert "Alert sent to Laboratoire n° 2 (2 recipients)." in english
+    assert "Laboratoire n° 1 acknowledged the alert." in english
+    assert "Incident déclaré" not in english
+    from django.utils.html import escape
+
+    recorded = incident.events.get(kind="acknowledged").summary
+    assert escape(recorded) in french and recorded != "Laboratoire n° 1 acknowledged the alert."
