@@ -132,9 +132,12 @@ def test_start_pause_and_resume_buttons(smtp, owner_client, org, imported, htmx,
 
 def test_a_member_cannot_start_a_campaign(client, signed_in, make_member, org, imported) -> None:
     campaign = imported(1)
+    status = campaign.status
     signed_in(client, make_member(org, Role.MEMBER))
     assert client.post(reverse("campaigns:start", args=[org.pk, campaign.pk])).status_code == 403
     assert client.get(reverse("campaigns:persons", args=[org.pk, campaign.pk])).status_code == 403
+    campaign.refresh_from_db()
+    assert campaign.status == status and campaign.started_at is None
 
 
 def test_the_channel_rules_form_changes_the_rules(owner_client, org, imported) -> None:

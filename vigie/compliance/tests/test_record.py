@@ -138,9 +138,11 @@ def test_deleting_an_activity(owner_client, gp) -> None:
 def test_a_read_only_member_sees_the_record_but_cannot_change_it(client, signed_in, gp, make_member) -> None:
     signed_in(client, make_member(gp, Role.READONLY))
     activity = ProcessingActivity.objects.for_org(gp).first()
+    before = list(ProcessingActivity.objects.for_org(gp).order_by("pk").values_list("pk", "name"))
     assert client.get(reverse("compliance:record", args=[gp.pk])).status_code == 200
     assert client.post(reverse("compliance:activity", args=[gp.pk, activity.pk]), {"name": "x"}).status_code == 403
     assert client.post(reverse("compliance:record_template", args=[gp.pk]), {"template": "cabinet"}).status_code == 403
+    assert list(ProcessingActivity.objects.for_org(gp).order_by("pk").values_list("pk", "name")) == before
 
 
 def test_the_pdf_export_states_purposes_retention_and_the_version(owner_client, gp) -> None:
