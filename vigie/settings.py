@@ -160,7 +160,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "vigie.sqlite3",
+            "NAME": str(DATA_DIR / "vigie.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }

@@ -115,7 +115,7 @@ def _value(value: Any) -> Any:
             raw = datetime.fromisoformat(raw)
         return wording.shown(name, raw)
     if "field" in value:
-        return str(Breach._meta.get_field(value["field"]).verbose_name)
+        return str(Breach._meta.get_field(value["field"]).verbose_name)  # type: ignore[union-attr]
     if "term" in value:
         return gettext(value["term"])
     if "join" in value:

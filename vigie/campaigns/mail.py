@@ -94,7 +94,7 @@ class _Recording:
         """``smtplib.SMTP.data``, its dots doubled (RFC 5321 §4.5.2) by ``bytes.replace`` rather than a regular
         expression tried at every byte of the message: the same bytes (tested), a quarter of the time."""
         if not isinstance(msg, bytes):
-            return super().data(msg)  # type: ignore[misc, no-any-return]
+            return super().data(msg)  # type: ignore[misc]
         smtp: Any = self
         smtp.putcmd("data")
         code, reply = smtp.getreply()
@@ -104,7 +104,7 @@ class _Recording:
         if quoted[-2:] != b"\r\n":
             quoted += b"\r\n"
         smtp.send(quoted + b".\r\n")
-        return smtp.getreply()  # type: ignore[no-any-return]
+        return smtp.getreply()
 
     def _command(self, verb: str, prefix: str, address: str, options: Any) -> tuple[int, bytes] | None:
         smtp: Any = self
@@ -113,7 +113,7 @@ class _Recording:
         quoted = f"<{address}>" if _PLAIN_ADDRESS.match(address) else _quoted(address)  # as quoteaddr() makes it
         extra = " " + " ".join(options) if options and smtp.does_esmtp else ""
         smtp.putcmd(verb, f"{prefix}:{quoted}{extra}")
-        return smtp.getreply()  # type: ignore[no-any-return]
+        return smtp.getreply()
 
     def mail(self, sender: str, options: Any = ()) -> tuple[int, bytes]:
         return self._command("mail", "FROM", sender, options) or super().mail(sender, options)  # type: ignore[misc]
@@ -304,11 +304,11 @@ class Sender:
                 if not recipients:
                     return Outcome(False, temporary=True, response="message non accepté par le serveur")
                 smtp = connection.connection
-                smtp.before_data = guarded
+                smtp.before_data = guarded  # type: ignore[union-attr]
                 try:
-                    smtp.sendmail(sender, recipients, data)
+                    smtp.sendmail(sender, recipients, data)  # type: ignore[union-attr]
                 finally:
-                    smtp.before_data = None
+                    smtp.before_data = None  # type: ignore[union-attr]
                 return Outcome(True, response=self._response(connection, message))
             message = message.build() if isinstance(message, Prepared) else message
             guarded()

@@ -62,7 +62,7 @@ class MessageBytes:
         fast = self._fast(message)
         if fast is not None:
             return fast
-        return bytes(message.message().as_bytes(linesep="\r\n"))
+        return bytes(message.message().as_bytes(linesep="\r\n"))  # type: ignore[call-arg]
 
     def envelope(self, message: EmailMessage) -> tuple[str, list[str]]:
         """SMTP's MAIL FROM and RCPT TO, as Django's SMTP backend computes them (``sanitize_address``)."""
@@ -170,7 +170,7 @@ class MessageBytes:
         if len(parts) == 1:
             return parts[0][0] + common + b"\r\n" + parts[0][1]
         boundary = boundary or self._boundary(parts)
-        content_type = f'multipart/{message.alternative_subtype}; boundary="{_SAMPLE_BOUNDARY}"'
+        content_type = f'multipart/{message.alternative_subtype}; boundary="{_SAMPLE_BOUNDARY}"'  # type: ignore[attr-defined]
         head = self._header("Content-Type", content_type, message.encoding or settings.DEFAULT_CHARSET).replace(
             _SAMPLE_BOUNDARY.encode("ascii"), boundary.encode("ascii")
         )

@@ -83,7 +83,7 @@ def save_incident_details(breach: Breach, changes: dict[str, object], *, by: Use
             setattr(details, name, changes[name])
         details.updated_by = by
         details.save()
-        labels = [IncidentDetails._meta.get_field(name).verbose_name for name in changed]
+        labels = [IncidentDetails._meta.get_field(name).verbose_name for name in changed]  # type: ignore[union-attr]
         record_details_saved(breach, by=by, labels=labels)
         record(
             "document.details_saved",

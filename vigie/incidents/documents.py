@@ -20,7 +20,7 @@ from vigie.accounts.models import Organisation
 from vigie.documents.content.common import Document, Section, bullets, fields_known, fld, h, long_date, p
 from vigie.documents.render import french, typeset
 from vigie.risk import BREACH_TYPE_LABELS_FR, DATA_CATEGORY_LABELS_FR, PERSON_CATEGORY_LABELS_FR
-from vigie.risk.french import date_time
+from vigie.risk.french import date_time, integer
 
 from .models import ExternalAlert, ExternalController, Incident, IncidentController
 from .services import acknowledge_url, progress
@@ -53,7 +53,7 @@ def _facts(incident: Incident) -> list[Any]:
         ("data_categories", "Données concernées", _labels(facts.get("data_categories"), DATA_CATEGORY_LABELS_FR)),
         ("person_categories", "Personnes concernées",
          _labels(facts.get("person_categories"), PERSON_CATEGORY_LABELS_FR)),
-        ("persons_count", "Nombre de personnes (tous responsables)", f"{count:,}".replace(",", "\u202f")
+        ("persons_count", "Nombre de personnes (tous responsables)", integer(count)
          if isinstance(count, int) else ""),
         ("description", "Description", str(facts.get("description") or "")),
         ("measures", "Mesures prises", str(facts.get("measures_taken") or "")),

@@ -54,13 +54,13 @@ def _require(user: User | None, org: Organisation, role: str) -> None:
 def _incident_event(
     incident: Incident, kind: str, message: j.Piece, *, by: User | None, data: dict[str, Any] | None = None
 ) -> IncidentEvent:
-    return IncidentEvent.write([message], incident=incident, kind=kind, author=by, data=data or {})  # type: ignore[no-any-return]
+    return IncidentEvent.write([message], incident=incident, kind=kind, author=by, data=data or {})
 
 
 def _breach_event(
     breach: Breach, kind: str, message: j.Piece, *, by: User | None, data: dict[str, Any] | None = None
 ) -> TimelineEvent:
-    return TimelineEvent.write([message], breach=breach, kind=kind, author=by, data=data or {})  # type: ignore[no-any-return]
+    return TimelineEvent.write([message], breach=breach, kind=kind, author=by, data=data or {})
 
 
 # --- Declaring ------------------------------------------------------------------------------------------------

@@ -74,8 +74,7 @@ def run(
                       leak_rows=max(total, 1))  # fmt: skip
     frame = leak.frame()
     if frame is not None:
-        found = _from_frame(matcher, frame, progress)
-        return Outcome(found, leak.rows_read, leak.unreadable)
+        return Outcome(_from_frame(matcher, frame, progress), leak.rows_read, leak.unreadable)
     chunks = _chunks(leak.rows())
     if processes > 1:
         matcher.index  # noqa: B018 - made once before forking, shared by the children

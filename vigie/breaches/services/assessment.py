@@ -166,8 +166,8 @@ def overrule_decision(
     with transaction.atomic():
         breach = Breach.objects.select_for_update().get(pk=breach.pk)
         computed = {
-            "notify_authority": bool(breach.assessment["notify_authority"]),
-            "notify_data_subjects": bool(breach.assessment["notify_data_subjects"]),
+            "notify_authority": bool(breach.assessment["notify_authority"]),  # type: ignore[index]
+            "notify_data_subjects": bool(breach.assessment["notify_data_subjects"]),  # type: ignore[index]
         }
         breach.override_notify_authority = notify_authority
         breach.override_notify_data_subjects = notify_data_subjects

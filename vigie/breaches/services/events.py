@@ -20,7 +20,7 @@ def _event(
 ) -> TimelineEvent:
     """Journal ``message`` (``journal`` pieces): its French text is the entry's ``summary``."""
     message = [message] if isinstance(message, dict) else message
-    return TimelineEvent.write(message, breach=breach, kind=kind, author=by, data=data or {})  # type: ignore[no-any-return]
+    return TimelineEvent.write(message, breach=breach, kind=kind, author=by, data=data or {})
 
 
 def _french() -> translation.override:

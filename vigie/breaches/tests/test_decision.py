@@ -208,7 +208,7 @@ def test_list_shows_open_and_closed_breaches(owner_client, org, owner, htmx_head
         assert "Violations clôturées" in page
 
 
-def english(client):  # type: ignore[no-untyped-def]
+def english(client):
     from django.conf import settings
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

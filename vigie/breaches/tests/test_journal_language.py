@@ -17,7 +17,7 @@ DONE = datetime(2026, 1, 19, 9, 5, tzinfo=UTC)  # after the 72 hours: late
 JUSTIFICATION = "La CNIL a été appelée et a confirmé qu'aucune notification n'était attendue ici."
 
 
-def timeline(client, breach, lang: str) -> str:  # type: ignore[no-untyped-def]
+def timeline(client, breach, lang: str) -> str:
     from django.conf import settings
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang

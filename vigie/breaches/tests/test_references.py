@@ -35,7 +35,7 @@ def test_a_reference_taken_meanwhile_is_skipped(org, owner, monkeypatch) -> None
     real = declaring._next_reference
     calls = iter([first.reference])
 
-    def racing(org_, year):  # type: ignore[no-untyped-def]
+    def racing(org_, year):
         # The first attempt returns a number another request has just taken, as in a race.
         return next(calls, None) or real(org_, year)
 

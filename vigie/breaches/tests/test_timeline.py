@@ -16,7 +16,7 @@ from vigie.breaches.tests.helpers import declare_ransomware
 JUSTIFICATION = "Décision prise après échange avec la CNIL au téléphone, compte rendu joint au dossier."
 
 
-def timeline(client, breach, **headers):  # type: ignore[no-untyped-def]
+def timeline(client, breach, **headers):
     url = reverse("breaches:detail", args=[breach.organisation_id, breach.pk]) + "?onglet=chronologie"
     return client.get(url, **headers).content.decode()
 

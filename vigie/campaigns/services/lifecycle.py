@@ -23,6 +23,7 @@ from vigie.accounts.models import Role, User
 from vigie.audit.services import record
 from vigie.breaches import journal as j
 from vigie.breaches.models import Breach, TimelineEvent
+from vigie.risk.french import integer
 
 from ..models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
 from ..sms import sms_available
@@ -319,9 +320,9 @@ def _mark_obligation(campaign: Campaign, *, by: User | None = None) -> None:
     if not _breach_informed(campaign.breach):
         return
     counts = campaign.counts()
-    reference = f"Campagne n° {campaign.pk} : {counts['sent']:,} par message".replace(",", "\u202f")
+    reference = f"Campagne n° {campaign.pk} : {integer(counts['sent'])} par message"
     if counts["letters_posted"]:
-        reference += f", {counts['letters_posted']:,} par courrier déposé".replace(",", "\u202f")
+        reference += f", {integer(counts['letters_posted'])} par courrier déposé"
     by = by or campaign.started_by
     if by is None:
         return

@@ -49,7 +49,7 @@ def _parts(message: Message) -> tuple[str, str]:
     return " ".join(text.split()), " ".join(markup.split())
 
 
-def _received(smtp, address: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _received(smtp, address: str) -> tuple[str, str]:
     return _parts(next(message for message in smtp.messages if message["To"] == address))
 
 

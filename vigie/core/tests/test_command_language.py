@@ -19,7 +19,7 @@ def vigie(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return capsys.readouterr().out
 
 
-def test_a_command_speaks_french_by_default_and_english_when_asked(db, settings, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_command_speaks_french_by_default_and_english_when_asked(db, settings, capsys) -> None:
     assert vigie(capsys, "breach", "list") == "Aucune violation.\n"
 
     settings.VIGIE_LANGUAGE = "en"
@@ -29,7 +29,7 @@ def test_a_command_speaks_french_by_default_and_english_when_asked(db, settings,
     )
 
 
-def test_the_json_output_keeps_its_keys_in_english_and_in_french(org, settings, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_json_output_keeps_its_keys_in_english_and_in_french(org, settings, capsys) -> None:
     french = json.loads(vigie(capsys, "org", "list", "--json"))
     settings.VIGIE_LANGUAGE = "en"
     english = json.loads(vigie(capsys, "org", "list", "--json"))
@@ -38,7 +38,7 @@ def test_the_json_output_keeps_its_keys_in_english_and_in_french(org, settings, 
     assert set(english[0]) == {"id", "name", "kind", "siret", "finess", "members", "created_at"}
 
 
-def test_the_table_headings_follow_the_language(org, settings, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_table_headings_follow_the_language(org, settings, capsys) -> None:
     assert vigie(capsys, "org", "list").splitlines()[0].split() == ["N°", "Nom", "Type", "SIRET", "Membres"]
     settings.VIGIE_LANGUAGE = "en"
     assert vigie(capsys, "org", "list").splitlines()[0].split() == ["ID", "Name", "Kind", "SIRET", "Members"]

@@ -101,7 +101,7 @@ def counts() -> tuple[int, ...]:
     )
 
 
-def test_demo_refuses_to_run_in_production(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+def test_demo_refuses_to_run_in_production(db: None, settings) -> None:
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="VIGIE_ENV=production"):
         run("demo")
@@ -230,7 +230,7 @@ def test_worker_until_idle_runs_the_queued_tasks() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
-def test_worker_start_sends_the_reminders_that_fell_due_while_no_worker_ran(mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_worker_start_sends_the_reminders_that_fell_due_while_no_worker_ran(mailoutbox) -> None:
     from datetime import timedelta
 
     from django.utils import timezone

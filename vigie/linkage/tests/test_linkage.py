@@ -12,7 +12,7 @@ from vigie.linkage import Matcher, Thresholds, Traits, compare, match, traits, w
 def patient(line: int = 2, **cells: str | date) -> Traits:
     defaults: dict[str, str | date] = {"birth_name": "Lefèvre", "given_names": "Hélène", "birth_date": date(1970, 4, 3),
                                        "sex": "F", "postcode": "59000"}  # fmt: skip
-    return traits(line, **{**defaults, **cells})  # type: ignore[arg-type]
+    return traits(line, **{**defaults, **cells})
 
 
 def levels(leak: Traits, base: Traits) -> dict[str, str]:

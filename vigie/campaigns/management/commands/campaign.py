@@ -128,8 +128,8 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(rows)s rows read: %(valid)s valid, %(invalid)s invalid, %(duplicates)s duplicates.") % summary
         )
-        for error in summary["errors"][:20]:
-            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % error)
+        for line in summary["errors"][:20]:
+            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % line)
         if len(summary["errors"]) > 20:
             self.stdout.write("  " + _("… and %(n)s other errors.") % {"n": len(summary["errors"]) - 20})
         if summary["warnings"]:

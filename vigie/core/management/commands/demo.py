@@ -471,7 +471,7 @@ class Command(BaseCommand):
             return False
         now = timezone.now()
         aware = (now - story.aware_ago).replace(second=0, microsecond=0)
-        moments = {name: aware + timedelta(hours=hours) for name, hours in story.moments.items()}
+        moments: dict[str, Any] = {name: aware + timedelta(hours=hours) for name, hours in story.moments.items()}
         with replayed_at(aware + timedelta(minutes=45)):
             breach = services.declare_breach(
                 org, by=user, title=story.title, became_aware_at=aware, **story.facts, **moments

@@ -115,7 +115,7 @@ class Command(BaseCommand):
         incident = services.create_incident(orgs[processor], controllers=pairs, facts=data, title=title, by=None,
                                             external=outside)  # fmt: skip
         links = incident.controllers.order_by("pk")
-        out = {
+        out: dict[str, Any] = {
             "incident": incident.pk,
             "breaches": [{"organisation": link.organisation_id, "breach": link.breach_id, "code": link.code}
                          for link in links],
@@ -175,8 +175,8 @@ class Command(BaseCommand):
             )
         for row in result.unassigned[:20]:
             self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % row)
-        for error in errors[:20]:
-            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % error)
+        for line in errors[:20]:
+            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % line)
         if len(errors) > 20:
             self.stdout.write("  " + _("… and %(n)s other errors.") % {"n": len(errors) - 20})
 

@@ -172,7 +172,7 @@ class Command(BaseCommand):
                 raise CommandError(_("No campaign no. %(pk)s.") % {"pk": campaign_id})
             found = source.breach
         else:
-            found = Breach.objects.select_related("organisation").filter(pk=breach_id).first()  # type: ignore[assignment]
+            found = Breach.objects.select_related("organisation").filter(pk=breach_id or 0).first()  # type: ignore[assignment]
             if found is None:
                 raise CommandError(_("No breach no. %(pk)s.") % {"pk": breach_id})
             if patients_file is None:
