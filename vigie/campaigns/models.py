@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigie.accounts.scoping import OrgQuerySet
@@ -116,6 +117,20 @@ class Campaign(models.Model):
     @property
     def organisation(self) -> Any:
         return self.breach.organisation
+
+    @property
+    def import_failure(self) -> str:
+        """Why the import failed, in the reader's language when Vigie wrote the reason, else as recorded."""
+        report = self.import_report or {}
+        reason = report.get("fatal_reason")
+        if isinstance(reason, dict) and isinstance(reason.get("message"), str):
+            values = reason.get("values") or {}
+            text = gettext(reason["message"])
+            try:
+                return text % values if values else text
+            except (KeyError, TypeError, ValueError):
+                pass
+        return str(report.get("fatal", ""))
 
     @property
     def is_active(self) -> bool:

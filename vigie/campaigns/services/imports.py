@@ -87,11 +87,15 @@ def _guess_from_bytes(data: bytes) -> dict[str, Any]:
         raise ValidationError(str(error)) from None
 
 
-def _record_of(error: Exception) -> str:
-    """The reason a failed import records: in French (a record), whatever the reader's language."""
+def _failure_report(error: Exception) -> dict[str, Any]:
+    """What a failed import records: the reason in French (``fatal``, a record, whatever the reader's language)
+    and, for a reason Vigie wrote, its msgid and values, so that a page shows it in its reader's language."""
     from ..importing import ImportError_
 
-    return error.french() if isinstance(error, ImportError_) else str(error)
+    if not isinstance(error, ImportError_):
+        return {"fatal": str(error)[:500]}
+    values = {str(name): str(value)[:500] for name, value in error.values.items()}
+    return {"fatal": error.french()[:500], "fatal_reason": {"message": error.message, "values": values}}
 
 
 def set_mapping(campaign: Campaign, mapping: dict[str, Any], *, by: User | None) -> Campaign:
@@ -167,7 +171,7 @@ def run_import(
         apply_amendments(campaign, report.amendments)
     except Exception as error:
         Campaign.objects.filter(pk=campaign.pk).update(
-            status=CampaignStatus.FAILED, import_report={"fatal": _record_of(error)[:500]}
+            status=CampaignStatus.FAILED, import_report=_failure_report(error)
         )
         raise
     with transaction.atomic():

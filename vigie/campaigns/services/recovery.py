@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..models import Campaign, CampaignStatus, Recipient, State
 from .imports import upload_path
@@ -44,8 +45,14 @@ def recover_imports(*, now: datetime | None = None) -> int:
                 import_campaign.enqueue(campaign.pk)
                 queued += 1
         else:
-            reason = _("The import was interrupted and the file was not kept: import the list again.")
-            mine.update(status=CampaignStatus.FAILED, import_report={"fatal": str(reason)})
+            # Recorded in French, shown in its reader's language (Campaign.import_failure).
+            reason = gettext_noop("The import was interrupted and the file was not kept: import the list again.")
+            with translation.override("fr"):
+                fatal = _(reason)
+            mine.update(
+                status=CampaignStatus.FAILED,
+                import_report={"fatal": fatal, "fatal_reason": {"message": reason, "values": {}}},
+            )
     return queued
 
 

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
+from vigie.accounts.models import Organisation
 from vigie.breaches.models import Breach
 from vigie.campaigns import services
 from vigie.campaigns.importing import ImportError_
@@ -35,7 +38,25 @@ def test_the_reason_is_shown_in_the_language_and_recorded_in_french(
         assert str(raised.value) == reason
     campaign = Campaign.objects.get(breach=breach)
     assert campaign.status == CampaignStatus.FAILED
-    assert campaign.import_report == {"fatal": PDF_FR}
+    assert campaign.import_report["fatal"] == PDF_FR
+    with translation.override(language):
+        assert campaign.import_failure == reason
+
+
+@pytest.mark.parametrize(("language", "reason"), [("fr", PDF_FR), ("en", PDF_EN)])
+def test_the_campaign_page_says_why_the_import_failed_in_the_language_of_its_reader(
+    owner_client: Client, org: Organisation, breach: Breach, pdf: Path, language: str, reason: str
+) -> None:
+    with pytest.raises(ImportError_):
+        services.import_path(breach, pdf)
+    campaign = Campaign.objects.get(breach=breach)
+
+    for name in ("detail", "mapping"):
+        with translation.override("fr"):  # the request activates its language: put back the tests' one after it
+            page = owner_client.get(
+                reverse(f"campaigns:{name}", args=[org.pk, campaign.pk]), HTTP_ACCEPT_LANGUAGE=language
+            ).content.decode()
+        assert f'<p class="message error" role="alert">{reason}</p>' in page, name
 
 
 def test_the_command_line_says_why_in_english_when_it_speaks_english(breach: Breach, pdf: Path) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigie.campaigns import services
 from vigie.campaigns.models import Campaign, CampaignStatus, Recipient
@@ -52,6 +52,8 @@ def test_a_command_line_import_that_died_is_marked_failed_with_its_reason(breach
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.FAILED
     assert "interrompu" in campaign.import_report["fatal"]
+    with translation.override("en"):
+        assert campaign.import_failure == "The import was interrupted and the file was not kept: import the list again."
 
 
 def test_two_workers_starting_together_queue_a_dead_import_once(breach, owner, settings, monkeypatch) -> None:
