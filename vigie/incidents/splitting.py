@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import gc
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,20 @@ from vigie.audit.services import record
 from vigie.breaches.models import EventKind, TimelineEvent
 from vigie.campaigns import crypto, reader
 from vigie.campaigns.importing import Importer, ImportError_, Source
-from vigie.campaigns.models import Campaign, CampaignStatus
+from vigie.campaigns.models import Campaign, CampaignStatus, Recipient
 from vigie.campaigns.services import apply_amendments
 from vigie.campaigns.store import mark_cross_campaign_duplicates, store_persons
 from vigie.common.spreadsheets import csv_writer
 
-from .models import ExternalController, Incident, IncidentController, IncidentEvent, IncidentEventKind, Split
+from .models import (
+    ExternalController,
+    Incident,
+    IncidentController,
+    IncidentEvent,
+    IncidentEventKind,
+    Split,
+    SplitPart,
+)
 from .services import _french, normalise_code
 
 
@@ -103,8 +111,17 @@ def split_file(
     by: User | None,
     name: str = "",
     mapping: dict[str, str] | None = None,
+    resume: Split | None = None,
+    started: Callable[[Split], None] | None = None,
+    alive: Callable[[], None] | None = None,
 ) -> SplitResult:
     """Split the leaked file by ``key_column`` into one new campaign per controller that has rows in it.
+
+    Crash-safe: each controller's part is stored and marked done (``SplitPart``) in the transaction that makes its
+    campaign ready, and the split is finished (``Split.finished_at``) in the one that journals it. ``resume`` (an
+    unfinished split of the same file) keeps the parts done and stores the others again, deleting first the rows an
+    interrupted attempt left in their campaign: no controller gets a row twice, nor two campaigns of one split.
+    ``started`` is called once the split exists (before any part is stored), ``alive`` after each part.
 
     Raises ``ImportError_`` (a French reason) when the file cannot be read, or has no such column.
     """
@@ -146,26 +163,38 @@ def split_file(
             parts[link.pk].append((line, tuple(cells[index] for index in indexes)))
     # Lines the reader could not read at all (a broken CSV quote): in no part, reported as errors.
     errors = [{**reader.error_dict(error, scrub=False), "organisation": None} for error in importer.report.errors]
-    with transaction.atomic():
-        split = Split.objects.create(incident=incident, source_name=name, key_column=key_column[:200], created_by=by)
+    if resume is not None:
+        split = resume
+    else:
+        with transaction.atomic():
+            split = Split.objects.create(
+                incident=incident, source_name=name, key_column=key_column[:200], created_by=by
+            )
+    if started is not None:
+        started(split)
+    done = {part.controller_id: part for part in SplitPart.objects.filter(split=split).select_related("campaign")}
     result = SplitResult(split=split, unassigned=unassigned)
     for item in sorted(externals.values(), key=lambda item: item.pk):
         kept = outside.pop(item.pk)
         result.external[item.pk] = len(kept)
         if kept:
-            _keep_rows(external_path(split, item), importer.headers, kept)
+            _keep_rows(external_path(split, item), importer.headers, kept)  # written whole again on a resume
     for link in sorted(links.values(), key=lambda link: link.pk):
         part_rows = parts.pop(link.pk)
         result.assigned[link.organisation_id] = len(part_rows)
         if not part_rows:
             continue
-        campaign, report = _store_part(link, importer.part(), fields, part_rows, split=split, by=by)
+        part = done.get(link.pk)
+        if part is None or part.done_at is None:
+            part, part_errors = _store_part(link, importer.part(), fields, part_rows, split=split, by=by, part=part)
+        else:
+            part_errors = part.errors  # done before the interruption: as stored (values scrubbed)
         del part_rows
-        result.campaigns[link.organisation_id] = campaign.pk
-        result.stored[link.organisation_id] = campaign.persons_count
-        errors += [
-            {**reader.error_dict(error, scrub=False), "organisation": link.organisation_id} for error in report.errors
-        ]
+        result.campaigns[link.organisation_id] = part.campaign_id
+        result.stored[link.organisation_id] = part.stored
+        errors += [{**error, "organisation": link.organisation_id} for error in part_errors]
+        if alive is not None:
+            alive()
     result.errors = sorted(errors, key=lambda error: error["line"])
     if nobody:
         _keep_unassigned(split, importer.headers, nobody)
@@ -180,25 +209,38 @@ def _records(fields: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]]) -
 
 def _store_part(
     link: IncidentController,
-    part: Importer,
+    part_reader: Importer,
     fields: tuple[str, ...],
     rows: list[tuple[int, tuple[str, ...]]],
     *,
     split: Split,
     by: User | None,
-) -> tuple[Campaign, Any]:
-    """Validate, de-duplicate, encrypt and store one controller's rows in a new campaign of its breach."""
-    with _french():
-        source_name = _("%(file)s (processor's file, incident %(incident)d)") % {
-            "file": split.source_name, "incident": split.incident_id,
-        }  # fmt: skip
-    campaign = Campaign.objects.create(
-        breach=link.breach, created_by=by, source_name=source_name[:255], mapping=dict(part.mapping),
-        status=CampaignStatus.IMPORTING, import_total=len(rows), import_heartbeat=timezone.now(),
-    )  # fmt: skip
+    part: SplitPart | None,
+) -> tuple[SplitPart, list[dict[str, Any]]]:
+    """Validate, de-duplicate, encrypt and store one controller's rows in a new campaign of its breach (or in the
+    campaign of an interrupted attempt, emptied first)."""
+    if part is None:
+        with _french():
+            source_name = _("%(file)s (processor's file, incident %(incident)d)") % {
+                "file": split.source_name, "incident": split.incident_id,
+            }  # fmt: skip
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                breach=link.breach, created_by=by, source_name=source_name[:255], mapping=dict(part_reader.mapping),
+                status=CampaignStatus.IMPORTING, import_total=len(rows), import_heartbeat=timezone.now(),
+            )  # fmt: skip
+            part = SplitPart.objects.create(split=split, controller=link, campaign=campaign, rows=len(rows))
+    else:
+        campaign = part.campaign
+        with transaction.atomic():
+            Recipient.objects.filter(campaign=campaign).delete()  # what the interrupted attempt stored
+            Campaign.objects.filter(pk=campaign.pk).update(
+                status=CampaignStatus.IMPORTING, import_total=len(rows), import_done=0, import_report={},
+                persons_count=0, import_heartbeat=timezone.now(),
+            )  # fmt: skip
     with _NoCollection():
-        stored = store_persons(campaign, part.persons(_records(fields, rows)))
-    report = part.report
+        stored = store_persons(campaign, part_reader.persons(_records(fields, rows)))
+    report = part_reader.report
     apply_amendments(campaign, report.amendments)
     with transaction.atomic():
         already = mark_cross_campaign_duplicates(campaign)
@@ -207,10 +249,11 @@ def _store_part(
         Campaign.objects.filter(pk=campaign.pk).update(
             status=CampaignStatus.READY, import_report=data, persons_count=stored, import_done=stored
         )
+        SplitPart.objects.filter(pk=part.pk).update(stored=stored, errors=data["errors"], done_at=timezone.now())
         record("campaign.import", actor=by, organisation=link.organisation, obj=campaign,
                detail={"incident": split.incident_id, "split": split.pk, "persons": stored})  # fmt: skip
-    campaign.refresh_from_db()
-    return campaign, report
+    part.refresh_from_db()
+    return part, [reader.error_dict(error, scrub=False) for error in report.errors]
 
 
 def _keep_unassigned(split: Split, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
@@ -255,7 +298,9 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
         "errors": len(result.errors),
     }
     with transaction.atomic(), _french():
-        Split.objects.filter(pk=split.pk).update(counts=counts, unassigned=result.unassigned[:20_000])
+        Split.objects.filter(pk=split.pk).update(
+            counts=counts, unassigned=result.unassigned[:20_000], finished_at=timezone.now()
+        )
         IncidentEvent.objects.create(
             incident=incident,
             kind=IncidentEventKind.SPLIT_IMPORTED,

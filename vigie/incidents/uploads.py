@@ -4,17 +4,25 @@
   readers of ``vigie.common.limits`` (through the campaigns' ``Importer``), headers kept, file stored encrypted;
 - ``choose_key_column(upload, *, key_column, by) -> SplitUpload``: the counts per controller previewed;
 - ``request_split(upload, *, by) -> SplitUpload``: the split queued (task ``tasks.split_upload``);
-- ``run_split(upload_id) -> SplitUpload``: what the task does; the encrypted file is deleted once split.
+- ``run_split(upload_id) -> SplitUpload``: what the task does, resuming a split interrupted by a crash; the
+  encrypted file is deleted once split;
+- ``recover_splits(now=None) -> int``: splits silent too long queued again (the watch ``tasks.watch_splits``
+  and ``vigie worker`` at start);
+- ``purge_due_uploads(now=None) -> int``: files never split deleted after the campaigns' retention.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Role, User
@@ -23,11 +31,19 @@ from vigie.campaigns import crypto
 from vigie.campaigns.importing import Importer, ImportError_
 from vigie.campaigns.services import check_upload
 
-from .models import Incident, SplitUpload, UploadStatus
-from .services import _require, normalise_code
+from .models import Incident, IncidentEvent, IncidentEventKind, Split, SplitUpload, UploadStatus
+from .services import _french, _require, normalise_code
 from .splitting import split_file
 
-__all__ = ["check_upload", "choose_key_column", "request_split", "run_split", "upload_leaked_file"]
+__all__ = [
+    "check_upload",
+    "choose_key_column",
+    "purge_due_uploads",
+    "recover_splits",
+    "request_split",
+    "run_split",
+    "upload_leaked_file",
+]
 
 
 def upload_path(upload: SplitUpload) -> Path:
@@ -72,6 +88,8 @@ def choose_key_column(upload: SplitUpload, *, key_column: str, by: User | None) 
     the rows: what the processor checks before confirming."""
     incident = upload.incident
     _require(by, incident.processor, Role.MEMBER)
+    if upload.status == UploadStatus.PURGED:
+        raise ValidationError(_("This file was deleted at the end of the retention period: upload it again."))
     if upload.status not in (UploadStatus.UPLOADED, UploadStatus.READY, UploadStatus.FAILED):
         raise ValidationError(_("This file is already being split."))
     if key_column not in upload.headers:
@@ -98,35 +116,117 @@ def choose_key_column(upload: SplitUpload, *, key_column: str, by: User | None) 
 
 def request_split(upload: SplitUpload, *, by: User | None) -> SplitUpload:
     """Queue the split of the file by the chosen column (a worker runs it; the page follows its status)."""
-    from .tasks import split_upload
+    from .tasks import ensure_watching, split_upload
 
     _require(by, upload.incident.processor, Role.MEMBER)
     with transaction.atomic():
         claimed = SplitUpload.objects.filter(pk=upload.pk, status=UploadStatus.READY).update(
-            status=UploadStatus.SPLITTING
+            status=UploadStatus.SPLITTING, heartbeat=timezone.now()
         )
         if not claimed:
             raise ValidationError(_("Choose the key column and check the counts first."))
         record("incident.split_requested", actor=by, organisation=upload.incident.processor, obj=upload.incident,
                detail={"upload": upload.pk, "key_column": upload.key_column})  # fmt: skip
-        transaction.on_commit(lambda: split_upload.enqueue(upload.pk))
+        transaction.on_commit(lambda: (split_upload.enqueue(upload.pk), ensure_watching()))
     upload.refresh_from_db()
     return upload
 
 
 def run_split(upload_id: int) -> SplitUpload:
-    """Split the uploaded file (the background task); idempotent: a file already split is left as it is."""
-    upload = SplitUpload.objects.select_related("incident__processor", "created_by").get(pk=upload_id)
-    if upload.status != UploadStatus.SPLITTING or upload.split_id is not None:
+    """Split the uploaded file (the background task). Idempotent and crash-safe: a file already split is left as
+    it is; a split interrupted (worker killed, database error) is resumed from its parts done
+    (``splitting.split_file(resume=…)``), never duplicated. The encrypted file is deleted once split."""
+    upload = SplitUpload.objects.select_related("incident__processor", "created_by", "split").get(pk=upload_id)
+    if upload.status != UploadStatus.SPLITTING:
         return upload
+    _alive(upload)
+    if upload.split is not None and upload.split.finished_at is not None:  # killed after the journal, before this
+        _finish(upload, upload.split)
+        upload.refresh_from_db()
+        return upload
+
+    def started(split: Split) -> None:
+        SplitUpload.objects.filter(pk=upload.pk).update(split=split, heartbeat=timezone.now())
+
     try:
         result = split_file(upload.incident, _data(upload), key_column=upload.key_column, by=upload.created_by,
-                            name=upload.source_name)  # fmt: skip
+                            name=upload.source_name, resume=upload.split, started=started,
+                            alive=lambda: _alive(upload))  # fmt: skip
     except (ImportError_, PermissionDenied) as error:
         reason = str(error) or _("the member who uploaded the file may no longer act for the processor")
         SplitUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, error=reason[:500])
     else:
-        SplitUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.DONE, split=result.split)
-        upload_path(upload).unlink(missing_ok=True)  # the rows are now in the campaigns and the kept files
+        _finish(upload, result.split)
     upload.refresh_from_db()
     return upload
+
+
+def _alive(upload: SplitUpload) -> None:
+    SplitUpload.objects.filter(pk=upload.pk).update(heartbeat=timezone.now())
+
+
+def _finish(upload: SplitUpload, split: Split) -> None:
+    SplitUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.DONE, split=split)
+    upload_path(upload).unlink(missing_ok=True)  # the rows are now in the campaigns and the kept files
+
+
+def _queued(upload_id: int) -> bool:
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path="vigie.incidents.tasks.split_upload")
+    return any((args or {}).get("args") == [upload_id] for args in waiting.values_list("args_kwargs", flat=True))
+
+
+def recover_splits(*, now: datetime | None = None) -> int:
+    """Splits that died with their worker (no sign of life for ``VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS``, the
+    campaigns' own limit for an import): queued again, to resume (``run_split``). The uploaded file is kept
+    (encrypted) until the split is done, so a split can always be resumed. Return the splits queued again."""
+    from .tasks import split_upload
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=settings.VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS)
+    queued = 0
+    silent = Q(heartbeat__lt=stale) | Q(heartbeat__isnull=True)
+    for upload in SplitUpload.objects.filter(silent, status=UploadStatus.SPLITTING):
+        if _queued(upload.pk):
+            continue
+        # Taken by this call only (two workers starting together must not both queue it).
+        mine = SplitUpload.objects.filter(pk=upload.pk, status=UploadStatus.SPLITTING, heartbeat=upload.heartbeat)
+        if upload.heartbeat is None:
+            mine = SplitUpload.objects.filter(pk=upload.pk, status=UploadStatus.SPLITTING, heartbeat__isnull=True)
+        if mine.update(heartbeat=now):
+            split_upload.enqueue(upload.pk)
+            queued += 1
+    return queued
+
+
+def purge_due_uploads(*, now: datetime | None = None) -> int:
+    """Delete the encrypted copy of every leaked file uploaded and never split within the campaigns' retention
+    (``VIGIE_CAMPAIGN_RETENTION_DAYS``, the periodic purge: ``vigie campaign purge --due``), journalled in the
+    incident and the access log; the upload stays, marked purged, with its name and counts (no row of the file).
+    A file being split is left to its split. Return how many were purged."""
+    now = now or timezone.now()
+    before = now - timedelta(days=settings.VIGIE_CAMPAIGN_RETENTION_DAYS)
+    waiting = (UploadStatus.UPLOADED, UploadStatus.READY, UploadStatus.FAILED)
+    purged = 0
+    for upload in SplitUpload.objects.filter(status__in=waiting, created_at__lte=before).select_related("incident"):
+        with transaction.atomic(), _french():
+            if not SplitUpload.objects.filter(pk=upload.pk, status__in=waiting).update(
+                status=UploadStatus.PURGED, purged_at=now, error=""
+            ):
+                continue  # confirmed meanwhile
+            upload_path(upload).unlink(missing_ok=True)
+            IncidentEvent.objects.create(
+                incident=upload.incident,
+                kind=IncidentEventKind.UPLOAD_PURGED,
+                author=None,
+                summary=_("Leaked file %(file)s, uploaded on %(date)s and never split, deleted at the end of the "
+                          "retention period (%(days)d days).")
+                % {"file": upload.source_name, "date": date_format(upload.created_at, "SHORT_DATE_FORMAT"),
+                   "days": settings.VIGIE_CAMPAIGN_RETENTION_DAYS},
+                data={"upload": upload.pk, "bytes": upload.size},
+            )  # fmt: skip
+            record("incident.upload_purged", actor=None, organisation=upload.incident.processor, obj=upload.incident,
+                   detail={"upload": upload.pk, "bytes": upload.size})  # fmt: skip
+        purged += 1
+    return purged

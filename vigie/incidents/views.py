@@ -110,7 +110,7 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(Incident.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
     externals = list(incident.external_controllers.order_by("pk"))
-    splits = list(incident.splits.all())
+    splits = list(incident.splits.filter(finished_at__isnull=False))  # an interrupted split is resumed first
     for split in splits:
         kept = (split.counts or {}).get("external") or {}
         split.kept = [(item, kept[str(item.pk)]) for item in externals if kept.get(str(item.pk))]  # type: ignore[attr-defined]
