@@ -18,9 +18,14 @@ into the one file the processor holds.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import io
-from collections.abc import Callable, Iterator
+import multiprocessing as mp
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,10 +40,10 @@ from vigie.accounts.models import Membership, Role, User
 from vigie.audit.services import record
 from vigie.breaches.models import EventKind, TimelineEvent
 from vigie.campaigns import crypto, reader
-from vigie.campaigns.importing import Importer, ImportError_, Source
+from vigie.campaigns.importing import Importer, ImportError_, ImportReport, Source
 from vigie.campaigns.models import Campaign, CampaignStatus, Recipient
 from vigie.campaigns.services import apply_amendments
-from vigie.campaigns.store import mark_cross_campaign_duplicates, store_persons
+from vigie.campaigns.store import encrypted_rows, mark_cross_campaign_duplicates, write_rows
 from vigie.common.spreadsheets import csv_writer
 
 from .models import (
@@ -179,6 +184,7 @@ def split_file(
         result.external[item.pk] = len(kept)
         if kept:
             _keep_rows(external_path(split, item), importer.headers, kept)  # written whole again on a resume
+    todo: list[tuple[IncidentController, SplitPart, list[tuple[int, tuple[str, ...]]]]] = []
     for link in sorted(links.values(), key=lambda link: link.pk):
         part_rows = parts.pop(link.pk)
         result.assigned[link.organisation_id] = len(part_rows)
@@ -186,15 +192,22 @@ def split_file(
             continue
         part = done.get(link.pk)
         if part is None or part.done_at is None:
-            part, part_errors = _store_part(link, importer.part(), fields, part_rows, split=split, by=by, part=part)
-        else:
-            part_errors = part.errors  # done before the interruption: as stored (values scrubbed)
-        del part_rows
+            todo.append((link, _open_part(link, importer, len(part_rows), split=split, by=by, part=part), part_rows))
+            continue
         result.campaigns[link.organisation_id] = part.campaign_id
-        result.stored[link.organisation_id] = part.stored
-        errors += [{**error, "organisation": link.organisation_id} for error in part_errors]
-        if alive is not None:
-            alive()
+        result.stored[link.organisation_id] = part.stored  # done before an interruption: kept as it is
+        errors += [{**error, "organisation": link.organisation_id} for error in part.errors]
+    with _NoCollection():  # the forked processes inherit it
+        for link, part, chunks, report in _built(importer, fields, todo):
+            part, part_errors = _close_part(link, part, chunks, report, split=split, by=by)
+            result.campaigns[link.organisation_id] = part.campaign_id
+            result.stored[link.organisation_id] = part.stored
+            errors += [{**error, "organisation": link.organisation_id} for error in part_errors]
+            Campaign.objects.filter(split_part__split=split, split_part__done_at__isnull=True).update(
+                import_heartbeat=timezone.now()
+            )
+            if alive is not None:
+                alive()
     result.errors = sorted(errors, key=lambda error: error["line"])
     if nobody:
         _keep_unassigned(split, importer.headers, nobody)
@@ -207,40 +220,92 @@ def _records(fields: tuple[str, ...], rows: list[tuple[int, tuple[str, ...]]]) -
         yield line, dict(zip(fields, cells, strict=True))
 
 
-def _store_part(
+def _open_part(
+    link: IncidentController, importer: Importer, rows: int, *, split: Split, by: User | None, part: SplitPart | None
+) -> SplitPart:
+    """The campaign of one controller's part, new, or that of an interrupted attempt emptied of its rows."""
+    if part is not None:
+        with transaction.atomic():
+            Recipient.objects.filter(campaign_id=part.campaign_id).delete()  # what the interrupted attempt stored
+            Campaign.objects.filter(pk=part.campaign_id).update(
+                status=CampaignStatus.IMPORTING, import_total=rows, import_done=0, import_report={},
+                persons_count=0, import_heartbeat=timezone.now(),
+            )  # fmt: skip
+        return part
+    with _french():
+        source_name = _("%(file)s (processor's file, incident %(incident)d)") % {
+            "file": split.source_name, "incident": split.incident_id,
+        }  # fmt: skip
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            breach=link.breach, created_by=by, source_name=source_name[:255], mapping=dict(importer.mapping),
+            status=CampaignStatus.IMPORTING, import_total=rows, import_heartbeat=timezone.now(),
+        )  # fmt: skip
+        return SplitPart.objects.create(split=split, controller=link, campaign=campaign, rows=rows)
+
+
+Job = tuple[Importer, tuple[str, ...], list[tuple[int, tuple[str, ...]]], int, crypto.DataKey]
+#: The parts being validated and encrypted by the processes of ``_built`` (forked: they read it, nothing is sent).
+_JOBS: list[Job] = []
+
+
+def _rows_of(job: Job) -> Iterator[list[tuple[Any, ...]]]:
+    part_reader, fields, rows, campaign_id, key = job
+    for chunk in part_reader.persons(_records(fields, rows)):
+        if chunk:
+            yield encrypted_rows(campaign_id, chunk, key)
+
+
+def _build(index: int) -> tuple[int, list[list[tuple[Any, ...]]], ImportReport]:
+    """In a forked process: validate, de-duplicate and encrypt one part; its rows and report go back by pipe."""
+    job = _JOBS[index]
+    return index, list(_rows_of(job)), job[0].report
+
+
+def _die_with_parent() -> None:
+    """A process of the pool ends with the split's process, even killed (``kill -9``): no orphan left behind."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+
+
+def _built(
+    importer: Importer, fields: tuple[str, ...], todo: list[tuple[IncidentController, SplitPart, list[Any]]]
+) -> Iterator[tuple[IncidentController, SplitPart, Iterable[list[tuple[Any, ...]]], Callable[[], ImportReport]]]:
+    """Each part validated, de-duplicated and encrypted (the rows ready to write) with its report, in this process
+    or, for a large file on a machine of several cores, in ``VIGIE_SPLIT_PROCESSES`` forked processes while this
+    one writes the parts already done: the work of one part depends on no other."""
+    global _JOBS  # noqa: PLW0603 (read by the forked processes)
+    key = crypto.current_key()
+    jobs: list[Job] = [(importer.part(), fields, rows, part.campaign_id, key) for _link, part, rows in todo]
+    processes = min(settings.VIGIE_SPLIT_PROCESSES, len(jobs), os.cpu_count() or 1)
+    rows = sum(len(job[2]) for job in jobs)
+    if processes < 2 or rows < settings.VIGIE_SPLIT_PARALLEL_ROWS or "fork" not in mp.get_all_start_methods():
+        for (link, part, _rows), job in zip(todo, jobs, strict=True):
+            yield link, part, _rows_of(job), lambda job=job: job[0].report  # type: ignore[misc]
+        return
+    _JOBS = jobs
+    try:
+        with mp.get_context("fork").Pool(processes, initializer=_die_with_parent) as pool:
+            for index, chunks, report in pool.imap_unordered(_build, range(len(jobs))):
+                link, part, _rows = todo[index]
+                yield link, part, chunks, lambda report=report: report  # type: ignore[misc]
+    finally:
+        _JOBS = []
+
+
+def _close_part(
     link: IncidentController,
-    part_reader: Importer,
-    fields: tuple[str, ...],
-    rows: list[tuple[int, tuple[str, ...]]],
+    part: SplitPart,
+    chunks: Iterable[list[tuple[Any, ...]]],
+    report_of: Callable[[], ImportReport],
     *,
     split: Split,
     by: User | None,
-    part: SplitPart | None,
 ) -> tuple[SplitPart, list[dict[str, Any]]]:
-    """Validate, de-duplicate, encrypt and store one controller's rows in a new campaign of its breach (or in the
-    campaign of an interrupted attempt, emptied first)."""
-    if part is None:
-        with _french():
-            source_name = _("%(file)s (processor's file, incident %(incident)d)") % {
-                "file": split.source_name, "incident": split.incident_id,
-            }  # fmt: skip
-        with transaction.atomic():
-            campaign = Campaign.objects.create(
-                breach=link.breach, created_by=by, source_name=source_name[:255], mapping=dict(part_reader.mapping),
-                status=CampaignStatus.IMPORTING, import_total=len(rows), import_heartbeat=timezone.now(),
-            )  # fmt: skip
-            part = SplitPart.objects.create(split=split, controller=link, campaign=campaign, rows=len(rows))
-    else:
-        campaign = part.campaign
-        with transaction.atomic():
-            Recipient.objects.filter(campaign=campaign).delete()  # what the interrupted attempt stored
-            Campaign.objects.filter(pk=campaign.pk).update(
-                status=CampaignStatus.IMPORTING, import_total=len(rows), import_done=0, import_report={},
-                persons_count=0, import_heartbeat=timezone.now(),
-            )  # fmt: skip
-    with _NoCollection():
-        stored = store_persons(campaign, part_reader.persons(_records(fields, rows)))
-    report = part_reader.report
+    """Store one controller's rows in its campaign, which becomes ready, and mark the part done, together."""
+    campaign = part.campaign
+    stored = write_rows(chunks)
+    report = report_of()
     apply_amendments(campaign, report.amendments)
     with transaction.atomic():
         already = mark_cross_campaign_duplicates(campaign)
