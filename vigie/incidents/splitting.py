@@ -150,11 +150,16 @@ def split_file(
     nobody: list[tuple[int, list[str]]] = []
     unassigned: list[dict[str, Any]] = []
     rows = 0
+    known: dict[str, str] = {}  # raw key cell → its code: a few dozen distinct values over the whole file
     with _NoCollection():
         for line, cells in importer.cells():
             rows += 1
             raw = cells[key_index]
-            code = normalise_code(raw)
+            code = known.get(raw)
+            if code is None:
+                code = normalise_code(raw)
+                if len(known) < 10_000:  # bounded: a column of distinct values (a wrong column) caches nothing more
+                    known[raw] = code
             link = links.get(code)
             if link is None and code in externals:
                 outside[externals[code].pk].append((line, cells))
