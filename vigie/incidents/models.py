@@ -211,6 +211,7 @@ class SplitPart(models.Model):
 
 class UploadStatus(models.TextChoices):
     UPLOADED = "uploaded", _("uploaded: choose the key column")
+    COUNTING = "counting", _("counting the rows of each controller")
     READY = "ready", _("key column chosen: check the counts and confirm")
     SPLITTING = "splitting", _("being split")
     DONE = "done", _("split")
@@ -231,7 +232,8 @@ class SplitUpload(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     headers = models.JSONField(default=list, blank=True)
     key_column = models.CharField(_("key column"), max_length=200, blank=True)
-    # {"controllers": {link_id: n}, "external": {external_id: n}, "unassigned": n, "rows": n}
+    # {"controllers": {link_id: n}, "external": {external_id: n}, "unassigned": n, "rows": n}; while counting
+    # (in the background: ``uploads.run_count``), {"read": rows read so far, "total": rows estimated or null}.
     preview = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.UPLOADED)
     error = models.CharField(max_length=500, blank=True)

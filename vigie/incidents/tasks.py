@@ -18,6 +18,12 @@ def split_upload(upload_id: int) -> str:
     return str(uploads.run_split(upload_id).status)
 
 
+@task()
+def count_upload(upload_id: int) -> str:
+    """Count the rows of each controller in the chosen key column (``uploads.run_count``; idempotent)."""
+    return str(uploads.run_count(upload_id).status)
+
+
 def _watch_waiting() -> int:
     from django_tasks_db.models import DBTaskResult
 
@@ -25,7 +31,7 @@ def _watch_waiting() -> int:
 
 
 def _watch_needed() -> bool:
-    return SplitUpload.objects.filter(status=UploadStatus.SPLITTING).exists()
+    return SplitUpload.objects.filter(status__in=(UploadStatus.SPLITTING, UploadStatus.COUNTING)).exists()
 
 
 def ensure_watching() -> bool:

@@ -2,7 +2,8 @@
 
 - ``upload_leaked_file(incident, *, name, data, by) -> SplitUpload``: size and type checked, read by the bounded
   readers of ``vigie.common.limits`` (through the campaigns' ``Importer``), headers kept, file stored encrypted;
-- ``choose_key_column(upload, *, key_column, by) -> SplitUpload``: the counts per controller previewed;
+- ``choose_key_column(upload, *, key_column, by) -> SplitUpload``: the count per controller queued (task
+  ``tasks.count_upload``: ``run_count``, out of the request: a large file takes seconds), ``progress(upload)``;
 - ``request_split(upload, *, by) -> SplitUpload``: the split queued (task ``tasks.split_upload``);
 - ``run_split(upload_id) -> SplitUpload``: what the task does, resuming a split interrupted by a crash; the
   encrypted file is deleted once split;
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +33,7 @@ from vigie.campaigns import crypto
 from vigie.campaigns.importing import Importer, ImportError_
 from vigie.campaigns.services import check_upload
 
-from .models import Incident, IncidentEvent, IncidentEventKind, Split, SplitUpload, UploadStatus
+from .models import Incident, IncidentEvent, IncidentEventKind, Split, SplitPart, SplitUpload, UploadStatus
 from .services import _french, _require, normalise_code
 from .splitting import split_file
 
@@ -39,7 +41,9 @@ __all__ = [
     "check_upload",
     "choose_key_column",
     "purge_due_uploads",
+    "progress",
     "recover_splits",
+    "run_count",
     "request_split",
     "run_split",
     "upload_leaked_file",
@@ -83,20 +87,71 @@ def upload_leaked_file(incident: Incident, *, name: str, data: bytes, by: User |
     return upload
 
 
+#: The statuses in which the processor may choose (again) the key column.
+CHOOSABLE = (UploadStatus.UPLOADED, UploadStatus.READY, UploadStatus.FAILED)
+
+
 def choose_key_column(upload: SplitUpload, *, key_column: str, by: User | None) -> SplitUpload:
-    """Count the rows of each controller (on Vigie or not) and of nobody in ``key_column``, storing nothing of
-    the rows: what the processor checks before confirming."""
+    """Choose ``key_column`` and queue the count of the rows of each controller (on Vigie or not) and of nobody
+    (task ``tasks.count_upload``: ``run_count``), storing nothing of the rows: what the processor checks before
+    confirming. The page follows the count (a progress bar) and shows it once done."""
+    from .tasks import count_upload, ensure_watching
+
     incident = upload.incident
     _require(by, incident.processor, Role.MEMBER)
     if upload.status == UploadStatus.PURGED:
         raise ValidationError(_("This file was deleted at the end of the retention period: upload it again."))
-    if upload.status not in (UploadStatus.UPLOADED, UploadStatus.READY, UploadStatus.FAILED):
+    if upload.status not in CHOOSABLE:
         raise ValidationError(_("This file is already being split."))
     if key_column not in upload.headers:
         raise ValidationError(_("Choose one of the file's columns."))
-    importer = Importer(_data(upload))
-    index = importer.headers.index(key_column)
-    counts = Counter(normalise_code(cells[index]) for _line, cells in importer.cells())
+    with transaction.atomic():
+        claimed = SplitUpload.objects.filter(pk=upload.pk, status__in=CHOOSABLE).update(
+            key_column=key_column[:200], preview={"read": 0, "total": None}, status=UploadStatus.COUNTING, error="",
+            heartbeat=timezone.now(),
+        )  # fmt: skip
+        if not claimed:
+            raise ValidationError(_("This file is already being split."))
+        record("incident.key_column_chosen", actor=by, organisation=incident.processor, obj=incident,
+               detail={"upload": upload.pk, "key_column": key_column[:200]})  # fmt: skip
+        transaction.on_commit(lambda: (count_upload.enqueue(upload.pk), ensure_watching()))
+    upload.refresh_from_db()
+    return upload
+
+
+#: Rows counted between two records of the count's progress (and signs of life).
+COUNT_STEP = 20_000
+
+
+def run_count(upload_id: int) -> SplitUpload:
+    """Count the rows of each controller in the chosen key column (the background task). Idempotent: a count
+    interrupted starts again from the file's first row; once counted, the upload waits for the confirmation."""
+    upload = SplitUpload.objects.select_related("incident").get(pk=upload_id)
+    if upload.status != UploadStatus.COUNTING:
+        return upload
+    incident = upload.incident
+    mine = SplitUpload.objects.filter(pk=upload.pk, status=UploadStatus.COUNTING, key_column=upload.key_column)
+    try:
+        importer = Importer(_data(upload))
+        index = importer.headers.index(upload.key_column)
+        total = importer.estimated_rows
+        counts: Counter[str] = Counter()
+        known: dict[str, str] = {}
+        read = 0
+        for read, (_line, cells) in enumerate(importer.cells(), start=1):  # noqa: B007 (read is used after)
+            raw = cells[index]
+            code = known.get(raw)
+            if code is None:
+                code = normalise_code(raw)
+                if len(known) < 10_000:
+                    known[raw] = code
+            counts[code] += 1
+            if read % COUNT_STEP == 0:
+                mine.update(preview={"read": read, "total": total}, heartbeat=timezone.now())
+    except (ImportError_, ValueError, OSError) as error:
+        mine.update(status=UploadStatus.FAILED, error=(str(error) or type(error).__name__)[:500])
+        upload.refresh_from_db()
+        return upload
     links = {normalise_code(link.code): link.pk for link in incident.controllers.all()}
     externals = {normalise_code(item.code): item.pk for item in incident.external_controllers.all()}
     preview = {
@@ -105,13 +160,25 @@ def choose_key_column(upload: SplitUpload, *, key_column: str, by: User | None) 
         "external": {str(pk): counts.get(code, 0) for code, pk in externals.items()},
         "unassigned": sum(n for code, n in counts.items() if code not in links and code not in externals),
     }
-    with transaction.atomic():
-        SplitUpload.objects.filter(pk=upload.pk).update(key_column=key_column[:200], preview=preview,
-                                                        status=UploadStatus.READY, error="")  # fmt: skip
-        record("incident.key_column_chosen", actor=by, organisation=incident.processor, obj=incident,
-               detail={"upload": upload.pk, "rows": preview["rows"]})  # fmt: skip
+    mine.update(preview=preview, status=UploadStatus.READY)
     upload.refresh_from_db()
     return upload
+
+
+def progress(upload: SplitUpload) -> dict[str, Any]:
+    """Where the background work of an upload is, for its progress bar: rows counted, or controllers' parts
+    stored, as a share (``percent``: an int, or None when the total is not known yet)."""
+    preview = upload.preview or {}
+    if upload.status == UploadStatus.COUNTING:
+        done, total = int(preview.get("read") or 0), preview.get("total")
+        return {"done": done, "total": total, "percent": min(99, 100 * done // total) if total else None}
+    if upload.status == UploadStatus.SPLITTING:
+        total = sum(1 for n in (preview.get("controllers") or {}).values() if n)
+        done = (
+            SplitPart.objects.filter(split_id=upload.split_id, done_at__isnull=False).count() if upload.split_id else 0
+        )
+        return {"done": done, "total": total, "percent": min(99, 100 * done // total) if total else None}
+    return {"done": 0, "total": None, "percent": None}
 
 
 def request_split(upload: SplitUpload, *, by: User | None) -> SplitUpload:
@@ -170,32 +237,34 @@ def _finish(upload: SplitUpload, split: Split) -> None:
     upload_path(upload).unlink(missing_ok=True)  # the rows are now in the campaigns and the kept files
 
 
-def _queued(upload_id: int) -> bool:
+def _queued(upload_id: int, name: str) -> bool:
     from django_tasks_db.models import DBTaskResult
 
-    waiting = DBTaskResult.objects.filter(status="READY", task_path="vigie.incidents.tasks.split_upload")
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=f"vigie.incidents.tasks.{name}")
     return any((args or {}).get("args") == [upload_id] for args in waiting.values_list("args_kwargs", flat=True))
 
 
 def recover_splits(*, now: datetime | None = None) -> int:
-    """Splits that died with their worker (no sign of life for ``VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS``, the
+    """Splits and counts that died with their worker (no sign of life for ``VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS``, the
     campaigns' own limit for an import): queued again, to resume (``run_split``). The uploaded file is kept
     (encrypted) until the split is done, so a split can always be resumed. Return the splits queued again."""
-    from .tasks import split_upload
+    from .tasks import count_upload, split_upload
 
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS)
     queued = 0
     silent = Q(heartbeat__lt=stale) | Q(heartbeat__isnull=True)
-    for upload in SplitUpload.objects.filter(silent, status=UploadStatus.SPLITTING):
-        if _queued(upload.pk):
+    tasks = {UploadStatus.SPLITTING: split_upload, UploadStatus.COUNTING: count_upload}
+    for upload in SplitUpload.objects.filter(silent, status__in=tuple(tasks)):
+        work = tasks[UploadStatus(upload.status)]
+        if _queued(upload.pk, work.name):
             continue
         # Taken by this call only (two workers starting together must not both queue it).
-        mine = SplitUpload.objects.filter(pk=upload.pk, status=UploadStatus.SPLITTING, heartbeat=upload.heartbeat)
+        mine = SplitUpload.objects.filter(pk=upload.pk, status=upload.status, heartbeat=upload.heartbeat)
         if upload.heartbeat is None:
-            mine = SplitUpload.objects.filter(pk=upload.pk, status=UploadStatus.SPLITTING, heartbeat__isnull=True)
+            mine = SplitUpload.objects.filter(pk=upload.pk, status=upload.status, heartbeat__isnull=True)
         if mine.update(heartbeat=now):
-            split_upload.enqueue(upload.pk)
+            work.enqueue(upload.pk)
             queued += 1
     return queued
 
@@ -207,7 +276,7 @@ def purge_due_uploads(*, now: datetime | None = None) -> int:
     A file being split is left to its split. Return how many were purged."""
     now = now or timezone.now()
     before = now - timedelta(days=settings.VIGIE_CAMPAIGN_RETENTION_DAYS)
-    waiting = (UploadStatus.UPLOADED, UploadStatus.READY, UploadStatus.FAILED)
+    waiting = (*CHOOSABLE, UploadStatus.COUNTING)
     purged = 0
     for upload in SplitUpload.objects.filter(status__in=waiting, created_at__lte=before).select_related("incident"):
         with transaction.atomic(), _french():

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
@@ -95,15 +96,28 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect_after_post(request, request.path)
     except ValidationError as error:
         form.add_error(None, error)
-    preview = found.preview or {}
+    preview = found.preview if "rows" in (found.preview or {}) else {}  # not while counting
     names = {str(link.pk): (link.organisation.name, link.code)
              for link in found.incident.controllers.select_related("organisation")}  # fmt: skip
     outside = {str(item.pk): (item.name, item.code) for item in found.incident.external_controllers.all()}
     rows = [(*names[key], n, False) for key, n in (preview.get("controllers") or {}).items() if key in names]
     rows += [(*outside[key], n, True) for key, n in (preview.get("external") or {}).items() if key in outside]
-    context = {"upload": found, "incident": found.incident, "form": form, "preview_rows": rows, "preview": preview}
+    context = {"upload": found, "incident": found.incident, "form": form, "preview_rows": rows, "preview": preview,
+               "progress": uploads.progress(found)}  # fmt: skip
     status = 400 if form.errors else 200
     return render_page(request, "incidents/upload_detail.html", context, status=status)
+
+
+@org_view(Role.MEMBER)
+def upload_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar of the count or the split alone (htmx polls it every two seconds); once the upload has
+    left the state the page was drawn in (``?was=``), the whole page is reloaded to show the counts or the split."""
+    found = get_object_or_404(SplitUpload.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    was = request.GET.get("was")
+    if request.htmx and was and was != found.status:  # type: ignore[attr-defined]
+        return HttpResponseClientRefresh()
+    context = {"upload": found, "incident": found.incident, "progress": uploads.progress(found)}
+    return render_page(request, "incidents/upload_detail.html#progress", context)
 
 
 @org_view(Role.READONLY)

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='splitupload',
             name='status',
-            field=models.CharField(choices=[('uploaded', 'uploaded: choose the key column'), ('ready', 'key column chosen: check the counts and confirm'), ('splitting', 'being split'), ('done', 'split'), ('failed', 'failed'), ('purged', 'purged: never split within the retention period')], default='uploaded', max_length=16),
+            field=models.CharField(choices=[('uploaded', 'uploaded: choose the key column'), ('counting', 'counting the rows of each controller'), ('ready', 'key column chosen: check the counts and confirm'), ('splitting', 'being split'), ('done', 'split'), ('failed', 'failed'), ('purged', 'purged: never split within the retention period')], default='uploaded', max_length=16),
         ),
         migrations.CreateModel(
             name='SplitPart',

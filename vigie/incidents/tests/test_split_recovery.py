@@ -38,7 +38,8 @@ def leaked(n: int) -> bytes:
 def splitting_upload(incident: Any, by: Any, django_capture_on_commit_callbacks: Any, n: int = 40) -> SplitUpload:
     """An upload confirmed, its split queued but not run (the queue's callback is not executed)."""
     upload = uploads.upload_leaked_file(incident, name="fuite.csv", data=leaked(n), by=by)
-    uploads.choose_key_column(upload, key_column="Code labo", by=by)
+    with django_capture_on_commit_callbacks(execute=True):  # the count, run at once by the tests' queue
+        uploads.choose_key_column(upload, key_column="Code labo", by=by)
     with django_capture_on_commit_callbacks(execute=False):
         uploads.request_split(upload, by=by)
     upload.refresh_from_db()
@@ -125,7 +126,9 @@ def test_a_leaked_file_never_split_is_purged_after_the_campaigns_retention(  # t
     incident, vendor_user, settings, django_capture_on_commit_callbacks
 ) -> None:
     old = uploads.upload_leaked_file(incident, name="vieux.csv", data=leaked(8), by=vendor_user)
-    uploads.choose_key_column(old, key_column="Code labo", by=vendor_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        uploads.choose_key_column(old, key_column="Code labo", by=vendor_user)
+    assert SplitUpload.objects.get(pk=old.pk).status == UploadStatus.READY
     recent = uploads.upload_leaked_file(incident, name="recent.csv", data=leaked(8), by=vendor_user)
     days = settings.VIGIE_CAMPAIGN_RETENTION_DAYS
     SplitUpload.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=days, minutes=1))
