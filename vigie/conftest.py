@@ -35,7 +35,7 @@ def _one_request_at_a_time_on_a_shared_connection() -> None:
     from django.test import testcases
 
     class OneRequestAtATime(ThreadedWSGIServer):
-        def set_app(self, application):  # type: ignore[no-untyped-def]
+        def set_app(self, application):
             if self.connections_override:
                 application = _serialised(application)
             super().set_app(application)
@@ -43,7 +43,7 @@ def _one_request_at_a_time_on_a_shared_connection() -> None:
     class LiveServerThread(testcases.LiveServerThread):
         server_class = OneRequestAtATime
 
-    testcases.LiveServerThread = LiveServerThread  # type: ignore[misc]  # pytest-django reads it from here
+    testcases.LiveServerThread = LiveServerThread  # pytest-django reads it from here
 
 
 def _serialised(application: Callable[..., Any]) -> Callable[..., Any]:
@@ -197,13 +197,13 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
+def page(browser, live_server):
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.console_errors = errors  # type: ignore[attr-defined]
+    page.console_errors = errors
     yield page
     context.close()

@@ -160,7 +160,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "vigie.sqlite3",
+            "NAME": str(DATA_DIR / "vigie.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
@@ -257,6 +257,10 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "fr"
 # Each app keeps its own catalogue in <app>/locale/fr/LC_MESSAGES/django.po (English msgids).
 LANGUAGES = [("fr", "Français"), ("en", "English")]
+# The language of the command line's messages (`vigie …`): fr or en. Records (journals, documents) stay French.
+VIGIE_LANGUAGE = env("VIGIE_LANGUAGE", "fr").strip().lower() or "fr"
+if VIGIE_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"VIGIE_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}, not {VIGIE_LANGUAGE!r}.")
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -266,7 +266,8 @@ class OrganisationForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         siret, siren = data.get("siret") or "", data.get("siren") or ""
         if siret and not siren:
             data["siren"] = siret[:9]
@@ -324,7 +325,7 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class NewAccountForm(SetPasswordForm):  # type: ignore[type-arg]
+class NewAccountForm(SetPasswordForm):
     """Create the account of an invited person: a name and a password (with the password rules)."""
 
     full_name = forms.CharField(

@@ -101,7 +101,7 @@ def recovery_digest(code: str, secret: str | None = None) -> str:
 def _stored_recovery_code(device: StaticDevice, code: str) -> str:
     """The stored form of ``code``: under the current secret key, or an old one still listed in
     ``SECRET_KEY_FALLBACKS`` (codes saved before a key rotation keep working until the fallback is removed)."""
-    digests = [recovery_digest(code, secret) for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
+    digests = [recovery_digest(code, str(secret)) for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
     found = device.token_set.filter(token__in=digests).values_list("token", flat=True).first()
     return str(found or digests[0])
 

@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .forms import CodeForm, RecoveryCodeForm, SignInForm
-from .responses import full_redirect, htmx_redirects, render_page
+from .http import HtmxRequest, full_redirect, htmx_redirects, render_page
 
 # Where an earlier version kept freshly generated codes in clear; only ever removed now (see ``recovery_codes``).
 RECOVERY_CODES_SESSION_KEY = "vigie_recovery_codes"
@@ -59,9 +59,9 @@ def has_authenticator(user: Any) -> bool:
 
 @sensitive_post_parameters("password")
 @never_cache
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HtmxRequest) -> HttpResponse:
     next_url = safe_next(request)
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[attr-defined]  # django_otp
         return HttpResponseRedirect(next_url or reverse("core:home"))  # a URL, never a view name
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -73,7 +73,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout(request: HttpRequest) -> HttpResponse:
+def logout(request: HtmxRequest) -> HttpResponse:
     auth_logout(request)
     messages.success(request, _("You are signed out."))
     return full_redirect(request, reverse("accounts:login"))
@@ -81,7 +81,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: HtmxRequest) -> HttpResponse:
     """Second step of signing in: the six-digit code of the authenticator app."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
@@ -98,7 +98,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def otp_recovery(request: HttpRequest) -> HttpResponse:
+def otp_recovery(request: HtmxRequest) -> HttpResponse:
     """Second step of signing in without the phone: one of the single-use recovery codes."""
     next_url = safe_next(request)
     if request.user.is_verified():  # type: ignore[union-attr]
@@ -125,7 +125,7 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: HtmxRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR code (or type the secret), then confirm with a first code.
 
     Allowed with a password alone only to someone who has no authenticator yet; replacing an existing one needs
@@ -154,7 +154,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: HtmxRequest) -> HttpResponse:
     """How many recovery codes are left, and a button to make new ones (shown once, in the answer to that POST)."""
     next_url = safe_next(request)
     request.session.pop(RECOVERY_CODES_SESSION_KEY, None)  # a session from before codes stopped being kept in it
@@ -164,7 +164,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
             return _show_new_codes(request, codes, next_url)
         return full_redirect(request, next_url or reverse("core:home"))
     device = services.recovery_device(request.user)  # type: ignore[arg-type]
-    context = {"codes": [], "next": next_url, "left": device.token_set.count() if device else 0}
+    context: dict[str, Any] = {"codes": [], "next": next_url, "left": device.token_set.count() if device else 0}
     return render_page(request, "accounts/recovery_codes.html", context)
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,14 +19,14 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import InviteForm, NewAccountForm, OrganisationCreateForm, OrganisationForm, RoleForm
+from .http import HtmxRequest, OrgRequest, after_post, full_redirect, render_page
 from .models import ROLE_RANK, Invitation, Role, User
-from .responses import full_redirect, redirect_after_post, render_page
 from .scoping import org_view
 from .signin import with_next
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: HtmxRequest) -> HttpResponse:
     form = OrganisationCreateForm(request.POST or None)
     if form.is_valid():
         org = services.create_organisation(owner=request.user, by=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
@@ -39,9 +39,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.OWNER)
-def organisation(request: HttpRequest) -> HttpResponse:
+def organisation(request: OrgRequest) -> HttpResponse:
     """The organisation's legal identity. Owners only."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     # The form works on its own copy, so that a refused value never shows up elsewhere on the page.
     form = OrganisationForm(request.POST or None, instance=type(org).objects.get(pk=org.pk))
     if form.is_valid():
@@ -49,9 +49,9 @@ def organisation(request: HttpRequest) -> HttpResponse:
         # the service saves and logs only what differs.
         services.update_organisation(
             org, {name: form.cleaned_data[name] for name in form.Meta.fields}, by=request.user, request=request
-        )  # type: ignore[arg-type]
+        )
         messages.success(request, _("The organisation's details are saved."))
-        return redirect_after_post(request, reverse("accounts:organisation", args=[org.pk]))
+        return after_post(request, reverse("accounts:organisation", args=[org.pk]))
     return render_page(request, "accounts/organisation.html", {"form": form})
 
 
@@ -59,10 +59,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
 
 
 def _members_page(
-    request: HttpRequest, *, invite_form: InviteForm | None = None, errors: dict[int, str] | None = None
+    request: OrgRequest, *, invite_form: InviteForm | None = None, errors: dict[int, str] | None = None
 ) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
-    can_manage = request.membership.can_manage  # type: ignore[attr-defined]
+    org = request.org
+    can_manage = request.membership.can_manage
     rank = Case(*(When(role=role, then=Value(-n)) for role, n in ROLE_RANK.items()), output_field=IntegerField())
     memberships = list(org.memberships.select_related("user").annotate(rank=rank).order_by("rank", "user__email"))
     for m in memberships:
@@ -75,17 +75,17 @@ def _members_page(
 
 
 @org_view(Role.READONLY)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: OrgRequest) -> HttpResponse:
     """Everyone sees who belongs to the organisation; owners also invite (POST here)."""
     if request.method != "POST":
         return _members_page(request)
-    if not request.membership.can_manage:  # type: ignore[attr-defined]
+    if not request.membership.can_manage:
         raise PermissionDenied
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     form = InviteForm(org, request.POST)
     if not form.is_valid():
         return _members_page(request, invite_form=form)
-    sent = services.invite(org, by=request.user, request=request, **form.cleaned_data)  # type: ignore[arg-type]
+    sent = services.invite(org, by=request.user, request=request, **form.cleaned_data)
     if sent.delivered:
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": sent.invitation.email})
     else:
@@ -97,34 +97,34 @@ def members(request: HttpRequest) -> HttpResponse:
             )
             % {"email": sent.invitation.email, "url": sent.url},
         )
-    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+    return after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
 
 
 @require_POST
 @org_view(Role.OWNER)
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def member_role(request: OrgRequest, membership_id: int) -> HttpResponse:
+    org = request.org
     membership = get_object_or_404(org.memberships.select_related("user"), pk=membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         return _members_page(request, errors={membership.pk: _("Choose one of the roles.")})
     try:
-        services.change_role(membership, form.cleaned_data["role"], by=request.user, request=request)  # type: ignore[arg-type]
+        services.change_role(membership, form.cleaned_data["role"], by=request.user, request=request)
     except services.LastOwnerError:
         return _members_page(
             request, errors={membership.pk: _("The organisation needs at least one owner: name another one first.")}
         )
     messages.success(request, _("The role of %(name)s is changed.") % {"name": membership.user})
-    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+    return after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
 
 
 @require_POST
 @org_view(Role.OWNER)
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
+    org = request.org
     membership = get_object_or_404(org.memberships.select_related("user"), pk=membership_id)
     try:
-        services.remove_member(membership, by=request.user, request=request)  # type: ignore[arg-type]
+        services.remove_member(membership, by=request.user, request=request)
     except services.LastOwnerError:
         return _members_page(
             request,
@@ -133,17 +133,17 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     messages.success(request, _("%(name)s no longer belongs to the organisation.") % {"name": membership.user})
     if membership.user_id == request.user.pk:
         return full_redirect(request, reverse("core:home"))
-    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+    return after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
 
 
 @require_POST
 @org_view(Role.OWNER)
-def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def invitation_cancel(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    org = request.org
     invitation = get_object_or_404(org.invitations.pending(), pk=invitation_id)
-    services.cancel_invitation(invitation, by=request.user, request=request)  # type: ignore[arg-type]
+    services.cancel_invitation(invitation, by=request.user, request=request)
     messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
-    return redirect_after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
+    return after_post(request, reverse("accounts:members", args=[org.pk]), target="members")
 
 
 # --- Accepting an invitation -----------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def invitation_cancel(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 @sensitive_post_parameters("new_password1", "new_password2")
 @never_cache
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HtmxRequest, token: str) -> HttpResponse:
     """The link of the invitation e-mail: join with one's account, or create it (then set up the second factor)."""
     invitation = Invitation.objects.for_token(token).select_related("organisation", "invited_by").first()
     if invitation is None or not invitation.is_usable:
@@ -160,7 +160,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     here = request.get_full_path()
     user = request.user
     context: dict[str, Any] = {"invitation": invitation, "here": here}
-    if user.is_authenticated and user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
+    if user.is_authenticated and user.email.lower() != invitation.email.lower():
         return render_page(request, "accounts/invitation_accept.html", {**context, "state": "other_account"})
     try:
         if User.objects.filter(email__iexact=invitation.email).exists():
@@ -170,14 +170,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render_page(request, "accounts/invitation_accept.html", {"state": "unusable"}, status=410)
 
 
-def _join_with_account(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
+def _join_with_account(request: HtmxRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         context.update(state="sign_in", login_url=with_next("accounts:login", context["here"]))
-    elif not user.is_verified():  # type: ignore[union-attr]
+    elif not user.is_verified():  # type: ignore[attr-defined]  # django_otp
         context.update(state="verify", verify_url=with_next("accounts:otp_verify", context["here"]))
     elif request.method == "POST":
-        services.accept_invitation(invitation, user, request=request)  # type: ignore[arg-type]
+        services.accept_invitation(invitation, user, request=request)
         messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organisation})
         return full_redirect(request, reverse("core:dashboard", args=[invitation.organisation_id]))
     else:
@@ -185,7 +185,7 @@ def _join_with_account(request: HttpRequest, invitation: Invitation, context: di
     return render_page(request, "accounts/invitation_accept.html", context)
 
 
-def _join_with_new_account(request: HttpRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
+def _join_with_new_account(request: HtmxRequest, invitation: Invitation, context: dict[str, Any]) -> HttpResponse:
     form = NewAccountForm(invitation.email, request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = services.accept_invitation_with_new_account(

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Role
-from vigie.accounts.responses import redirect_after_post
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 
 from . import tokens as token_services
 from . import webhooks as webhook_services
@@ -32,26 +32,26 @@ from .problems import problem_response
 DELIVERIES_SHOWN = 100
 
 
-def _tokens_context(request: HttpRequest, form: TokenForm, **extra: Any) -> dict[str, Any]:
-    org = request.org  # type: ignore[attr-defined]
+def _tokens_context(request: OrgRequest, form: TokenForm, **extra: Any) -> dict[str, Any]:
+    org = request.org
     mine = ApiToken.objects.for_org(org).filter(user=request.user)
     others = (
         ApiToken.objects.for_org(org).exclude(user=request.user).select_related("user")
-        if request.membership.can_manage  # type: ignore[attr-defined]
+        if request.membership.can_manage
         else ApiToken.objects.none()
     )
     return {"form": form, "mine": mine, "others": others, "now": timezone.now(), **extra}
 
 
 @org_view(Role.READONLY)
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: OrgRequest) -> HttpResponse:
     """The member's API tokens (an owner also sees the others'), and a form to create one."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             token, raw = token_services.create_token(
-                request.org, user=request.user, by=request.user, name=data["name"], scope=data["scope"],  # type: ignore[attr-defined, arg-type]
+                request.org, user=request.user, by=request.user, name=data["name"], scope=data["scope"],
                 expires_at=timezone.now() + timedelta(days=data["days"]),
             )  # fmt: skip
         except ValidationError as error:
@@ -66,31 +66,31 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @org_view(Role.READONLY)
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
-    token_services.revoke_token(token, by=request.user)  # type: ignore[arg-type]
+def token_revoke(request: OrgRequest, pk: int) -> HttpResponse:
+    token = get_for_org(ApiToken.objects.all(), request.org, pk)
+    token_services.revoke_token(token, by=request.user)
     messages.success(request, _("The token « %(name)s » is revoked.") % {"name": token.name})
-    return redirect_after_post(request, reverse("api:tokens", args=[request.org.pk]))  # type: ignore[attr-defined]
+    return after_post(request, reverse("api:tokens", args=[request.org.pk]))
 
 
-def _endpoint(request: HttpRequest, pk: int) -> WebhookEndpoint:
-    return get_object_or_404(WebhookEndpoint.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def _endpoint(request: OrgRequest, pk: int) -> WebhookEndpoint:
+    return get_for_org(WebhookEndpoint.objects.all(), request.org, pk)
 
 
-def _list_context(request: HttpRequest, form: WebhookForm, **extra: Any) -> dict[str, Any]:
-    endpoints = WebhookEndpoint.objects.for_org(request.org)  # type: ignore[attr-defined]
+def _list_context(request: OrgRequest, form: WebhookForm, **extra: Any) -> dict[str, Any]:
+    endpoints = WebhookEndpoint.objects.for_org(request.org)
     labels = dict(EventType.choices)
     rows = [{"endpoint": e, "events": [labels.get(name, name) for name in e.events]} for e in endpoints]
     return {"form": form, "rows": rows, **extra}
 
 
 @org_view(Role.OWNER)
-def webhooks(request: HttpRequest) -> HttpResponse:
+def webhooks(request: OrgRequest) -> HttpResponse:
     """The organisation's webhooks, and a form to add one (its signing secret is shown once)."""
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            endpoint, secret = webhook_services.create_endpoint(request.org, by=request.user, **form.cleaned_data)  # type: ignore[attr-defined, arg-type]
+            endpoint, secret = webhook_services.create_endpoint(request.org, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -123,36 +123,36 @@ def _detail_context(endpoint: WebhookEndpoint, form: WebhookUpdateForm | None = 
 
 
 @org_view(Role.OWNER)
-def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_detail(request: OrgRequest, pk: int) -> HttpResponse:
     """One webhook: its settings and its delivery log, each try with its answer, and a replay button."""
     endpoint = _endpoint(request, pk)
     form = WebhookUpdateForm(request.POST or None) if request.method == "POST" else None
     if form is not None and form.is_valid():
         try:
-            webhook_services.update_endpoint(endpoint, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            webhook_services.update_endpoint(endpoint, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The webhook is saved."))
-            return redirect_after_post(request, reverse("api:webhook_detail", args=[request.org.pk, endpoint.pk]))  # type: ignore[attr-defined]
+            return after_post(request, reverse("api:webhook_detail", args=[request.org.pk, endpoint.pk]))
     status = 400 if form is not None and form.errors else 200
     return render(request, "api/webhook_detail.html", _detail_context(endpoint, form), status=status)
 
 
 @require_POST
 @org_view(Role.OWNER)
-def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_delete(request: OrgRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
-    webhook_services.delete_endpoint(endpoint, by=request.user)  # type: ignore[arg-type]
+    webhook_services.delete_endpoint(endpoint, by=request.user)
     messages.success(request, _("The webhook is deleted."))
-    return redirect_after_post(request, reverse("api:webhooks", args=[request.org.pk]))  # type: ignore[attr-defined]
+    return after_post(request, reverse("api:webhooks", args=[request.org.pk]))
 
 
 @require_POST
 @org_view(Role.OWNER)
-def webhook_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_rotate(request: OrgRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
-    secret = webhook_services.rotate_secret(endpoint, by=request.user)  # type: ignore[arg-type]
+    secret = webhook_services.rotate_secret(endpoint, by=request.user)
     response = render(request, "api/webhook_detail.html", _detail_context(endpoint, secret=secret))
     response["Cache-Control"] = "private, no-store"
     return response
@@ -160,21 +160,21 @@ def webhook_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Role.OWNER)
-def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
+def webhook_test(request: OrgRequest, pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
-    webhook_services.send_test(endpoint, by=request.user)  # type: ignore[arg-type]
+    webhook_services.send_test(endpoint, by=request.user)
     messages.success(request, _("A test event is on its way; its delivery appears below."))
-    return redirect_after_post(request, reverse("api:webhook_detail", args=[request.org.pk, endpoint.pk]))  # type: ignore[attr-defined]
+    return after_post(request, reverse("api:webhook_detail", args=[request.org.pk, endpoint.pk]))
 
 
 @require_POST
 @org_view(Role.OWNER)
-def delivery_replay(request: HttpRequest, pk: int, delivery_pk: int) -> HttpResponse:
+def delivery_replay(request: OrgRequest, pk: int, delivery_pk: int) -> HttpResponse:
     endpoint = _endpoint(request, pk)
     delivery = get_object_or_404(WebhookDelivery.objects.filter(endpoint=endpoint), pk=delivery_pk)
-    webhook_services.replay(delivery, by=request.user)  # type: ignore[arg-type]
+    webhook_services.replay(delivery, by=request.user)
     messages.success(request, _("The event is sent again."))
-    return redirect_after_post(request, reverse("api:webhook_detail", args=[request.org.pk, endpoint.pk]))  # type: ignore[attr-defined]
+    return after_post(request, reverse("api:webhook_detail", args=[request.org.pk, endpoint.pk]))
 
 
 # --- Under /api/v1/ ----------------------------------------------------------------------------------------

@@ -256,7 +256,7 @@ def deliver(delivery_id: int, *, now: datetime | None = None) -> WebhookDelivery
     else:
         body = body_of(delivery)
         try:
-            headers = headers_for(delivery, decrypt_secret(endpoint.secret_encrypted), timestamp=int(now.timestamp()),
+            headers = headers_for(delivery, decrypt_secret(bytes(endpoint.secret_encrypted)), timestamp=int(now.timestamp()),
                                   body=body)  # fmt: skip
             answer = outbound.post(endpoint.url, body, headers)
         except outbound.Refused as refused:

@@ -35,7 +35,7 @@ def record(
     """
     if request is not None:
         if actor is None and request.user.is_authenticated:
-            actor = request.user  # type: ignore[assignment]
+            actor = request.user
         ip = client_ip(request)  # through the trusted proxies only (VIGIE_TRUSTED_PROXIES)
         token = getattr(request, "api_token", None)
         if token is not None:

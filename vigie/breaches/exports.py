@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import typst
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
@@ -23,13 +21,13 @@ from vigie.accounts.models import Organisation
 from vigie.audit.services import record
 from vigie.common.spreadsheets import csv_writer, write_text
 from vigie.common.spreadsheets import workbook as new_workbook
+from vigie.common.typesetting import DEJAVU, compile_pdf
+from vigie.risk.french import PARIS, integer
 
 from .register import RegisterFilterForm, RegisterRow, filter_form, register_rows
 
-PARIS = ZoneInfo("Europe/Paris")
 TYPST_TEMPLATE = Path(__file__).parent / "templates" / "breaches" / "register.typ"
 # DejaVu covers French, Greek and most symbols; when it is missing typst falls back on its embedded fonts.
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Spreadsheets run a cell that starts with one of these as a formula ("CSV injection", OWASP).
 
 Cell = str | int | datetime | None
@@ -48,7 +46,7 @@ def persons(row: RegisterRow) -> str:
     """« 4 800 (estimation) », with a narrow no-break space between thousands as French typography wants."""
     if row.persons_count is None:
         return "inconnu"
-    count = f"{row.persons_count:,}".replace(",", "\u202f")
+    count = integer(row.persons_count)
     return f"{count} (estimation)" if row.persons_count_is_estimate else count
 
 
@@ -159,13 +157,7 @@ def to_pdf(rows: list[RegisterRow], *, organisation: str, selection: str, now: d
         "count": len(rows),
         "rows": [_pdf_row(row) for row in rows],
     }
-    font_paths = [str(FONT_DIR)] if FONT_DIR.is_dir() else []
-    return typst.compile(  # type: ignore[no-any-return]
-        str(TYPST_TEMPLATE),
-        root=str(TYPST_TEMPLATE.parent),
-        font_paths=font_paths,
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-    )
+    return compile_pdf(TYPST_TEMPLATE, {"data": json.dumps(data, ensure_ascii=False)}, fonts=DEJAVU)
 
 
 def describe_filters(form: RegisterFilterForm, filters: Mapping[str, Any]) -> str:

@@ -73,7 +73,7 @@ class MomentField(forms.DateTimeField):
 class HoursField(forms.FloatField):
     """A number of hours; a decimal comma is accepted, as French users type it (« 1,5 »)."""
 
-    def to_python(self, value: Any) -> float | None:
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]  # the stubs type FloatField as an IntegerField
         if isinstance(value, str):
             value = value.replace(",", ".").strip()
         return super().to_python(value)
@@ -166,7 +166,8 @@ class AwarenessForm(StepForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         aware, occurred = data.get("became_aware_at"), self.breach.occurred_at
         if aware and occurred and occurred > aware:
             self.add_error("became_aware_at", _("The breach cannot have started after you became aware of it."))
@@ -215,7 +216,8 @@ class EventForm(StepForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         occurred, ended = data.get("occurred_at"), data.get("ended_at")
         if occurred and occurred > self.breach.became_aware_at:
             self.add_error("occurred_at", _("The breach cannot have started after you became aware of it."))
@@ -254,7 +256,7 @@ class DataForm(StepForm):
             "Leave “I don't know” if no sensitive data are concerned."
         ),
     )
-    media = _checkboxes(
+    media = _checkboxes(  # type: ignore[assignment]  # a field named like Form.media: declared fields win
         Medium.choices,
         label=_("Where were the data?"),
         required=False,
@@ -401,7 +403,8 @@ class ObligationDoneForm(forms.Form):
         self.breach, self.row = breach, row
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         done_at, deadline = data.get("done_at"), self.breach.cnil_deadline
         late = self.row.id == "notify_cnil" and done_at and deadline and done_at > deadline
         if late and not data.get("delay_reasons", "").strip():

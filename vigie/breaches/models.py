@@ -503,7 +503,11 @@ class JournalEntry(models.Model):
     """
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The sentence in French as written: the record, quoted by the documents.
     summary = models.TextField()
+    # The same sentence as message ids and parameters (``breaches.journal``), shown in the reader's language;
+    # null for an entry written before.
+    message = models.JSONField(null=True, blank=True, default=None)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -521,6 +525,20 @@ class JournalEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError("Journal entries are append-only.")
+
+    @classmethod
+    def write(cls, message: list[dict[str, Any]], **fields: Any) -> Any:
+        """Append an entry saying ``message`` (``breaches.journal`` pieces); its ``summary`` is the French text."""
+        from .journal import render
+
+        return cls._default_manager.create(summary=render(message, settings.LANGUAGE_CODE), message=message, **fields)
+
+    @property
+    def text(self) -> str:
+        """What the entry says, in the active language (its recorded French ``summary`` for an older entry)."""
+        from .journal import shown
+
+        return shown(self.message, self.summary)
 
 
 class TimelineEvent(JournalEntry):

@@ -66,7 +66,7 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, data: Mapping[str, Any] | None, *, years: Iterable[int] = ()) -> None:
         super().__init__(data)
         self.fields["year"].choices = [("", _("All")), *((year, str(year)) for year in years)]  # type: ignore[attr-defined]
-        self.fields["q"].widget.input_type = "search"  # type: ignore[attr-defined]
+        self.fields["q"].widget.input_type = "search"
 
     def filters(self) -> dict[str, Any]:
         """The valid, non-empty filters; an invalid value (a year with no breach, a made-up origin) is ignored
@@ -126,9 +126,9 @@ def filtered(queryset: QuerySet[Breach], filters: Mapping[str, Any]) -> QuerySet
     if status := filters.get("status"):
         queryset = queryset.filter(status=status)
     if notified := filters.get("notified"):
-        queryset = queryset.filter(is_notified=notified == "yes")
+        queryset = queryset.filter(is_notified=notified == "yes")  # type: ignore[misc]  # an annotation
     if late := filters.get("late"):
-        queryset = queryset.filter(is_late=late == "yes")
+        queryset = queryset.filter(is_late=late == "yes")  # type: ignore[misc]  # an annotation
     return queryset
 
 

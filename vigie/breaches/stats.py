@@ -13,17 +13,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Organisation
+from vigie.risk.french import PARIS
+from vigie.risk.french import integer as french_number
 
 from .register import RegisterRow, filter_form, register_rows
-
-PARIS = ZoneInfo("Europe/Paris")
 
 # Hours from awareness to the CNIL notification: the art. 33(1) deadline is the last edge.
 BUCKETS: tuple[tuple[str, float, float], ...] = (
@@ -117,11 +116,6 @@ def compute(rows: Iterable[RegisterRow], *, tz: tzinfo = PARIS) -> Figures:
     return Figures(years=years, origins=origins, delays=[(label, delays[label]) for label, *_ in BUCKETS], total=total)
 
 
-def french_number(value: float) -> str:
-    """1 234 567 with narrow no-break spaces, as French typography wants."""
-    return f"{value:,.0f}".replace(",", "\u202f")
-
-
 def percent(share: float | None) -> str:
     return "—" if share is None else f"{round(share * 100)}\u202f%"
 
@@ -181,7 +175,7 @@ def _bars(
     svg.line(LEFT, base, WIDTH - RIGHT, base)
     for index, (axis_label, segments, top_label) in enumerate(columns):
         x = LEFT + slot * index + (slot - bar) / 2
-        y = base
+        y: float = base
         for value, colour, tooltip in segments:
             if value:
                 svg.rect(x, y - value * scale, bar, value * scale, colour, tooltip)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from vigie.accounts.http import HtmxRequest, OrgRequest
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import org_view
 from vigie.audit.services import record
@@ -18,12 +19,12 @@ from .register import register_page
 from .stats import stats_page
 
 
-def _fragment(request: HttpRequest) -> bool:
+def _fragment(request: HtmxRequest) -> bool:
     """An htmx swap wants the partial; a history restore after a cache miss wants the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _page(request: HttpRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
+def _page(request: HtmxRequest, template: str, partial: str, context: dict[str, Any]) -> HttpResponse:
     response = render(request, f"{template}#{partial}" if _fragment(request) else template, context)
     # The same URL answers a page or a fragment: caches must tell them apart.
     patch_vary_headers(response, ("HX-Request",))
@@ -32,19 +33,19 @@ def _page(request: HttpRequest, template: str, partial: str, context: dict[str, 
 
 @require_GET
 @org_view(Role.READONLY)
-def register(request: HttpRequest) -> HttpResponse:
-    context = register_page(request.org, request.GET)  # type: ignore[attr-defined]
+def register(request: OrgRequest) -> HttpResponse:
+    context = register_page(request.org, request.GET)
     filters = {key: value[:100] for key, value in request.GET.items()}
-    record("register.view", request=request, organisation=request.org, detail={"filters": filters})  # type: ignore[attr-defined]
+    record("register.view", request=request, organisation=request.org, detail={"filters": filters})
     return _page(request, "breaches/register.html", "table", context)
 
 
 @require_GET
 @org_view(Role.READONLY)
-def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def register_export(request: OrgRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
-    export = export_register(request.org, fmt, request.GET, request=request)  # type: ignore[attr-defined]
+    export = export_register(request.org, fmt, request.GET, request=request)
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
@@ -52,5 +53,5 @@ def register_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @org_view(Role.READONLY)
-def stats(request: HttpRequest) -> HttpResponse:
-    return _page(request, "breaches/stats.html", "figures", stats_page(request.org, request.GET))  # type: ignore[attr-defined]
+def stats(request: OrgRequest) -> HttpResponse:
+    return _page(request, "breaches/stats.html", "figures", stats_page(request.org, request.GET))

@@ -62,7 +62,7 @@ def label_of(field: str, value: str) -> str:
     choices = LIST_CHOICES.get(field)
     if choices is not None:
         return str(dict(choices.choices).get(value, value))
-    return str(dict(Breach._meta.get_field(field).flatchoices).get(value, value))
+    return str(dict(Breach._meta.get_field(field).flatchoices).get(value, value))  # type: ignore[union-attr]
 
 
 def shown(name: str, value: Any) -> str:
@@ -77,7 +77,9 @@ def shown(name: str, value: Any) -> str:
         return ", ".join(label_of(name, item) for item in value)
     if isinstance(value, float):
         return decimal(value)
-    if Breach._meta.get_field(name).choices:
+    if isinstance(value, int):  # « 1 200 », grouped as the language writes numbers
+        return number_format(value, force_grouping=True)
+    if Breach._meta.get_field(name).choices:  # type: ignore[union-attr]
         return label_of(name, value)
     text = str(value)
     return text if len(text) <= 80 else text[:79] + "…"

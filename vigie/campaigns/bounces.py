@@ -53,7 +53,7 @@ def parse_dsn(message: Message) -> Bounce | None:
     """The bounce described by one DSN message, or None (not a DSN, not a failure, not one of ours)."""
     if message.get_content_type() != "multipart/report":
         return None
-    if (message.get_param("report-type") or "").lower() != "delivery-status":
+    if str(message.get_param("report-type") or "").lower() != "delivery-status":
         return None
     failed = False
     reason = ""
@@ -70,11 +70,12 @@ def parse_dsn(message: Message) -> Bounce | None:
                     diagnostic = " ".join(str(block.get("Diagnostic-Code", "")).split())
                     reason = f"{status} {diagnostic}".strip()
         elif kind in ("text/rfc822-headers", "message/rfc822-headers"):
-            headers = message_from_bytes(part.get_payload(decode=True) or b"", policy=policy.compat32)
+            payload = part.get_payload(decode=True)
+            headers = message_from_bytes(payload if isinstance(payload, bytes) else b"", policy=policy.compat32)
             original = original or str(headers.get("Message-ID", "") or "")
         elif kind == "message/rfc822":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], Message):
                 original = original or str(inner[0].get("Message-ID", "") or "")
     if not failed:
         return None

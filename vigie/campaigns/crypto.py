@@ -161,7 +161,7 @@ def decrypt(
     for key in ring:
         if key.id == wanted:
             try:
-                return json.loads(key.aead.decrypt(nonce, body, _aad(campaign_id)))  # type: ignore[no-any-return]
+                return json.loads(key.aead.decrypt(nonce, body, _aad(campaign_id)))
             except Exception as error:  # InvalidTag: tampered, or moved from another campaign
                 raise DecryptionFailed("the payload does not decrypt") from error
     raise DecryptionFailed("the payload's key is not configured")

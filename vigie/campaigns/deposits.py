@@ -12,20 +12,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from vigie.accounts.models import Role, User
 from vigie.audit.services import record
+from vigie.breaches import journal as j
 from vigie.breaches.models import EventKind as TimelineKind
 from vigie.breaches.models import TimelineEvent
 
 from .models import Campaign, DeliveryEvent, EventKind, LetterBatch, LetterDeposit
-from .services import _mark_obligation, _require
+from .services.guards import _require
+from .services.lifecycle import _mark_obligation
 
 MAX_RECEIPT_BYTES = 10 * 1024 * 1024
 RECEIPT_TYPES = {  # extension → (content type, first bytes)
@@ -93,16 +93,16 @@ def record_letter_deposit(
         DeliveryEvent.objects.create(
             campaign=campaign, kind=EventKind.LETTERS_DEPOSITED, detail=f"{day} : lots {numbers} ({letters} courriers)"
         )
-        with translation.override(settings.LANGUAGE_CODE):  # the journal is kept in French
-            summary = ngettext(
-                "Campaign no. %(number)s: %(count)s letter deposited with the mail house on %(date)s "
-                "(batches %(batches)s; deposit receipt attached).",
-                "Campaign no. %(number)s: %(count)s letters deposited with the mail house on %(date)s "
-                "(batches %(batches)s; deposit receipt attached).",
-                letters,
-            ) % {"number": campaign.pk, "count": letters, "date": day, "batches": numbers}
-        TimelineEvent.objects.create(
-            breach=campaign.breach, kind=TimelineKind.NOTE, author=by, summary=summary,
+        said = j.ngettext(
+            "Campaign no. %(number)s: %(count)s letter deposited with the mail house on %(date)s "
+            "(batches %(batches)s; deposit receipt attached).",
+            "Campaign no. %(number)s: %(count)s letters deposited with the mail house on %(date)s "
+            "(batches %(batches)s; deposit receipt attached).",
+            letters,
+            number=campaign.pk, count=letters, date=day, batches=numbers,
+        )  # fmt: skip
+        TimelineEvent.write(
+            [said], breach=campaign.breach, kind=TimelineKind.NOTE, author=by,
             data={"campaign": campaign.pk, "deposit": deposit.pk, "letters_deposited": letters,
                   "deposited_on": deposited_on.isoformat()},
         )  # fmt: skip

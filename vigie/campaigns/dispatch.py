@@ -71,7 +71,7 @@ from .mail import Outcome, Sender, delivers
 from .messages import Composer, message_id
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, Recipient, State
 from .recording import LeaseLost, PipelinedRecorder, recorder
-from .sms import sms_sender
+from .sms import SMSProvider, sms_sender
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ class Dispatcher:
         self.campaign = campaign
         self.composer = Composer(campaign)
         self.sender = sender or Sender()
-        self.sms = None
+        self.sms: SMSProvider | None = None
         rate = campaign.rate_limit or settings.VIGIE_CAMPAIGN_RATE
         self.pacer = Pacer(rate / max(1, senders or settings.VIGIE_CAMPAIGN_SENDERS) if rate > 0 else 0)
         self.ring = crypto.keyring()

@@ -14,19 +14,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import typst
 
 from vigie.common.spreadsheets import csv_writer
+from vigie.common.typesetting import DEJAVU, compile_pdf
+from vigie.risk.french import PARIS
 
 from . import crypto
 from .messages import full_name
 from .models import Campaign, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
 
-PARIS = ZoneInfo("Europe/Paris")
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "ledger.typ"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PDF_PART_SIZE = 20_000
 
 HEADER = [
@@ -55,7 +52,7 @@ STATES_FR = {
     "unreachable": "Injoignable",
     "duplicate": "Déjà informé (autre campagne)",
 }
-EVENTS_FR = {
+EVENTS_FR: dict[str, str] = {
     EventKind.RETRY: "échec temporaire",
     EventKind.FAILED: "échec définitif",
     EventKind.BOUNCED: "rebond",
@@ -105,7 +102,7 @@ def ledger_rows(campaign: Campaign, *, start: int = 0, limit: int | None = None)
         state = STATES_FR.get(recipient.state, recipient.state)
         if recipient.channel == Channel.LETTER and recipient.letter_batch is not None:
             proof = f"Lot {recipient.letter_batch.number}, courrier {recipient.letter_page}"
-            day = deposited.get(recipient.letter_batch_id)
+            day = deposited.get(recipient.letter_batch.pk)
             if day is not None and recipient.state == State.LETTER:
                 state = f"Courrier déposé le {day:%d/%m/%Y}"
                 proof += f", déposé chez le routeur le {day:%d/%m/%Y}"
@@ -194,12 +191,7 @@ def ledger_pdf(campaign: Campaign, *, part: int = 1, now: datetime) -> bytes:
             for row in ledger_rows(campaign, start=start, limit=PDF_PART_SIZE)
         ],
     }
-    return typst.compile(  # type: ignore[no-any-return]
-        str(TEMPLATE),
-        root=str(TEMPLATE.parent),
-        font_paths=[str(FONT_DIR)] if FONT_DIR.is_dir() else [],
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-    )
+    return compile_pdf(TEMPLATE, {"data": json.dumps(data, ensure_ascii=False)}, fonts=DEJAVU)
 
 
 def errors_csv(campaign: Campaign) -> str:

@@ -67,7 +67,9 @@ class RulesForm(forms.Form):
         else:
             rate.help_text = gettext("Leave empty for no limit (the installation's setting). Ask your e-mail provider.")
         if not sms_available():
-            self.fields["order"].choices = [(value, label) for value, label in CHANNEL_ORDERS if "sms" not in value]
+            order = self.fields["order"]
+            assert isinstance(order, forms.ChoiceField)  # noqa: S101
+            order.choices = [(value, label) for value, label in CHANNEL_ORDERS if "sms" not in value]
             self.fields["order"].help_text = _("SMS becomes available once an SMS provider is configured.")
 
     def clean_rate(self) -> float:

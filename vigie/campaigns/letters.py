@@ -20,29 +20,27 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 import re
 import secrets
 import time
-from concurrent.futures import ProcessPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import typst
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from vigie.common import typesetting
 from vigie.common.spreadsheets import csv_writer
+from vigie.common.typesetting import DEJAVU, compile_pdf
 
 from . import crypto
 from .messages import Composer
 from .models import Campaign, CampaignStatus, Channel, DeliveryEvent, EventKind, LetterBatch, Recipient, State
 
 TEMPLATE = Path(__file__).parent / "templates" / "campaigns" / "letters.typ"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 MANIFEST_HEADER = [
     "lot",
     "courrier",
@@ -121,7 +119,7 @@ def render_batch(batch: LetterBatch, *, composer: Composer | None = None) -> Non
         "letters": letters,
     }
     data = json.dumps(document, ensure_ascii=False)
-    pdf = compile_pdf(data)
+    pdf = batch_pdf(data)
     manifest = io.StringIO()
     writer = csv_writer(manifest)  # the mail house opens it in a spreadsheet: formulas neutralised
     writer.writerow(MANIFEST_HEADER)
@@ -151,31 +149,10 @@ def render_batch(batch: LetterBatch, *, composer: Composer | None = None) -> Non
         )
 
 
-def _typst_options(data: str, **inputs: str) -> dict[str, Any]:
-    fonts = [str(FONT_DIR)] if FONT_DIR.is_dir() else []
-    return {
-        "root": str(TEMPLATE.parent),
-        "font_paths": fonts,
-        "ignore_system_fonts": bool(fonts),  # no scan of the system's fonts for each batch
-        "sys_inputs": {"data": data, **inputs},
-    }
-
-
-def _in_child(function: Any, *args: Any, **kwargs: Any) -> Any:
-    """``function(*args, **kwargs)`` run in a fresh child process.
-
-    typst memoises layout work in a cache global to the process, which nothing here can empty: in a long-lived
-    worker every 1,000-letter batch added 1 to 2 GB to it and compiled slower as it grew (measured: 5.3 s for
-    the first batch of a process, 8 to 10 s for the next ones, 6 GB resident after four). A child per batch
-    (about 0.1 s to start) keeps each compile at first-batch speed and gives its memory back.
-    """
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(function, *args, **kwargs).result()
-
-
-def compile_pdf(data: str) -> bytes:
-    """The PDF of one batch (``data``: the JSON document), compiled by typst in a fresh child process."""
-    return bytes(_in_child(typst.compile, str(TEMPLATE), pdf_tags=False, **_typst_options(data)))
+def batch_pdf(data: str) -> bytes:
+    """The PDF of one batch (``data``: the JSON document), compiled by typst in a fresh child process (its layout
+    cache would otherwise grow with every batch of a long-lived worker)."""
+    return compile_pdf(TEMPLATE, {"data": data}, fonts=DEJAVU, pdf_tags=False, isolated=True)
 
 
 def letter_pages(pdf: bytes, data: str, letters: int) -> list[tuple[int, int]]:
@@ -189,9 +166,7 @@ def letter_pages(pdf: bytes, data: str, letters: int) -> list[tuple[int, int]]:
     total = int(found.group(1)) if found else None
     if total == letters:
         return [(number, 1) for number in range(1, letters + 1)]
-    answer = _in_child(
-        typst.query, str(TEMPLATE), "<letter-start>", field="value", format="json", **_typst_options(data, locate="1")
-    )
+    answer = typesetting.query(TEMPLATE, "<letter-start>", {"data": data, "locate": "1"}, fonts=DEJAVU, isolated=True)
     starts = [int(page) for page in json.loads(answer)]
     if total is None:
         total = max(starts) if starts else 0  # the last letter has at least one page

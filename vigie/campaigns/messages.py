@@ -38,7 +38,7 @@ from vigie.documents.render import french, plain_text
 from vigie.documents.render import html as html_page
 from vigie.risk import DATA_CATEGORIES
 
-from .mail import MessageBytes, MessageTemplate, Prepared
+from .mime import MessageBytes, MessageTemplate, Prepared
 from .models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -240,7 +240,7 @@ class Composer:
 
     def prepared(self, recipient_id: int, data: dict[str, Any]) -> Prepared:
         """The person's e-mail as :meth:`email` makes it, ready for SMTP: its bytes are the variant's, serialised
-        once, with the person's address, Message-ID and name spliced in (``mail.MessageTemplate``)."""
+        once, with the person's address, Message-ID and name spliced in (``mime.MessageTemplate``)."""
         variant = self.variant_of(data)
         if variant.template is None:
             sample = self._email(variant, "vigie-sample@example.invalid", "<sample@example.invalid>", variant.text,

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from vigie.risk.french import integer
+
 
 def _duration(seconds: float) -> str:
     seconds = int(max(0, seconds))
@@ -39,8 +41,8 @@ class Bar:
         left = (self.total - done) / rate if rate and self.total > done else 0
         line = (
             f"\r{self.label}[{'#' * filled}{'.' * (self.width - filled)}] {share * 100:5.1f} %  "
-            f"{done:,}/{self.total:,}  {rate:,.0f}/s  reste {_duration(left)} "
-        ).replace(",", "\u202f")
+            f"{integer(done)}/{integer(self.total)}  {integer(rate)}/s  reste {_duration(left)} "
+        )
         self.stream.write(line)
         self.stream.flush()
 

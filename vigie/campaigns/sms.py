@@ -26,7 +26,7 @@ def sms_available() -> bool:
 
 
 def sms_sender() -> SMSProvider:
-    return import_string(settings.VIGIE_SMS_BACKEND)()  # type: ignore[no-any-return]
+    return import_string(settings.VIGIE_SMS_BACKEND)()
 
 
 class ConsoleSMS:

@@ -18,23 +18,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
+from vigie.identity.phones import is_mobile  # SMS goes to mobiles only: identity's rule
+
 from . import crypto
 from .models import Campaign, Recipient, State
-
-#: Mobile prefixes in E.164 (metropolitan France 6/7, overseas departments): SMS goes to mobiles only.
-MOBILE_PREFIXES = (
-    "+336",
-    "+337",
-    "+262692",
-    "+262693",
-    "+262639",
-    "+590690",
-    "+590691",
-    "+594694",
-    "+596696",
-    "+596697",
-    "+508",
-)
 
 FIELDS = (
     "campaign_id",
@@ -82,10 +69,6 @@ def person_data(person: Any) -> dict[str, Any]:
         "categories": [str(category) for category in categories],
         "identity_key": _text(getattr(person, "identity_key", "")),
     }
-
-
-def is_mobile(phone: str) -> bool:
-    return bool(phone) and phone.startswith(MOBILE_PREFIXES)
 
 
 def encrypted_rows(campaign_id: int, persons: Sequence[Any], key: crypto.DataKey) -> list[tuple[Any, ...]]:

@@ -11,7 +11,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from vigie.accounts.http import OrgRequest, after_post, render_page
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none
-from vigie.accounts.responses import redirect_after_post, render_page
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 
@@ -60,12 +61,12 @@ def progress_context(campaign: Campaign) -> dict[str, Any]:
     }
 
 
-def _breach(request: HttpRequest, pk: int) -> Breach:
-    return get_object_or_404(Breach.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def _breach(request: OrgRequest, pk: int) -> Breach:
+    return get_for_org(Breach.objects.all(), request.org, pk)
 
 
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
-    queryset = Campaign.objects.for_org(request.org).select_related("breach__organisation")  # type: ignore[attr-defined]
+def _campaign(request: OrgRequest, pk: int) -> Campaign:
+    queryset = Campaign.objects.for_org(request.org).select_related("breach__organisation")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -74,7 +75,7 @@ def _detail_url(campaign: Campaign) -> str:
 
 
 @org_view(Role.READONLY)
-def index(request: HttpRequest, breach_pk: int) -> HttpResponse:
+def index(request: OrgRequest, breach_pk: int) -> HttpResponse:
     breach = _breach(request, breach_pk)
     campaigns = Campaign.objects.filter(breach=breach)
     return render_page(
@@ -83,7 +84,7 @@ def index(request: HttpRequest, breach_pk: int) -> HttpResponse:
 
 
 @org_view(Role.MEMBER)
-def new(request: HttpRequest, breach_pk: int) -> HttpResponse:
+def new(request: OrgRequest, breach_pk: int) -> HttpResponse:
     breach = _breach(request, breach_pk)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -91,20 +92,20 @@ def new(request: HttpRequest, breach_pk: int) -> HttpResponse:
         try:
             services.check_upload(upload.name, upload.size, upload.read(8))
             upload.seek(0)
-            campaign = services.new_campaign(breach, by=request.user, name=upload.name, data=upload.read())  # type: ignore[arg-type]
+            campaign = services.new_campaign(breach, by=request.user, name=upload.name, data=upload.read())
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            return redirect_after_post(request, reverse("campaigns:mapping", args=[request.org.pk, campaign.pk]))  # type: ignore[attr-defined]
+            return after_post(request, reverse("campaigns:mapping", args=[request.org.pk, campaign.pk]))
     status = 400 if form.errors else 200
     return render_page(request, "campaigns/new.html", {"breach": breach, "form": form}, status=status)
 
 
 @org_view(Role.MEMBER)
-def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.FAILED):
-        return redirect_after_post(request, _detail_url(campaign))
+        return after_post(request, _detail_url(campaign))
     sniffed = (campaign.import_report or {}).get("sniffed") or {}
     form = MappingForm(
         request.POST or None,
@@ -113,15 +114,15 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         initial_mapping=campaign.mapping or {},
     )
     if request.method == "POST" and form.is_valid():
-        services.set_mapping(campaign, form.mapping(), by=request.user)  # type: ignore[arg-type]
-        services.request_import(campaign, by=request.user)  # type: ignore[arg-type]
-        return redirect_after_post(request, _detail_url(campaign))
+        services.set_mapping(campaign, form.mapping(), by=request.user)
+        services.request_import(campaign, by=request.user)
+        return after_post(request, _detail_url(campaign))
     context = {"breach": campaign.breach, "campaign": campaign, "form": form, "sniffed": sniffed}
     return render_page(request, "campaigns/mapping.html", context, status=400 if form.errors else 200)
 
 
 @org_view(Role.READONLY)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     context = {
         "campaign": campaign,
@@ -140,7 +141,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: OrgRequest, pk: int) -> HttpResponse:
     """The live counts alone (htmx polls it every two seconds while the list is imported or sent).
 
     Once the campaign has left the state the page was drawn in (``?was=``: the import finished, the sending
@@ -148,72 +149,72 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """
     campaign = _campaign(request, pk)
     was = request.GET.get("was")
-    if request.htmx and was and was != campaign.status:  # type: ignore[attr-defined]
+    if request.htmx and was and was != campaign.status:
         return HttpResponseClientRefresh()
     return render_page(request, "campaigns/detail.html#progress", {"campaign": campaign, **progress_context(campaign)})
 
 
-def _act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def _act(request: OrgRequest, pk: int, action: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     verb = {"start": services.start_campaign, "pause": services.pause_campaign, "resume": services.resume_campaign}
     extra = {"rehearsal": request.POST.get("rehearsal") == "1"} if action == "start" else {}
     try:
-        verb[action](campaign, by=request.user, **extra)  # type: ignore[operator]
+        verb[action](campaign, by=request.user, **extra)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect_after_post(request, _detail_url(campaign))
+    return after_post(request, _detail_url(campaign))
 
 
 @require_POST
 @org_view(Role.DPO)
-def start(request: HttpRequest, pk: int) -> HttpResponse:
+def start(request: OrgRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "start")
 
 
 @require_POST
 @org_view(Role.DPO)
-def pause(request: HttpRequest, pk: int) -> HttpResponse:
+def pause(request: OrgRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "pause")
 
 
 @require_POST
 @org_view(Role.DPO)
-def resume(request: HttpRequest, pk: int) -> HttpResponse:
+def resume(request: OrgRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "resume")
 
 
 @require_POST
 @org_view(Role.DPO)
-def rules(request: HttpRequest, pk: int) -> HttpResponse:
+def rules(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     form = RulesForm(request.POST)
     if form.is_valid():
         try:
             services.set_rules(campaign, order=form.cleaned_data["order"].split(","), rate=form.cleaned_data["rate"],
-                               by=request.user)  # type: ignore[arg-type]  # fmt: skip
+                               by=request.user)  # fmt: skip
             messages.success(request, _("Channel rules saved."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("Check the channel rules."))
-    return redirect_after_post(request, _detail_url(campaign))
+    return after_post(request, _detail_url(campaign))
 
 
 @require_POST
 @org_view(Role.DPO)
-def purge(request: HttpRequest, pk: int) -> HttpResponse:
+def purge(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     try:
-        count = services.purge_campaign(campaign, by=request.user)  # type: ignore[arg-type]
+        count = services.purge_campaign(campaign, by=request.user)
         messages.success(request, _("Personal data of %(count)s persons erased; the proof is kept.") % {"count": count})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect_after_post(request, _detail_url(campaign))
+    return after_post(request, _detail_url(campaign))
 
 
 @require_POST
 @org_view(Role.DPO)
-def deposit(request: HttpRequest, pk: int) -> HttpResponse:
+def deposit(request: OrgRequest, pk: int) -> HttpResponse:
     """Record the letters produced as deposited with the mail house, with its receipt."""
     campaign = _campaign(request, pk)
     form = DepositForm(request.POST, request.FILES)
@@ -223,7 +224,7 @@ def deposit(request: HttpRequest, pk: int) -> HttpResponse:
             deposits.check_receipt(receipt.name, receipt.size, receipt.read(8))
             receipt.seek(0)
             done = deposits.record_letter_deposit(
-                campaign, by=request.user, deposited_on=form.cleaned_data["deposited_on"],  # type: ignore[arg-type]
+                campaign, by=request.user, deposited_on=form.cleaned_data["deposited_on"],
                 receipt_name=receipt.name, receipt=receipt.read(),
             )  # fmt: skip
         except ValidationError as error:
@@ -240,11 +241,11 @@ def deposit(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
-    return redirect_after_post(request, _detail_url(campaign))
+    return after_post(request, _detail_url(campaign))
 
 
 @org_view(Role.READONLY)
-def deposit_receipt(request: HttpRequest, pk: int, deposit_pk: int) -> HttpResponse:
+def deposit_receipt(request: OrgRequest, pk: int, deposit_pk: int) -> HttpResponse:
     """The mail house's deposit receipt, as uploaded (it holds no person's data)."""
     campaign = _campaign(request, pk)
     found = get_object_or_404(LetterDeposit, campaign=campaign, pk=deposit_pk)
@@ -259,7 +260,7 @@ def _suffix(found: LetterDeposit) -> str:
 
 
 @org_view(Role.MEMBER)
-def errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def errors_csv(request: OrgRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     response = HttpResponse(exports.errors_csv(campaign), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="campagne-{campaign.pk}-erreurs.csv"'
@@ -267,7 +268,7 @@ def errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.DPO)
-def persons(request: HttpRequest, pk: int) -> HttpResponse:
+def persons(request: OrgRequest, pk: int) -> HttpResponse:
     """The persons of a campaign, decrypted, 50 per page; each view is in the access log."""
     campaign = _campaign(request, pk)
     page = Paginator(Recipient.objects.filter(campaign=campaign).select_related("letter_batch"), 50).get_page(
@@ -280,7 +281,7 @@ def persons(request: HttpRequest, pk: int) -> HttpResponse:
         data = crypto.decrypt(recipient.payload, campaign_id=campaign.pk, ring=ring) if recipient.payload else {}
         rows.append({"recipient": recipient, "name": full_name(data), "email": data.get("email", ""),
                      "address": data.get("address", [])[1:], "channel": _channel_label(recipient, order)})  # fmt: skip
-    record("campaign.persons_viewed", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
+    record("campaign.persons_viewed", request=request, organisation=request.org, obj=campaign,
            detail={"page": page.number, "count": len(rows)})  # fmt: skip
     return render_page(request, "campaigns/persons.html", {"campaign": campaign, "breach": campaign.breach,
                                                             "page": page, "rows": rows})  # fmt: skip
@@ -302,13 +303,13 @@ def _channel_label(recipient: Recipient, order: list[str]) -> str:
 
 
 @org_view(Role.DPO)
-def ledger(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def ledger(request: OrgRequest, pk: int, fmt: str) -> HttpResponseBase:
     """The proof ledger, CSV (streamed) or PDF; every export is in the access log."""
     campaign = _campaign(request, pk)
     if fmt not in ("csv", "pdf"):
         raise Http404
     part = int_or_none(request.GET.get("partie"), maximum=10**6) or 1
-    record("campaign.ledger_export", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
+    record("campaign.ledger_export", request=request, organisation=request.org, obj=campaign,
            detail={"format": fmt, "part": part})  # fmt: skip
     name = f"campagne-{campaign.pk}-registre-de-preuve"
     if fmt == "pdf":
@@ -322,13 +323,13 @@ def ledger(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @org_view(Role.DPO)
-def letter_file(request: HttpRequest, pk: int, number: int, kind: str) -> HttpResponse:
+def letter_file(request: OrgRequest, pk: int, number: int, kind: str) -> HttpResponseBase:
     """One batch of letters (PDF) or its manifest (CSV), decrypted for the mail house; in the access log."""
     campaign = _campaign(request, pk)
     batch = get_object_or_404(LetterBatch, campaign=campaign, number=number, rendered_at__isnull=False)
     if kind not in ("pdf", "manifeste") or not batch.pdf_path:
         raise Http404
-    record("campaign.letters_downloaded", request=request, organisation=request.org, obj=campaign,  # type: ignore[attr-defined]
+    record("campaign.letters_downloaded", request=request, organisation=request.org, obj=campaign,
            detail={"batch": number, "kind": kind})  # fmt: skip
     path, content_type, ext = (
         (batch.pdf_path, "application/pdf", "pdf") if kind == "pdf" else (batch.manifest_path, "text/csv", "csv")

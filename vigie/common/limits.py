@@ -34,6 +34,8 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext
 
+from vigie.risk.french import integer
+
 MiB = 1024 * 1024
 
 
@@ -123,8 +125,7 @@ def _translate(text: str) -> str:
 
 def _number(value: int | float) -> str:
     # 1 000 000 with narrow no-break spaces (French and SI); a fraction of a megabyte keeps two decimals.
-    text = f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:.2f}"
-    return text.replace(",", "\u202f")
+    return integer(value) if value >= 1 or value == 0 else f"{value:.2f}"
 
 
 class LimitExceeded(ValueError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +42,9 @@ def _date(moment: datetime) -> str:
 def items(org: Organisation, today: date) -> list[Item]:
     """Everything to do, the most serious first."""
     found: list[Item] = []
-    url = lambda name, *args: reverse(f"compliance:{name}", args=[org.pk, *args])  # noqa: E731
+
+    def url(name: str, *args: Any) -> str:
+        return reverse(f"compliance:{name}", args=[org.pk, *args])
 
     version = last_version(org)
     if not ProcessingActivity.objects.for_org(org).exists():

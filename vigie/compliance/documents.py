@@ -12,21 +12,20 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
-import typst
 from django.utils import timezone, translation
 
 from vigie.accounts.models import Organisation
 from vigie.breaches.choices import DataCategory, PersonCategory
 from vigie.common.spreadsheets import workbook as new_workbook
 from vigie.common.spreadsheets import write_text
+from vigie.common.typesetting import compile_pdf
+from vigie.risk.french import PARIS, integer
 
 from .models import ComplianceProfile, ProcessingActivity, RecordVersion
 from .record_templates import NO_TRANSFER
 
-PARIS = ZoneInfo("Europe/Paris")
 TEMPLATES = Path(__file__).parent / "templates" / "compliance"
 POSTER_TEMPLATE = TEMPLATES / "poster.typ"
 RECORD_TEMPLATE = TEMPLATES / "record.typ"
@@ -193,9 +192,7 @@ def qr_svg(url: str) -> str:
 
 def _compile(template: Path, inputs: dict[str, str]) -> bytes:
     # Only the fonts typst carries with it (Libertinus Serif): the documents look the same on every machine.
-    return typst.compile(  # type: ignore[no-any-return]
-        str(template), root=str(template.parent), ignore_system_fonts=True, sys_inputs=inputs
-    )
+    return compile_pdf(template, inputs)
 
 
 def poster_pdf(notice: dict[str, Any], *, paper: str = "a4") -> bytes:
@@ -222,9 +219,7 @@ def _record_data(org_name: str, version: RecordVersion | None, snapshot: dict[st
                 "security_measures": _lines(activity.get("security_measures", "")),
                 "processors": _lines(activity.get("processors", "")),
                 "estimated_persons": (
-                    f"{activity['estimated_persons']:,}".replace(",", "\u202f")
-                    if activity.get("estimated_persons") is not None
-                    else ""
+                    integer(activity["estimated_persons"]) if activity.get("estimated_persons") is not None else ""
                 ),
             }
         )

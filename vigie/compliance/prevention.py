@@ -14,7 +14,7 @@ from .services import categories_for_activities, last_assessment
 
 class RecordOfProcessing:
     def activities(self, org: Organisation, ids: Iterable[int] | None = None) -> list[Activity]:
-        rows = ProcessingActivity.objects.for_org(org).order_by("position", "pk")  # type: ignore[attr-defined]
+        rows = ProcessingActivity.objects.for_org(org).order_by("position", "pk")
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
         return [Activity(pk=row.pk, name=row.name) for row in rows]

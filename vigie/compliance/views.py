@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseLocation
 
+from vigie.accounts.http import HtmxRequest, OrgRequest, after_post
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none, ints
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 from vigie.audit.services import record as audit
 from vigie.breaches.choices import DataCategory
 
@@ -40,28 +40,19 @@ def posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def url(request: HttpRequest, name: str, *args: Any) -> str:
-    return reverse(f"compliance:{name}", args=[request.org.pk, *args])  # type: ignore[attr-defined]
+def url(request: OrgRequest, name: str, *args: Any) -> str:
+    return reverse(f"compliance:{name}", args=[request.org.pk, *args])
 
 
-def after_post(request: HttpRequest, target_url: str, *, target: str | None = None) -> HttpResponse:
-    """PRG for plain forms; for htmx, fill ``target`` from the URL (HX-Location) or load the page."""
-    if request.htmx:  # type: ignore[attr-defined]
-        if target:
-            return HttpResponseLocation(target_url, target=f"#{target}")
-        return HttpResponseClientRedirect(target_url)
-    return HttpResponseRedirect(target_url)
-
-
-def template(request: HttpRequest, name: str, partials: set[str]) -> str:
+def template(request: HtmxRequest, name: str, partials: set[str]) -> str:
     """The page, or the named partial that the htmx request targets."""
-    target = request.htmx.target if request.htmx else None  # type: ignore[attr-defined]
+    target = request.htmx.target if request.htmx else None
     return f"{name}#{target}" if target in partials else name
 
 
-def require_edit(request: HttpRequest) -> None:
+def require_edit(request: OrgRequest) -> None:
     """Reading is open to every member; changing needs at least the member role."""
-    if request.method == "POST" and not request.membership.can_edit:  # type: ignore[attr-defined]
+    if request.method == "POST" and not request.membership.can_edit:
         raise PermissionDenied
 
 
@@ -85,8 +76,8 @@ def scores_summary(assessment: Any) -> str:
 
 
 @org_view(Role.READONLY)
-def index(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def index(request: OrgRequest) -> HttpResponse:
+    org = request.org
     today = timezone.localdate()
     assessment = services.last_assessment(org)
     context = {
@@ -102,8 +93,8 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- Record of processing activities -----------------------------------------------------------------------
 
 
-def _record_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    org = request.org  # type: ignore[attr-defined]
+def _record_context(request: OrgRequest, **extra: Any) -> dict[str, Any]:
+    org = request.org
     context = {
         "activities": ProcessingActivity.objects.for_org(org),
         "versions": RecordVersion.objects.for_org(org).latest_first().select_related("created_by")[:50],
@@ -115,42 +106,42 @@ def _record_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 
 @org_view(Role.READONLY)
-def record(request: HttpRequest) -> HttpResponse:
+def record(request: OrgRequest) -> HttpResponse:
     return render(request, template(request, "compliance/record.html", {"activities"}), _record_context(request))
 
 
 @org_view(Role.MEMBER)
 @require_POST
-def record_template(request: HttpRequest) -> HttpResponse:
+def record_template(request: OrgRequest) -> HttpResponse:
     form = TemplateForm(request.POST)
     if form.is_valid():
-        services.apply_template(request.org, form.cleaned_data["template"], by=request.user)  # type: ignore[attr-defined, arg-type]
+        services.apply_template(request.org, form.cleaned_data["template"], by=request.user)
     return after_post(request, url(request, "record"))
 
 
 @org_view(Role.MEMBER)
 @require_POST
-def record_review(request: HttpRequest) -> HttpResponse:
-    services.review_record(request.org, by=request.user)  # type: ignore[attr-defined, arg-type]
+def record_review(request: OrgRequest) -> HttpResponse:
+    services.review_record(request.org, by=request.user)
     return after_post(request, url(request, "record"))
 
 
 @org_view(Role.MEMBER)
-def activity_new(request: HttpRequest) -> HttpResponse:
-    form = ActivityForm(posted(request), instance=ProcessingActivity(organisation=request.org))  # type: ignore[attr-defined]
+def activity_new(request: OrgRequest) -> HttpResponse:
+    form = ActivityForm(posted(request), instance=ProcessingActivity(organisation=request.org))
     if request.method == "POST" and form.is_valid():
-        services.save_activity(form.save(commit=False), by=request.user)  # type: ignore[arg-type]
+        services.save_activity(form.save(commit=False), by=request.user)
         return after_post(request, url(request, "record"))
     return render(request, template(request, "compliance/activity_form.html", {"activity-form"}), {"form": form})
 
 
 @org_view(Role.READONLY)
-def activity(request: HttpRequest, pk: int) -> HttpResponse:
+def activity(request: OrgRequest, pk: int) -> HttpResponse:
     require_edit(request)
-    instance = get_object_or_404(ProcessingActivity.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    instance = get_for_org(ProcessingActivity.objects.all(), request.org, pk)
     form = ActivityForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_activity(form.save(commit=False), by=request.user)  # type: ignore[arg-type]
+        services.save_activity(form.save(commit=False), by=request.user)
         return after_post(request, url(request, "record"))
     context = {"form": form, "activity": instance}
     return render(request, template(request, "compliance/activity_form.html", {"activity-form"}), context)
@@ -158,18 +149,18 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @org_view(Role.MEMBER)
 @require_POST
-def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    instance = get_object_or_404(ProcessingActivity.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
-    services.delete_activity(instance, by=request.user)  # type: ignore[arg-type]
+def activity_delete(request: OrgRequest, pk: int) -> HttpResponse:
+    instance = get_for_org(ProcessingActivity.objects.all(), request.org, pk)
+    services.delete_activity(instance, by=request.user)
     return after_post(request, url(request, "record"))
 
 
 @org_view(Role.READONLY)
-def record_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def record_export(request: OrgRequest, fmt: str) -> HttpResponse:
     """The record as PDF or XLSX: the current one, or a past version (``?version=N``)."""
     if fmt not in EXPORTS:
         raise Http404
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     versions = RecordVersion.objects.for_org(org)
     number = request.GET.get("version", "")
     if number:
@@ -189,13 +180,13 @@ def record_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def prefill(request: HttpRequest) -> HttpResponse:
+def prefill(request: OrgRequest) -> HttpResponse:
     """For the breach intake: tick the activities concerned, get the data categories and an estimate of persons.
 
     The intake includes it with ``hx-get`` (the partial ``prefill``); the suggestion is computed by
     :func:`services.categories_for_activities`.
     """
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     chosen = ints(request.GET.getlist("activite"))
     categories, persons = services.categories_for_activities(org, chosen)
     labels = dict(DataCategory.choices)
@@ -212,10 +203,10 @@ def prefill(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def poster(request: HttpRequest) -> HttpResponse:
+def poster(request: OrgRequest) -> HttpResponse:
     """GET: the notice as patients will see it; POST: the poster as a PDF (A4 or A3)."""
     require_edit(request)
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     profile = services.profile_for(org)
     version = services.last_version(org)
     notice = documents.build_notice(org, profile, updated=version.created_at if version else None)

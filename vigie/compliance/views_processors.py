@@ -4,34 +4,35 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Role
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 from vigie.audit.services import record as audit
 
 from . import hds, services
 from .forms import HdsImportForm, HdsSearchForm, ProcessorForm
 from .models import HdsImport, Processor
-from .views import after_post, posted, require_edit, template, url
+from .views import posted, require_edit, template, url
 
 
 @org_view(Role.READONLY)
-def processors(request: HttpRequest) -> HttpResponse:
+def processors(request: OrgRequest) -> HttpResponse:
     today = timezone.localdate()
     imported = HdsImport.objects.exists()
     rows = [
         (processor, hds.check_processor(processor, today, list_imported=imported))
-        for processor in Processor.objects.for_org(request.org)  # type: ignore[attr-defined]
+        for processor in Processor.objects.for_org(request.org)
     ]
     return render(request, "compliance/processors.html", {"rows": rows, "hds_import": hds.current_import()})
 
 
-def _processor_page(request: HttpRequest, instance: Processor) -> HttpResponse:
+def _processor_page(request: OrgRequest, instance: Processor) -> HttpResponse:
     form = ProcessorForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = services.save_processor(form.save())
@@ -48,27 +49,27 @@ def _processor_page(request: HttpRequest, instance: Processor) -> HttpResponse:
 
 
 @org_view(Role.MEMBER)
-def processor_new(request: HttpRequest) -> HttpResponse:
-    return _processor_page(request, Processor(organisation=request.org))  # type: ignore[attr-defined]
+def processor_new(request: OrgRequest) -> HttpResponse:
+    return _processor_page(request, Processor(organisation=request.org))
 
 
 @org_view(Role.READONLY)
-def processor(request: HttpRequest, pk: int) -> HttpResponse:
+def processor(request: OrgRequest, pk: int) -> HttpResponse:
     require_edit(request)
-    instance = get_object_or_404(Processor.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    instance = get_for_org(Processor.objects.all(), request.org, pk)
     return _processor_page(request, instance)
 
 
 @org_view(Role.MEMBER)
 @require_POST
-def processor_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    instance = get_object_or_404(Processor.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def processor_delete(request: OrgRequest, pk: int) -> HttpResponse:
+    instance = get_for_org(Processor.objects.all(), request.org, pk)
     services.delete_processor(instance)
     return after_post(request, url(request, "processors"))
 
 
 @org_view(Role.READONLY)
-def hds_search(request: HttpRequest) -> HttpResponse:
+def hds_search(request: OrgRequest) -> HttpResponse:
     """Search the ANS list by name or SIREN; htmx refreshes the results as the person types."""
     form = HdsSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -84,7 +85,7 @@ def hds_search(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.OWNER)
-def hds_import(request: HttpRequest) -> HttpResponse:
+def hds_import(request: OrgRequest) -> HttpResponse:
     """Replace the list of certified hosts. The list is shared by every organisation of the installation, so only
     its administrators (staff) may import it; ``vigie hds import FILE`` does the same from the shell."""
     if not request.user.is_staff:

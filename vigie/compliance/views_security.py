@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Role
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 
 from . import questionnaire, services
 from .forms import ActionForm, AssessmentForm, NewActionForm
 from .models import Action, Assessment
-from .views import after_post, posted, radar_for, require_edit, scores_summary, template, url
+from .views import posted, radar_for, require_edit, scores_summary, template, url
 
 
 @org_view(Role.READONLY)
-def assessments(request: HttpRequest) -> HttpResponse:
+def assessments(request: OrgRequest) -> HttpResponse:
     """Every completed assessment with its score and the change since the previous one, and the radar chart."""
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     done = list(Assessment.objects.for_org(org).completed())
     history = []
     for index, assessment in enumerate(done):
@@ -40,16 +41,16 @@ def assessments(request: HttpRequest) -> HttpResponse:
 
 @org_view(Role.MEMBER)
 @require_POST
-def assessment_start(request: HttpRequest) -> HttpResponse:
-    assessment = services.start_assessment(request.org, by=request.user)  # type: ignore[attr-defined, arg-type]
+def assessment_start(request: OrgRequest) -> HttpResponse:
+    assessment = services.start_assessment(request.org, by=request.user)
     return after_post(request, url(request, "assessment", assessment.pk))
 
 
 @org_view(Role.READONLY)
-def assessment(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment(request: OrgRequest, pk: int) -> HttpResponse:
     """The questionnaire, domain by domain. "Save" keeps a draft; "Finish" scores it and plans the actions."""
     require_edit(request)
-    current = get_object_or_404(Assessment.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+    current = get_for_org(Assessment.objects.all(), request.org, pk)
     if current.is_completed:
         return HttpResponseRedirect(url(request, "assessment_result", current.pk))
     form = AssessmentForm(posted(request), initial_answers=current.answers)
@@ -83,8 +84,8 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
-    current = get_object_or_404(Assessment.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def assessment_result(request: OrgRequest, pk: int) -> HttpResponse:
+    current = get_for_org(Assessment.objects.all(), request.org, pk)
     if not current.is_completed:
         return HttpResponseRedirect(url(request, "assessment", current.pk))
     labels = questionnaire.ANSWER_LABELS
@@ -97,16 +98,16 @@ def assessment_result(request: HttpRequest, pk: int) -> HttpResponse:
         "radar": radar_for([current], title=_("Security self-assessment"), summary=scores_summary(current)),
         "domains": [(d, current.scores.get(d.id)) for d in questionnaire.DOMAINS],
         "weak": weak,
-        "actions": Action.objects.for_org(request.org).filter(assessment=current),  # type: ignore[attr-defined]
+        "actions": Action.objects.for_org(request.org).filter(assessment=current),
     }
     return render(request, "compliance/assessment_result.html", context)
 
 
 @org_view(Role.READONLY)
-def actions(request: HttpRequest) -> HttpResponse:
+def actions(request: OrgRequest) -> HttpResponse:
     """The action plan: open actions by due date, then those done. POST adds an action."""
     require_edit(request)
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     form = NewActionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.add_action(org, **form.cleaned_data)
@@ -123,8 +124,8 @@ def actions(request: HttpRequest) -> HttpResponse:
 
 @org_view(Role.MEMBER)
 @require_POST
-def action_update(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(Action.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def action_update(request: OrgRequest, pk: int) -> HttpResponse:
+    action = get_for_org(Action.objects.all(), request.org, pk)
     form = ActionForm(request.POST, instance=action, prefix=f"a{action.pk}")
     if form.is_valid():
         services.update_action(

@@ -40,7 +40,7 @@ def next_deadline(breach: Breach) -> tuple[datetime, str] | None:
 def open_breaches(org: Organisation) -> list[OpenBreach]:
     """The organisation's open breaches, the most urgent first (those without a deadline last)."""
     rows = []
-    for breach in org.breaches.open().prefetch_related("obligation_states"):  # type: ignore[attr-defined]
+    for breach in org.breaches.open().prefetch_related("obligation_states"):
         found = next_deadline(breach)
         rows.append(OpenBreach(breach, *(found or (None, ""))))
     return sorted(rows, key=lambda row: (row.deadline is None, row.deadline or row.breach.became_aware_at))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from vigie.accounts import services
+from vigie.accounts.http import HtmxRequest, OrgRequest, render_page
 from vigie.accounts.models import Membership, Role
-from vigie.accounts.responses import render_page
 from vigie.accounts.scoping import org_view
 from vigie.breaches.models import Status
 
@@ -17,7 +17,7 @@ from .dashboard import open_breaches
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxRequest) -> HttpResponse:
     """Straight to the organisation when there is one; a chooser when there are several (a DPO firm)."""
     memberships = list(
         Membership.objects.for_user(request.user)  # type: ignore[arg-type]
@@ -34,16 +34,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def dashboard(request: OrgRequest) -> HttpResponse:
+    org = request.org
     context = {
         "open_breaches": open_breaches(org),
         "members_count": org.memberships.count(),
         "identity_missing": [
-            str(org._meta.get_field(name).verbose_name)
+            str(org._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             for name in ("siret", "address", "dpo_email", "legal_rep_name")
             if not getattr(org, name)
         ],
-        "previous_sign_in": services.previous_sign_in(request.user),  # type: ignore[arg-type]
+        "previous_sign_in": services.previous_sign_in(request.user),
     }
     return render_page(request, "core/dashboard.html", context)

@@ -97,7 +97,7 @@ def checked(data: Any) -> dict[str, Any]:
     problems = validate_dossier(data)
     if problems:
         raise DossierError(problems)
-    return data  # type: ignore[no-any-return]
+    return data
 
 
 def _iso(moment: datetime | None) -> str | None:

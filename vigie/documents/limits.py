@@ -17,7 +17,7 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "dossier.schema.json"
 
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 def _resolve(node: dict[str, Any]) -> dict[str, Any]:

@@ -17,21 +17,20 @@ import json
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import typst
 from django.template.loader import render_to_string
 
+from vigie.common.typesetting import compile_pdf
 from vigie.risk.french import typo
 
 from . import word
-from .content import cnil, others, persons
+from .content import cnil, complaint, others, persons
 from .content.common import Document, View
 from .dossier import checked
 
@@ -68,7 +67,7 @@ KINDS: dict[str, Kind] = {
         Kind("sms", "SMS aux personnes concernées", ("txt",), "inform_persons", lambda v, **_: persons.sms(v)),
         Kind("public-notice", "Communication publique", REPORT_FORMATS, "inform_persons",
              lambda v, **_: persons.public_notice(v)),
-        Kind("complaint", "Dossier de plainte", REPORT_FORMATS, "police_complaint", lambda v, **_: others.complaint(v)),
+        Kind("complaint", "Dossier de plainte", REPORT_FORMATS, "police_complaint", lambda v, **_: complaint.complaint(v)),
         Kind("ordre", "Lettre au conseil de l'Ordre", REPORT_FORMATS, "ordre", lambda v, **_: others.ordre(v)),
         Kind("ars", "Signalement ARS / CERT Santé", REPORT_FORMATS, "ars_cert_sante", lambda v, **_: others.ars(v)),
         Kind("insurer", "Déclaration à l'assureur", REPORT_FORMATS, "insurer", lambda v, **_: others.insurer(v)),
@@ -114,7 +113,7 @@ def render(kind: str, dossier: dict[str, Any], fmt: str, *, recipient: list[str]
     document = french(content)
     logo = dossier["organisation"].get("logo_png") or None
     if fmt in ("pdf", "png"):
-        return typeset(document, fmt, logo=logo)
+        return typeset(document, "png" if fmt == "png" else "pdf", logo=logo)
     if fmt == "docx":
         return word.docx(document, logo=base64.b64decode(logo) if logo else None)
     if fmt == "txt":
@@ -147,44 +146,28 @@ def _typo(value: Any) -> Any:
 def french(document: Document) -> dict[str, Any]:
     """The document as a plain dict, every text with French typography: no-break spaces before « : ; ! ? »
     and after « « », typographic apostrophes."""
-    return _typo(document.to_dict())  # type: ignore[no-any-return]
+    return _typo(document.to_dict())
 
 
 # --- PDF and PNG with typst --------------------------------------------------------------------------------
 
-_lock = threading.Lock()
-_compiler: typst.Compiler | None = None
 
-
-def _typst_compiler() -> typst.Compiler:
-    # One compiler for the process: it keeps the fonts and templates loaded (a compile then takes ~2 ms).
-    # Only the fonts bundled with typst (Libertinus Serif) are used, so a document looks the same everywhere.
-    global _compiler
-    if _compiler is None:
-        _compiler = typst.Compiler(root=str(TYPST_DIR), ignore_system_fonts=True)
-    return _compiler
-
-
-def typeset(document: dict[str, Any], fmt: str = "pdf", *, logo: str | None = None, ppi: int = 110) -> bytes:
-    """Compile the document with its layout's typst template; ``png`` gives the first page."""
+def typeset(
+    document: dict[str, Any], fmt: Literal["pdf", "png"] = "pdf", *, logo: str | None = None, ppi: int = 110
+) -> bytes:
+    """Compile the document with its layout's typst template; ``png`` gives the first page. Without a logo one
+    compiler serves the whole process (it keeps the fonts and templates loaded: a compile then takes ~2 ms)."""
     template = "letter.typ" if document["layout"] == "letter" else "report.typ"
     inputs = {"doc": json.dumps(document, ensure_ascii=False)}
-    options: dict[str, Any] = {"format": fmt, "sys_inputs": inputs}
-    if fmt == "png":
-        options["ppi"] = ppi
+    resolution = ppi if fmt == "png" else None
     if logo:
         # The logo must be a file under typst's root: compile from a private copy of the templates.
         with tempfile.TemporaryDirectory(prefix="vigie-typst-") as folder:
             for source in TYPST_DIR.glob("*.typ"):
                 shutil.copy(source, folder)
             (Path(folder) / "logo.png").write_bytes(base64.b64decode(logo))
-            output = typst.compile(str(Path(folder) / template), root=folder, ignore_system_fonts=True, **options)
-    else:
-        with _lock:
-            output = _typst_compiler().compile(input=str(TYPST_DIR / template), **options)
-    if isinstance(output, list):  # several pages as PNG: the first one
-        output = output[0]
-    return bytes(output)
+            return compile_pdf(Path(folder) / template, inputs, fmt=fmt, ppi=resolution)
+    return compile_pdf(TYPST_DIR / template, inputs, fmt=fmt, ppi=resolution, reuse=True)
 
 
 # --- Text, HTML, e-mail ------------------------------------------------------------------------------------

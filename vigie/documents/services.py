@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
-from django.utils import translation
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -84,8 +83,7 @@ def save_incident_details(breach: Breach, changes: dict[str, object], *, by: Use
             setattr(details, name, changes[name])
         details.updated_by = by
         details.save()
-        with translation.override("fr"):
-            labels = [str(IncidentDetails._meta.get_field(name).verbose_name) for name in changed]
+        labels = [IncidentDetails._meta.get_field(name).verbose_name for name in changed]  # type: ignore[union-attr]
         record_details_saved(breach, by=by, labels=labels)
         record(
             "document.details_saved",

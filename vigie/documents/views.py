@@ -11,17 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseLocation
 
+from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Organisation, Role
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 from vigie.audit.services import record
 from vigie.breaches import services as breach_services
 from vigie.breaches.models import Breach, EventKind
@@ -40,8 +40,8 @@ READABLE = ("letter", "letter-parent", "email", "email-parent", "public-notice")
 PARENT_KINDS = ("letter-parent", "email-parent")
 
 
-def _breach(request: HttpRequest, pk: int) -> Breach:
-    return get_object_or_404(Breach.objects.for_org(request.org).select_related("organisation"), pk=pk)  # type: ignore[attr-defined]
+def _breach(request: OrgRequest, pk: int) -> Breach:
+    return get_for_org(Breach.objects.select_related("organisation"), request.org, pk)
 
 
 def _kind(kind: str) -> str:
@@ -57,15 +57,9 @@ def _dossier(breach: Breach) -> dict[str, Any]:
     return dossier
 
 
-def _after_post(request: HttpRequest, url: str, target: str | None = None) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
-        return HttpResponseLocation(url, target=f"#{target}") if target else HttpResponseLocation(url)
-    return HttpResponseRedirect(url)
-
-
 def readability_of(document: Any) -> Any:
     """The Kandel–Moles score of a document's body text (headings and lists included)."""
-    parts = []
+    parts: list[str] = []
     for block in document.blocks():
         parts += block.items if block.type == "list" else [block.text]
     return kandel_moles("\n".join(parts))
@@ -115,7 +109,7 @@ def _field_label(path: str) -> str:
     model = models_of.get(section)
     if model is not None and name:
         try:
-            return str(capfirst(model._meta.get_field(name.split(".")[0]).verbose_name))
+            return str(capfirst(model._meta.get_field(name.split(".")[0]).verbose_name))  # type: ignore[union-attr]
         except FieldDoesNotExist:
             pass
     return path
@@ -149,18 +143,18 @@ def _index_context(breach: Breach, details_form: IncidentDetailsForm) -> dict[st
 
 
 @org_view(Role.READONLY)
-def index(request: HttpRequest, pk: int) -> HttpResponse:
+def index(request: OrgRequest, pk: int) -> HttpResponse:
     """The Documents tab: each document of the breach with its status, a preview and its downloads, and the
     incident details the complaint and the ARS report quote."""
     breach = _breach(request, pk)
     context = _index_context(breach, _details_form(breach))
-    template = "documents/index.html#documents" if request.htmx else "documents/index.html"  # type: ignore[attr-defined]
+    template = "documents/index.html#documents" if request.htmx else "documents/index.html"
     return render(request, template, context)
 
 
 @org_view(Role.MEMBER)
 @require_POST
-def details(request: HttpRequest, pk: int) -> HttpResponse:
+def details(request: OrgRequest, pk: int) -> HttpResponse:
     """Record the incident details (technical indicators, state of the structure, how the persons were told)."""
     breach = _breach(request, pk)
     form = _details_form(breach, request.POST)
@@ -168,17 +162,17 @@ def details(request: HttpRequest, pk: int) -> HttpResponse:
         services.save_incident_details(
             breach,
             {name: form.cleaned_data[name] for name in DETAIL_FIELDS},
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
         )
         messages.success(request, _("The incident details are saved."))
-        return _after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]) + "#incident-details")  # type: ignore[attr-defined]
-    if request.htmx:  # type: ignore[attr-defined]
+        return after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]) + "#incident-details")
+    if request.htmx:
         return render(request, "documents/index.html#incident-details", {"breach": breach, "details_form": form})
     return render(request, "documents/index.html", _index_context(breach, form))
 
 
 @org_view(Role.READONLY)
-def preview(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def preview(request: OrgRequest, pk: int, kind: str) -> HttpResponse:
     """One document shown in the page: its first page as an image, or its text (e-mail, SMS)."""
     breach = _breach(request, pk)
     kind = _kind(kind)
@@ -198,12 +192,12 @@ def preview(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         context["readability"] = readability_of(content)
     # A preview quotes the facts: a read, like the breach page (its page images are the same read, not logged).
     record("document.previewed", request=request, organisation=breach.organisation, obj=breach, detail={"kind": kind})
-    template = "documents/preview.html#preview" if request.htmx else "documents/preview.html"  # type: ignore[attr-defined]
+    template = "documents/preview.html#preview" if request.htmx else "documents/preview.html"
     return render(request, template, context)
 
 
 @org_view(Role.READONLY)
-def preview_png(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def preview_png(request: OrgRequest, pk: int, kind: str) -> HttpResponse:
     breach = _breach(request, pk)
     kind = _kind(kind)
     if "pdf" not in KINDS[kind].formats:
@@ -217,14 +211,14 @@ def preview_png(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @org_view(Role.MEMBER)
-def download(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+def download(request: OrgRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
     """Generate the document (journalled) and send it; PDFs open in the browser, the rest downloads."""
     breach = _breach(request, pk)
     kind = _kind(kind)
     if fmt not in KINDS[kind].formats:
         raise Http404
     _dossier(breach)
-    generated = services.generate_document(breach, kind, fmt, by=request.user, request=request)  # type: ignore[arg-type]
+    generated = services.generate_document(breach, kind, fmt, by=request.user, request=request)
     response = HttpResponse(generated.content, content_type=CONTENT_TYPES[fmt])
     disposition = "inline" if fmt == "pdf" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{generated.filename}"'
@@ -233,7 +227,7 @@ def download(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse
 
 
 @org_view(Role.READONLY)
-def cnil_assistant(request: HttpRequest, pk: int) -> HttpResponse:
+def cnil_assistant(request: OrgRequest, pk: int) -> HttpResponse:
     """The CNIL online form's sections in order, each field's text ready to copy; the receipt closes it."""
     breach = _breach(request, pk)
     dossier = _dossier(breach)
@@ -241,16 +235,16 @@ def cnil_assistant(request: HttpRequest, pk: int) -> HttpResponse:
     row = breach.obligation("notify_cnil")
     form = ReceiptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not request.membership.can_decide:  # type: ignore[attr-defined]
+        if not request.membership.can_decide:
             raise Http404
         if form.is_valid():
             try:
-                breach_services.mark_obligation_done(breach, "notify_cnil", by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+                breach_services.mark_obligation_done(breach, "notify_cnil", by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The CNIL notification is recorded as done."))
-                return _after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]))  # type: ignore[attr-defined]
+                return after_post(request, reverse("documents:index", args=[request.org.pk, breach.pk]))
     sections = cnil.sections(view, complementary=bool(row and row.done))
     context = {
         "breach": breach,
@@ -261,7 +255,7 @@ def cnil_assistant(request: HttpRequest, pk: int) -> HttpResponse:
         "row": row,
         "late": bool(row and not row.done and row.due and timezone.now() > row.due),
     }
-    template = "documents/cnil_assistant.html#receipt" if request.htmx else "documents/cnil_assistant.html"  # type: ignore[attr-defined]
+    template = "documents/cnil_assistant.html#receipt" if request.htmx else "documents/cnil_assistant.html"
     return render(request, template, context)
 
 
@@ -291,7 +285,7 @@ def _form_moments(view: View, sections: list[Any]) -> dict[str, dict[str, str]]:
 
 
 @org_view(Role.READONLY)
-def cybermalveillance(request: HttpRequest, pk: int) -> HttpResponse:
+def cybermalveillance(request: OrgRequest, pk: int) -> HttpResponse:
     """A guided checklist for cybermalveillance.gouv.fr / 17Cyber, with the facts ready to copy."""
     breach = _breach(request, pk)
     view = View(_dossier(breach))
@@ -317,15 +311,15 @@ def cybermalveillance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @org_view(Role.READONLY)
-def templates(request: HttpRequest) -> HttpResponse:
-    latest = {t.kind: t for t in LetterTemplate.objects.for_org(request.org).order_by("kind", "version")}  # type: ignore[attr-defined]
+def templates(request: OrgRequest) -> HttpResponse:
+    latest = {t.kind: t for t in LetterTemplate.objects.for_org(request.org).order_by("kind", "version")}
     rows = [{"kind": kind, "label": label, "current": latest.get(kind)} for kind, label in EDITABLE_KINDS.items()]
     return render(request, "documents/templates.html", {"rows": rows})
 
 
-def _sample_dossier(request: HttpRequest) -> dict[str, Any] | None:
+def _sample_dossier(request: OrgRequest) -> dict[str, Any] | None:
     """The latest assessed breach of the organisation, to preview a text with real values."""
-    for breach in Breach.objects.for_org(request.org).assessed().select_related("organisation")[:5]:  # type: ignore[attr-defined]
+    for breach in Breach.objects.for_org(request.org).assessed().select_related("organisation")[:5]:
         dossier = build_dossier(breach)
         if not validate_dossier(dossier):
             return dossier
@@ -345,18 +339,18 @@ def _preview_of(kind: str, body: str, dossier: dict[str, Any] | None) -> dict[st
 
 
 @org_view(Role.DPO)
-def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
+def template_edit(request: OrgRequest, kind: str) -> HttpResponse:
     """Edit the organisation's text for one document; saving makes a new version. htmx asks for the preview."""
     if kind not in EDITABLE_KINDS:
         raise Http404
-    org = request.org  # type: ignore[attr-defined]
+    org = request.org
     current = LetterTemplate.objects.latest_of(org, kind)
     history = LetterTemplate.objects.for_org(org).filter(kind=kind).select_related("created_by")
     form = LetterTemplateForm(request.POST or None, initial={"body": current.body if current else DEFAULTS[kind]})
     if request.method == "POST" and form.is_valid() and "save" in request.POST:
-        services.save_letter_template(org, kind, form.cleaned_data["body"], by=request.user)  # type: ignore[arg-type]
+        services.save_letter_template(org, kind, form.cleaned_data["body"], by=request.user)
         messages.success(request, _("The new version of the text is saved."))
-        return _after_post(request, reverse("documents:templates", args=[org.pk]))
+        return after_post(request, reverse("documents:templates", args=[org.pk]))
     body = (
         form.cleaned_data["body"]
         if form.is_bound and form.is_valid()
@@ -371,33 +365,33 @@ def template_edit(request: HttpRequest, kind: str) -> HttpResponse:
         "names": NAMES,
         **_preview_of(kind, body, _sample_dossier(request)),
     }
-    template = "documents/template_edit.html#preview" if request.htmx else "documents/template_edit.html"  # type: ignore[attr-defined]
+    template = "documents/template_edit.html#preview" if request.htmx else "documents/template_edit.html"
     return render(request, template, context)
 
 
 @org_view(Role.DPO)
-def letterhead(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def letterhead(request: OrgRequest) -> HttpResponse:
+    org = request.org
     form = LogoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.save_logo(org, form.cleaned_data["logo"], by=request.user)  # type: ignore[arg-type]
+        services.save_logo(org, form.cleaned_data["logo"], by=request.user)
         messages.success(request, _("The logo is saved."))
-        return _after_post(request, reverse("documents:letterhead", args=[org.pk]))
+        return after_post(request, reverse("documents:letterhead", args=[org.pk]))
     head = Letterhead.objects.for_org(org).first()
-    template = "documents/letterhead.html#logo" if request.htmx else "documents/letterhead.html"  # type: ignore[attr-defined]
+    template = "documents/letterhead.html#logo" if request.htmx else "documents/letterhead.html"
     return render(request, template, {"form": form, "has_logo": bool(head and head.logo)})
 
 
 @org_view(Role.DPO)
 @require_POST
-def letterhead_remove(request: HttpRequest) -> HttpResponse:
-    services.remove_logo(request.org, by=request.user)  # type: ignore[attr-defined, arg-type]
-    return _after_post(request, reverse("documents:letterhead", args=[request.org.pk]))  # type: ignore[attr-defined]
+def letterhead_remove(request: OrgRequest) -> HttpResponse:
+    services.remove_logo(request.org, by=request.user)
+    return after_post(request, reverse("documents:letterhead", args=[request.org.pk]))
 
 
 @org_view(Role.READONLY)
-def logo(request: HttpRequest) -> HttpResponse:
-    head = Letterhead.objects.for_org(request.org).first()  # type: ignore[attr-defined]
+def logo(request: OrgRequest) -> HttpResponse:
+    head = Letterhead.objects.for_org(request.org).first()
     if head is None or not head.logo:
         raise Http404
     response = HttpResponse(bytes(head.logo), content_type="image/png")

@@ -10,6 +10,7 @@ Like every document Vigie writes, these are French records, not screens: their t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -19,7 +20,7 @@ from vigie.accounts.models import Organisation
 from vigie.documents.content.common import Document, Section, bullets, fields_known, fld, h, long_date, p
 from vigie.documents.render import french, typeset
 from vigie.risk import BREACH_TYPE_LABELS_FR, DATA_CATEGORY_LABELS_FR, PERSON_CATEGORY_LABELS_FR
-from vigie.risk.french import date_time
+from vigie.risk.french import date_time, integer
 
 from .models import ExternalAlert, ExternalController, Incident, IncidentController
 from .services import acknowledge_url, progress
@@ -52,7 +53,7 @@ def _facts(incident: Incident) -> list[Any]:
         ("data_categories", "Données concernées", _labels(facts.get("data_categories"), DATA_CATEGORY_LABELS_FR)),
         ("person_categories", "Personnes concernées",
          _labels(facts.get("person_categories"), PERSON_CATEGORY_LABELS_FR)),
-        ("persons_count", "Nombre de personnes (tous responsables)", f"{count:,}".replace(",", "\u202f")
+        ("persons_count", "Nombre de personnes (tous responsables)", integer(count)
          if isinstance(count, int) else ""),
         ("description", "Description", str(facts.get("description") or "")),
         ("measures", "Mesures prises", str(facts.get("measures_taken") or "")),
@@ -91,15 +92,7 @@ def notice(link: IncidentController) -> Document:
         Section("Ce que vous devez faire", [bullets(todo), h("Accuser réception"), p(acknowledge_url(link))],
                 id="todo"),
     ]  # fmt: skip
-    return Document(
-        kind="incident-notice",
-        layout="report",
-        title="Notification d'une violation au responsable de traitement",
-        subtitle=f"{processor.name} → {org.name}",
-        letterhead=_letterhead(processor),
-        sections=sections,
-        generated=f"Document établi le {long_date(now)} à partir de l'incident « {incident.title} ».",
-    )
+    return _notice(incident, org.name, sections, now)
 
 
 def external_notice(external: ExternalController) -> Document:
@@ -137,11 +130,17 @@ def external_notice(external: ExternalController) -> Document:
         ], id="alert"),
         Section("Ce que vous devez faire", [bullets(todo)], id="todo"),
     ]  # fmt: skip
+    return _notice(incident, external.name, sections, now)
+
+
+def _notice(incident: Incident, controller: str, sections: list[Section], now: datetime) -> Document:
+    """The processor's notice to one controller (on Vigie or not), around its sections."""
+    processor = incident.processor
     return Document(
         kind="incident-notice",
         layout="report",
         title="Notification d'une violation au responsable de traitement",
-        subtitle=f"{processor.name} → {external.name}",
+        subtitle=f"{processor.name} → {controller}",
         letterhead=_letterhead(processor),
         sections=sections,
         generated=f"Document établi le {long_date(now)} à partir de l'incident « {incident.title} ».",

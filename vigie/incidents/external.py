@@ -22,9 +22,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.accounts.models import Role, User
 from vigie.audit.services import record
+from vigie.breaches import journal as j
 from vigie.breaches.wording import moment
 from vigie.campaigns.mail import delivers
 
@@ -104,17 +106,21 @@ def send_external_alert(external: ExternalController, *, by: User | None, connec
             **({"alert_sent_at": now} if status == ExternalAlert.ACCEPTED else {}),
         )
         what = {
-            ExternalAlert.ACCEPTED: _("Alert e-mailed to %(name)s (not on Vigie) at %(email)s, notice attached: "
-                                      "accepted by the mail server."),
-            ExternalAlert.FAILED: _("Alert e-mail to %(name)s (not on Vigie) at %(email)s failed: %(error)s."),
-            ExternalAlert.NOT_DELIVERED: _("Alert to %(name)s (not on Vigie) at %(email)s not sent: no mail server "
-                                           "is configured."),
-        }[status]  # fmt: skip
-        IncidentEvent.objects.create(
+            ExternalAlert.ACCEPTED: gettext_noop(
+                "Alert e-mailed to %(name)s (not on Vigie) at %(email)s, notice attached: accepted by the mail server."
+            ),
+            ExternalAlert.FAILED: gettext_noop(
+                "Alert e-mail to %(name)s (not on Vigie) at %(email)s failed: %(error)s."
+            ),
+            ExternalAlert.NOT_DELIVERED: gettext_noop(
+                "Alert to %(name)s (not on Vigie) at %(email)s not sent: no mail server is configured."
+            ),
+        }[status]
+        IncidentEvent.write(
+            [j.say(what, name=external.name, email=external.email, error=error)],
             incident=incident,
             kind=IncidentEventKind.EXTERNAL_ALERT,
             author=by,
-            summary=what % {"name": external.name, "email": external.email, "error": error},
             data={"external": external.pk, "status": str(status), "error": error},
         )
         record("incident.external_alert", actor=by, organisation=processor, obj=incident,

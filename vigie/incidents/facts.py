@@ -34,6 +34,7 @@ MAX_TEXT = 20_000
 def _value(name: str, value: Any) -> Any:
     """One fact as the breach's column takes it; raises ``ValueError`` with a French reason."""
     field = Breach._meta.get_field(name)
+    assert isinstance(field, models.Field)  # noqa: S101  # a fact is a column, never a relation
     if value is None:
         return [] if name in LIST_CHOICES else ("" if isinstance(field, models.CharField | models.TextField) else None)
     if name in LIST_CHOICES:

@@ -92,7 +92,9 @@ class KeyColumnForm(forms.Form):
 
     def __init__(self, *args: Any, headers: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_column"].choices = [(header, header) for header in headers]
+        key_column = self.fields["key_column"]
+        assert isinstance(key_column, forms.ChoiceField)  # noqa: S101
+        key_column.choices = [(header, header) for header in headers]
 
 
 class AcknowledgeForm(forms.Form):

@@ -24,10 +24,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
+from vigie.breaches import journal as j
 from vigie.breaches.models import Breach, EventKind, Origin, TimelineEvent
 from vigie.breaches.services import declare_breach, update_facts
 from vigie.breaches.wording import moment
@@ -51,15 +52,15 @@ def _require(user: User | None, org: Organisation, role: str) -> None:
 
 
 def _incident_event(
-    incident: Incident, kind: str, summary: str, *, by: User | None, data: dict[str, Any] | None = None
+    incident: Incident, kind: str, message: j.Piece, *, by: User | None, data: dict[str, Any] | None = None
 ) -> IncidentEvent:
-    return IncidentEvent.objects.create(incident=incident, kind=kind, author=by, summary=summary, data=data or {})
+    return IncidentEvent.write([message], incident=incident, kind=kind, author=by, data=data or {})
 
 
 def _breach_event(
-    breach: Breach, kind: str, summary: str, *, by: User | None, data: dict[str, Any] | None = None
+    breach: Breach, kind: str, message: j.Piece, *, by: User | None, data: dict[str, Any] | None = None
 ) -> TimelineEvent:
-    return TimelineEvent.objects.create(breach=breach, kind=kind, author=by, summary=summary, data=data or {})
+    return TimelineEvent.write([message], breach=breach, kind=kind, author=by, data=data or {})
 
 
 # --- Declaring ------------------------------------------------------------------------------------------------
@@ -130,12 +131,12 @@ def create_incident(
             _incident_event(
                 incident,
                 IncidentEventKind.DECLARED,
-                ngettext(
+                j.ngettext(
                     "Incident declared for %(n)d controller.",
                     "Incident declared for %(n)d controllers.",
                     len(pairs) + len(outside),
-                )
-                % {"n": len(pairs) + len(outside)},
+                    n=len(pairs) + len(outside),
+                ),
                 by=by,
                 data={"controllers": [org.pk for org, _code in pairs], "external": [code for *_x, code in outside]},
             )
@@ -216,21 +217,24 @@ def send_alert(
             if recipients:
                 send_mail(subject, body, None, recipients, connection=connection)
             IncidentController.objects.filter(pk=link.pk).update(alert_sent_at=now)
-            who = ", ".join(recipients) or _("nobody (no owner, DPO or DPO address)")
+            who = ", ".join(recipients) or j.word(gettext_noop("nobody (no owner, DPO or DPO address)"))
             _breach_event(
                 link.breach,
                 EventKind.PROCESSOR_ALERT,
-                _("Alert from the processor %(processor)s received (GDPR art. 33(2)), sent to %(who)s.")
-                % {"processor": incident.processor.name, "who": who},
+                j.say(
+                    gettext_noop("Alert from the processor %(processor)s received (GDPR art. 33(2)), sent to %(who)s."),
+                    processor=incident.processor.name,
+                    who=who,
+                ),
                 by=None,
                 data={"incident": incident.pk, "recipients": len(recipients)},
             )
             _incident_event(
                 incident,
                 IncidentEventKind.ALERT_SENT,
-                ngettext("Alert sent to %(organisation)s (%(n)d recipient).",
-                         "Alert sent to %(organisation)s (%(n)d recipients).", len(recipients))
-                % {"organisation": org.name, "n": len(recipients)},
+                j.ngettext("Alert sent to %(organisation)s (%(n)d recipient).",
+                           "Alert sent to %(organisation)s (%(n)d recipients).", len(recipients),
+                           organisation=org.name, n=len(recipients)),
                 by=by,
                 data={"organisation": org.pk, "recipients": len(recipients)},
             )  # fmt: skip
@@ -270,15 +274,19 @@ def acknowledge(link: IncidentController, *, by: User | None, aware_at: datetime
             _breach_event(
                 link.breach,
                 EventKind.ALERT_ACKNOWLEDGED,
-                _("Processor's alert acknowledged; awareness on %(moment)s: the 72-hour clock runs from it.")
-                % {"moment": moment(aware_at)},
+                j.say(
+                    gettext_noop(
+                        "Processor's alert acknowledged; awareness on %(moment)s: the 72-hour clock runs from it."
+                    ),
+                    moment=j.moment(aware_at),
+                ),
                 by=by,
                 data={"incident": incident.pk, "became_aware_at": aware_at.isoformat()},
             )
             _incident_event(
                 incident,
                 IncidentEventKind.ACKNOWLEDGED,
-                _("%(organisation)s acknowledged the alert.") % {"organisation": org.name},
+                j.say(gettext_noop("%(organisation)s acknowledged the alert."), organisation=org.name),
                 by=None,  # the processor is not told who, at the controller, acknowledged
                 data={"organisation": org.pk},
             )

@@ -35,9 +35,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.accounts.models import Membership, Role, User
 from vigie.audit.services import record
+from vigie.breaches import journal as j
 from vigie.breaches.models import EventKind, TimelineEvent
 from vigie.campaigns import crypto, reader
 from vigie.campaigns.importing import Importer, ImportError_, ImportReport, Source
@@ -367,40 +369,45 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
         "external": {str(pk): n for pk, n in result.external.items()},
         "errors": len(result.errors),
     }
-    with transaction.atomic(), _french():
+    with transaction.atomic():
         Split.objects.filter(pk=split.pk).update(
             counts=counts, unassigned=result.unassigned[:20_000], finished_at=timezone.now()
         )
-        IncidentEvent.objects.create(
-            incident=incident,
-            kind=IncidentEventKind.SPLIT_IMPORTED,
-            author=by,
-            summary=_(
+        said = j.say(
+            gettext_noop(
                 "Leaked file %(file)s split by the column %(column)s: %(rows)d rows; to the controllers on Vigie "
                 "(%(n)d): %(assigned)d; kept for the controllers not on Vigie (%(m)d): %(external)d; of no "
                 "controller: %(unassigned)d."
-            )
-            % {
-                "file": split.source_name,
-                "column": split.key_column,
-                "rows": rows,
-                "assigned": sum(result.assigned.values()),
-                "n": len(result.campaigns),
-                "external": sum(result.external.values()),
-                "m": sum(1 for n in result.external.values() if n),
-                "unassigned": len(result.unassigned),
-            },
+            ),
+            file=split.source_name,
+            column=split.key_column,
+            rows=rows,
+            assigned=sum(result.assigned.values()),
+            n=len(result.campaigns),
+            external=sum(result.external.values()),
+            m=sum(1 for n in result.external.values() if n),
+            unassigned=len(result.unassigned),
+        )
+        IncidentEvent.write(
+            [said],
+            incident=incident,
+            kind=IncidentEventKind.SPLIT_IMPORTED,
+            author=by,
             data={"split": split.pk, **counts},
         )
         for link in incident.controllers.select_related("breach"):
             if link.organisation_id not in result.campaigns:
                 continue
-            TimelineEvent.objects.create(
+            received = j.say(
+                gettext_noop("%(n)d persons received from the processor's file, in campaign no. %(campaign)d."),
+                n=result.stored[link.organisation_id],
+                campaign=result.campaigns[link.organisation_id],
+            )
+            TimelineEvent.write(
+                [received],
                 breach=link.breach,
                 kind=EventKind.PERSONS_RECEIVED,
                 author=by,
-                summary=_("%(n)d persons received from the processor's file, in campaign no. %(campaign)d.")
-                % {"n": result.stored[link.organisation_id], "campaign": result.campaigns[link.organisation_id]},
                 data={"incident": incident.pk, "campaign": result.campaigns[link.organisation_id]},
             )
         record("incident.split", actor=by, organisation=incident.processor, obj=incident,

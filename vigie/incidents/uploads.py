@@ -24,17 +24,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vigie.accounts.models import Role, User
 from vigie.audit.services import record
+from vigie.breaches import journal as j
 from vigie.campaigns import crypto
 from vigie.campaigns.importing import Importer, ImportError_
 from vigie.campaigns.services import check_upload
 
 from .models import Incident, IncidentEvent, IncidentEventKind, Split, SplitPart, SplitUpload, UploadStatus
-from .services import _french, _require, normalise_code
+from .services import _require, normalise_code
 from .splitting import split_file
 
 __all__ = [
@@ -279,22 +280,19 @@ def purge_due_uploads(*, now: datetime | None = None) -> int:
     waiting = (*CHOOSABLE, UploadStatus.COUNTING)
     purged = 0
     for upload in SplitUpload.objects.filter(status__in=waiting, created_at__lte=before).select_related("incident"):
-        with transaction.atomic(), _french():
+        with transaction.atomic():
             if not SplitUpload.objects.filter(pk=upload.pk, status__in=waiting).update(
                 status=UploadStatus.PURGED, purged_at=now, error=""
             ):
                 continue  # confirmed meanwhile
             upload_path(upload).unlink(missing_ok=True)
-            IncidentEvent.objects.create(
-                incident=upload.incident,
-                kind=IncidentEventKind.UPLOAD_PURGED,
-                author=None,
-                summary=_("Leaked file %(file)s, uploaded on %(date)s and never split, deleted at the end of the "
-                          "retention period (%(days)d days).")
-                % {"file": upload.source_name, "date": date_format(upload.created_at, "SHORT_DATE_FORMAT"),
-                   "days": settings.VIGIE_CAMPAIGN_RETENTION_DAYS},
-                data={"upload": upload.pk, "bytes": upload.size},
+            said = j.say(
+                gettext_noop("Leaked file %(file)s, uploaded on %(date)s and never split, deleted at the end of the "
+                             "retention period (%(days)d days)."),
+                file=upload.source_name, date=j.moment(upload.created_at), days=settings.VIGIE_CAMPAIGN_RETENTION_DAYS,
             )  # fmt: skip
+            IncidentEvent.write([said], incident=upload.incident, kind=IncidentEventKind.UPLOAD_PURGED, author=None,
+                                data={"upload": upload.pk, "bytes": upload.size})  # fmt: skip
             record("incident.upload_purged", actor=None, organisation=upload.incident.processor, obj=upload.incident,
                    detail={"upload": upload.pk, "bytes": upload.size})  # fmt: skip
         purged += 1

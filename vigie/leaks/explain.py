@@ -37,6 +37,7 @@ LEVELS: dict[str, dict[str, Any]] = {
         "same": _("Same NIR (with or without its key)"),
         "shared": _("Same NIR, but it is not the person's own (an insured parent's?)"),
         "different": _("Different NIRs"),
+        "dated": _("The leaked NIR gives the patient's birth year and month, not the leaked date's"),
     },
     "sex": {"same": _("Same sex"), "different": _("Different sexes")},
     "postcode": {
@@ -52,7 +53,7 @@ DETAILS = {
     "usage/usage": _("used name of both"),
 }
 AGREE = {"exact", "same"}
-PARTIAL = {"close", "other", "swapped", "typo", "partial", "department", "near", "shared"}
+PARTIAL = {"close", "other", "swapped", "typo", "partial", "department", "near", "shared", "dated"}
 # Which rows of the side-by-side table each trait speaks for.
 ROWS = (
     ("family_name", ("birth_name", "usage_name")),

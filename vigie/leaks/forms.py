@@ -38,7 +38,7 @@ class NewMatchingForm(forms.Form):
         field = self.fields["campaign"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = campaigns
-        field.label_from_instance = lambda campaign: f"{campaign} · {campaign.source_name} ({campaign.persons_count})"
+        field.label_from_instance = lambda campaign: f"{campaign} · {campaign.source_name} ({campaign.persons_count})"  # type: ignore[method-assign, assignment]
 
     def _not_too_large(self, name: str) -> Any:
         upload = self.cleaned_data.get(name)

@@ -1,23 +1,27 @@
 """One matching run from files to results, and the MATCHES.csv it writes (no Django: the command line and the
 benchmark run it without a database; the service stores what it returns).
 
-The patients are read and indexed first; the leaked rows then stream through: the main process parses the
-file, chunk by chunk, and the chunks are matched as they come, by this process or (``processes`` > 1, a fork
-start method) by that many processes forked once the patients are indexed, which read the index without
-copying it. A 500,000-row leaked file is never whole in memory.
+The patients are read first. A leaked CSV file that Polars' C reader reads exactly as the line reader would
+(:meth:`LeakSource.frame`) is read at once from its bytes, its blocking keys made and joined to the patients'
+in Polars (:mod:`vigie.linkage.blocking`), and only the rows that share a key are compared, in this process.
+Any other leaked file (XLSX, quoted cells…) streams through the line reader chunk by chunk, matched as the
+chunks come, by this process or (``processes`` > 1, a fork start method) by that many processes forked once
+the patients are indexed, which read the index without copying it.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO
 
-from vigie.linkage import Matcher, Result, Thresholds, weights_for
+from vigie.linkage import MAX_BLOCK, Matcher, Result, Thresholds, weights_for
+from vigie.linkage.blocking import IDENTITY, PatientIndex, cells_frame
 
-from .reading import LeakSource, PatientBase, Row, bulk, identity_cells, row_traits
+from .reading import LeakFrame, LeakSource, PatientBase, Row, bulk, identity_cells, row_traits
 
 MATCHES_HEADER = "leak_line;patient_line;score;decision"
 CHUNK_ROWS = 5000
@@ -68,7 +72,12 @@ def run(
     total = leak.estimated_rows or 0
     matcher = Matcher(patients.traits, weights=weights_for(patients.traits), thresholds=thresholds,
                       leak_rows=max(total, 1))  # fmt: skip
+    frame = leak.frame()
+    if frame is not None:
+        return Outcome(_from_frame(matcher, frame, progress), leak.rows_read, leak.unreadable)
     chunks = _chunks(leak.rows())
+    if processes > 1:
+        matcher.index  # noqa: B018 - made once before forking, shared by the children
     if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
         matched = _in_processes(matcher, chunks, processes)
     else:
@@ -81,6 +90,40 @@ def run(
     if progress is not None:
         progress(leak.rows_read, leak.rows_read)
     return Outcome(found, leak.rows_read, leak.unreadable)
+
+
+def _from_frame(matcher: Matcher, frame: LeakFrame, progress: Callable[[int, int], None] | None) -> list[Found]:
+    """The leaked rows read at once (:meth:`LeakSource.frame`): their keys made and joined to the patients' in
+    Polars, only the rows that share one compared in Python (about one in four of a leaked file: its other
+    people). A thread makes the next chunk's candidates in Polars while this one is compared. The comparisons
+    stay in this process: forked ones cost more (their copies of the pages of the patients and caches they
+    touch: 42 s of CPU against 28 s for 500,000 rows, docs/benchmarks.md) than the rows they would share."""
+    found: list[Found] = []
+    with bulk(), ThreadPoolExecutor(1) as ahead:
+        index = PatientIndex(matcher.patients, max_block=MAX_BLOCK)
+        chunks = index.chunks(cells_frame(frame.identity.select(IDENTITY)))
+        upcoming = ahead.submit(next, chunks, None)
+        while (chunk := upcoming.result()) is not None:
+            upcoming = ahead.submit(next, chunks, None)
+            rows = frame.rows([row for row, _positions in chunk])
+            pairs = [(read, positions) for read, (_row, positions) in zip(rows, chunk, strict=True)]
+            found.extend(_decide_chunk(matcher, pairs))
+            if progress is not None and chunk:
+                progress(chunk[-1][0] + 1, frame.height)
+    if progress is not None:
+        progress(frame.height, frame.height)
+    return found
+
+
+def _decide_chunk(matcher: Matcher, chunk: list[tuple[Row, list[int]]]) -> list[Found]:
+    found: list[Found] = []
+    decide = matcher.decide
+    with bulk():
+        for (line, identity, categories), positions in chunk:
+            result = decide(row_traits(line, identity), positions)
+            if result is not None and result.decision != "none":
+                found.append(Found(result, identity_cells(identity), categories))
+    return found
 
 
 def _chunks(rows: Iterator[Row]) -> Iterator[list[Row]]:

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from vigie.campaigns.importing import Importer, ImportError_, Source, normalise_header, parse_categories
@@ -257,6 +258,56 @@ class LeakSource:
     def estimated_rows(self) -> int | None:
         return self.importer.estimated_rows
 
+    def frame(self) -> LeakFrame | None:
+        """Every row at once through Polars' C CSV reader, or None where it would not read the file exactly as
+        :meth:`rows` does (an XLSX file, quoted cells, a mixed encoding…: read those with :meth:`rows`).
+
+        The file's limits hold first: its size, lines and header were checked on opening; every line's length
+        and number of cells are checked on the bytes before the C reader sees them (a longer one: :meth:`rows`
+        refuses it, having read at most one line). A file over :data:`FRAME_BYTES` is left to :meth:`rows` too:
+        read at once, a file costs about five times its size in memory, streamed line by line it does not.
+        The file is read from bytes in memory (a leaked file stored encrypted is never written out in clear).
+        """
+        importer = self.importer
+        encoding = importer.report.encoding
+        if importer.format != "csv" or encoding not in ("utf-8", "utf-8-sig", "cp1252"):
+            return None
+        source = importer.source
+        if (len(source) if isinstance(source, bytes) else Path(source).stat().st_size) > FRAME_BYTES:
+            return None
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        delimiter = (importer.report.delimiter or ";").encode()
+        if _NOT_PLAIN.search(data.replace(b"\r\n", b"\n")) or not _within_limits(data, delimiter, importer.limits):
+            return None
+        if encoding == "utf-8-sig":
+            data = data.removeprefix(b"\xef\xbb\xbf")
+        elif encoding == "cp1252":
+            data = data.decode("cp1252", errors="vigie-latin1").encode("utf-8")
+        data = data.replace(b"\r\n", b"\n")
+        import polars as pl
+
+        width = len(self.headers)
+        start = 0
+        for _line in range(importer.header_line):
+            start = data.find(b"\n", start) + 1 or len(data)
+        # A header of our own names the columns: Polars takes the width from it (short rows get nulls, longer
+        # ones are cut, as the line reader pads and ignores them).
+        header = delimiter.join(f"c{i}".encode() for i in range(width)) + b"\n"
+        try:
+            table = pl.read_csv(header + data[start:], separator=delimiter.decode(), quote_char=None, infer_schema=False,
+                                truncate_ragged_lines=True)  # fmt: skip
+        except pl.exceptions.PolarsError:
+            return None
+        first = importer.header_line + 1
+        table = table.with_row_index("line", offset=first)
+        filled = pl.any_horizontal([pl.col(f"c{i}").fill_null("").str.strip_chars() != "" for i in range(width)])
+        table = table.filter(filled)
+        lines_column = table["line"]
+        table = table.drop("line")
+        frame = LeakFrame(self, table, lines_column)
+        self.rows_read = frame.height
+        return frame
+
     def rows(self) -> Iterator[Row]:
         """``(line, identity cells in IDENTITY_FIELDS order, categories)`` of every row, in file order."""
         index = {name: self.headers.index(column) for name, column in self.mapping.items()}
@@ -273,6 +324,80 @@ class LeakSource:
                 found.update(parse_categories(cells[per_row])[0])
             key = tuple(sorted(found))
             yield line, identity, interned.setdefault(key, key)
+
+
+#: Bytes that the C reader would read otherwise than ``csv.reader`` over the decoded lines does (quoted cells,
+#: which may hold line breaks; a lone carriage return ending a line; NUL), or strip otherwise than ``str.strip``.
+_NOT_PLAIN = re.compile(rb'["\r\x00\x1c-\x1f]')
+
+
+#: The largest leaked file read at once by the C reader (about 1,000,000 rows of a lab dump); larger ones stream.
+FRAME_BYTES = 64 * 1024 * 1024
+
+
+def _within_limits(data: bytes, delimiter: bytes, limits: Any) -> bool:
+    """Whether every line is within ``line_chars`` bytes and ``columns`` cells (no copy of ``data`` made)."""
+    position, size = 0, len(data)
+    longest, cells = limits.line_chars, limits.columns
+    while position < size:
+        end = data.find(b"\n", position)
+        end = size if end < 0 else end
+        if end - position > longest or data.count(delimiter, position, end) >= cells:
+            return False
+        position = end + 1
+    return True
+
+
+class LeakFrame:
+    """The rows of a leaked CSV file read at once by Polars' C reader, from the file's bytes in memory.
+
+    ``identity`` has one column per ``IDENTITY_FIELDS`` (stripped text, "" when empty or not mapped), one row
+    per data row that is not blank, in file order; :meth:`rows` gives what :meth:`LeakSource.rows` yields.
+    """
+
+    def __init__(self, source: LeakSource, table: Any, lines: Any) -> None:
+        import polars as pl
+
+        self.source = source
+        headers = source.headers
+        index = {name: headers.index(column) for name, column in source.mapping.items()}
+        names = table.columns
+        self.identity = table.select(
+            [
+                pl.col(names[index[name]]).str.strip_chars().fill_null("").alias(name)
+                if name in index
+                else pl.lit("").alias(name)
+                for name in IDENTITY_FIELDS
+            ]
+        )
+        self.lines = lines
+        categorised = [(position, source.column_categories.get(header, "")) for position, header in enumerate(headers)]
+        self._categorised = [(names[position], category) for position, category in categorised if category]
+        per_row = index.get("categories")
+        self._per_row = names[per_row] if per_row is not None else None
+        self._table = table
+        self._interned: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    @property
+    def height(self) -> int:
+        return int(self.identity.height)
+
+    def rows(self, positions: list[int]) -> list[Row]:
+        """``(line, identity cells, categories)`` of the rows at ``positions``, as ``LeakSource.rows`` gives them."""
+        identity = self.identity[positions].rows()
+        columns = [column for column, _category in self._categorised]
+        wanted = columns + ([self._per_row] if self._per_row else [])
+        cells = self._table[positions].select(wanted).rows() if wanted else [()] * len(positions)
+        found: list[Row] = []
+        for position, values, row in zip(positions, identity, cells, strict=True):
+            exposed = {
+                category for (_c, category), cell in zip(self._categorised, row, strict=False) if cell and cell.strip()
+            }
+            if self._per_row and row[-1] and row[-1].strip():
+                exposed.update(parse_categories(row[-1])[0])
+            key = tuple(sorted(exposed))
+            found.append((int(self.lines[position]), values, self._interned.setdefault(key, key)))
+        return found
 
 
 def row_traits(line: int, identity: tuple[str, ...]) -> Traits:

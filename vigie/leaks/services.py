@@ -303,7 +303,7 @@ def decrypt_pair(pair: LeakPair) -> dict[str, Any]:
     payload = bytes(pair.payload)
     if not payload:
         return {}
-    return json.loads(crypto.decrypt_bytes(payload, purpose=_purpose_pairs(pair.matching_id)))  # type: ignore[no-any-return]
+    return json.loads(crypto.decrypt_bytes(payload, purpose=_purpose_pairs(pair.matching_id)))
 
 
 def _evidence(result: Result) -> list[dict[str, Any]]:

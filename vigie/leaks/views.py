@@ -10,16 +10,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vigie.accounts.http import OrgRequest, after_post, render_page
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none
-from vigie.accounts.responses import redirect_after_post, render_page
-from vigie.accounts.scoping import org_view
+from vigie.accounts.scoping import get_for_org, org_view
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 from vigie.campaigns.models import Campaign, CampaignStatus
@@ -31,12 +32,12 @@ from .matching import MATCHES_HEADER
 from .models import Decision, LeakMatching, LeakPair, MatchingStatus, Review
 
 
-def _breach(request: HttpRequest, pk: int) -> Breach:
-    return get_object_or_404(Breach.objects.for_org(request.org), pk=pk)  # type: ignore[attr-defined]
+def _breach(request: OrgRequest, pk: int) -> Breach:
+    return get_for_org(Breach.objects.all(), request.org, pk)
 
 
-def _matching(request: HttpRequest, pk: int) -> LeakMatching:
-    queryset = LeakMatching.objects.for_org(request.org).select_related("breach__organisation", "campaign")  # type: ignore[attr-defined]
+def _matching(request: OrgRequest, pk: int) -> LeakMatching:
+    queryset = LeakMatching.objects.for_org(request.org).select_related("breach__organisation", "campaign")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -44,43 +45,43 @@ def _detail_url(matching: LeakMatching) -> str:
     return reverse("leaks:detail", args=[matching.breach.organisation_id, matching.pk])
 
 
-def _campaigns(request: HttpRequest) -> Any:
-    campaigns = Campaign.objects.for_org(request.org).exclude(status=CampaignStatus.PURGED)  # type: ignore[attr-defined]
+def _campaigns(request: OrgRequest) -> Any:
+    campaigns = Campaign.objects.for_org(request.org).exclude(status=CampaignStatus.PURGED)
     return campaigns.filter(persons_count__gt=0).select_related("breach")
 
 
 @org_view(Role.READONLY)
-def index(request: HttpRequest, breach_pk: int) -> HttpResponse:
+def index(request: OrgRequest, breach_pk: int) -> HttpResponse:
     breach = _breach(request, breach_pk)
     matchings = LeakMatching.objects.filter(breach=breach)
     return render_page(request, "leaks/index.html", {"breach": breach, "matchings": matchings})
 
 
 @org_view(Role.MEMBER)
-def new(request: HttpRequest, breach_pk: int) -> HttpResponse:
+def new(request: OrgRequest, breach_pk: int) -> HttpResponse:
     breach = _breach(request, breach_pk)
     form = NewMatchingForm(request.POST or None, request.FILES or None, campaigns=_campaigns(request))
     if request.method == "POST" and form.is_valid():
         leak, patients = form.cleaned_data["leak"], form.cleaned_data.get("patients")
         try:
             matching = services.new_matching(
-                breach, by=request.user, leak_name=leak.name, leak_data=leak.read(),  # type: ignore[arg-type]
+                breach, by=request.user, leak_name=leak.name, leak_data=leak.read(),
                 patients_name=patients.name if patients else "", patients_data=patients.read() if patients else None,
                 source_campaign=form.cleaned_data.get("campaign"),
             )  # fmt: skip
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect_after_post(request, reverse("leaks:mapping", args=[request.org.pk, matching.pk]))  # type: ignore[attr-defined]
+            return after_post(request, reverse("leaks:mapping", args=[request.org.pk, matching.pk]))
     status = 400 if form.errors else 200
     return render_page(request, "leaks/new.html", {"breach": breach, "form": form}, status=status)
 
 
 @org_view(Role.MEMBER)
-def mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping(request: OrgRequest, pk: int) -> HttpResponse:
     matching = _matching(request, pk)
     if matching.status not in (MatchingStatus.DRAFT, MatchingStatus.FAILED):
-        return redirect_after_post(request, _detail_url(matching))
+        return after_post(request, _detail_url(matching))
     sniffed = matching.sniffed or {}
     leak_headers = (sniffed.get("leak") or {}).get("headers", [])
     data = request.POST or None
@@ -98,13 +99,13 @@ def mapping(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.set_mappings(
                 matching, leak_mapping=leak_form.mapping(), leak_categories=categories_form.categories(),
-                patients_mapping=patients_form.mapping() if patients_form else None, by=request.user,  # type: ignore[arg-type]
+                patients_mapping=patients_form.mapping() if patients_form else None, by=request.user,
             )  # fmt: skip
         except ValidationError as error:
             leak_form.add_error(None, error)
         else:
-            services.request_matching(matching, by=request.user)  # type: ignore[arg-type]
-            return redirect_after_post(request, _detail_url(matching))
+            services.request_matching(matching, by=request.user)
+            return after_post(request, _detail_url(matching))
     context = {"breach": matching.breach, "matching": matching, "leak_form": leak_form,
                "categories_form": categories_form, "patients_form": patients_form, "sniffed": sniffed}  # fmt: skip
     errors = any(form.errors for form in forms)
@@ -117,20 +118,20 @@ def _detail_context(matching: LeakMatching) -> dict[str, Any]:
 
 
 @org_view(Role.READONLY)
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: OrgRequest, pk: int) -> HttpResponse:
     matching = _matching(request, pk)
     return render_page(request, "leaks/detail.html", _detail_context(matching))
 
 
 @org_view(Role.READONLY)
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
+def progress(request: OrgRequest, pk: int) -> HttpResponse:
     """The progress bar and counts alone (htmx polls it every two seconds while the matching runs)."""
     matching = _matching(request, pk)
     return render_page(request, "leaks/detail.html#progress", _detail_context(matching))
 
 
 @org_view(Role.MEMBER)
-def review(request: HttpRequest, pk: int) -> HttpResponse:
+def review(request: OrgRequest, pk: int) -> HttpResponse:
     """One pair of the review band, both records side by side (the next one still to review, or ``?paire=ID``)."""
     matching = _matching(request, pk)
     pairs = LeakPair.objects.filter(matching=matching, decision=Decision.REVIEW)
@@ -143,7 +144,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if pair is not None:
         data = services.decrypt_pair(pair)
         context.update(pair=pair, explained=explain(data))
-        record("leak.pair_viewed", request=request, organisation=request.org, obj=matching,  # type: ignore[attr-defined]
+        record("leak.pair_viewed", request=request, organisation=request.org, obj=matching,
                detail={"pair": pair.pk})  # fmt: skip
     done = context["reviews"]["accepted"] + context["reviews"]["rejected"]
     context["reviewed"] = done
@@ -155,47 +156,47 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_view(Role.MEMBER)
-def decide(request: HttpRequest, pk: int, pair_pk: int) -> HttpResponse:
+def decide(request: OrgRequest, pk: int, pair_pk: int) -> HttpResponse:
     matching = _matching(request, pk)
     pair = get_object_or_404(LeakPair.objects.select_related("matching__breach"), matching=matching, pk=pair_pk,
                              decision=Decision.REVIEW)  # fmt: skip
     form = VerdictForm(request.POST)
     if form.is_valid():
         try:
-            services.review_pair(pair, accept=form.cleaned_data["verdict"] == "accept", by=request.user)  # type: ignore[arg-type]
+            services.review_pair(pair, accept=form.cleaned_data["verdict"] == "accept", by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-    return redirect_after_post(request, reverse("leaks:review", args=[request.org.pk, matching.pk]))  # type: ignore[attr-defined]
+    return after_post(request, reverse("leaks:review", args=[request.org.pk, matching.pk]))
 
 
 @require_POST
 @org_view(Role.DPO)
-def inform(request: HttpRequest, pk: int) -> HttpResponse:
+def inform(request: OrgRequest, pk: int) -> HttpResponse:
     matching = _matching(request, pk)
     try:
-        campaign = services.inform_found(matching, by=request.user)  # type: ignore[arg-type]
+        campaign = services.inform_found(matching, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect_after_post(request, _detail_url(matching))
+        return after_post(request, _detail_url(matching))
     messages.success(request, _("%(count)s persons found in the leaked file are now in a campaign: check it, then start it.")
                      % {"count": campaign.persons_count})  # fmt: skip
-    return redirect_after_post(request, reverse("campaigns:detail", args=[request.org.pk, campaign.pk]))  # type: ignore[attr-defined]
+    return after_post(request, reverse("campaigns:detail", args=[request.org.pk, campaign.pk]))
 
 
 @require_POST
 @org_view(Role.DPO)
-def purge(request: HttpRequest, pk: int) -> HttpResponse:
+def purge(request: OrgRequest, pk: int) -> HttpResponse:
     matching = _matching(request, pk)
-    services.purge_matching(matching, by=request.user)  # type: ignore[arg-type]
+    services.purge_matching(matching, by=request.user)
     messages.success(request, _("The personal data of this matching is erased; the counts are kept."))
-    return redirect_after_post(request, _detail_url(matching))
+    return after_post(request, _detail_url(matching))
 
 
 @org_view(Role.DPO)
-def matches_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def matches_csv(request: OrgRequest, pk: int) -> HttpResponseBase:
     """MATCHES.csv (``leak_line;patient_line;score;decision``), as the command line writes it; in the access log."""
     matching = _matching(request, pk)
-    record("leak.matches_export", request=request, organisation=request.org, obj=matching)  # type: ignore[attr-defined]
+    record("leak.matches_export", request=request, organisation=request.org, obj=matching)
     rows = LeakPair.objects.filter(matching=matching).order_by("leak_line")
     lines = rows.values_list("leak_line", "patient_line", "score", "decision").iterator(5000)
 

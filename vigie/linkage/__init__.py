@@ -1,8 +1,10 @@
 """Record linkage for French health identities: which of my patients are in a leaked file?
 
-Pure Python: no Django, no database, no clock, no I/O (the caller reads the files). RapidFuzz gives the string
-distances; the rest is the model (:mod:`.compare`), the normalisation of French identity traits on top of
-:mod:`vigie.identity` (:mod:`.traits`) and the blocking and decision (:mod:`.matcher`).
+No Django, no database, no clock, no I/O (the caller reads the files). RapidFuzz gives the string distances;
+the rest is the model (:mod:`.compare`), the normalisation of French identity traits on top of
+:mod:`vigie.identity` (:mod:`.traits`) and the blocking and decision (:mod:`.matcher`). :mod:`.blocking` makes
+the same blocking keys for whole files with Polars and joins them, so that only the leaked rows sharing a key
+with a patient are compared in Python.
 
     from vigie.linkage import traits, match
     patients = [traits(2, birth_name="Lefèvre", given_names="Hélène", birth_date="03/04/1970", sex="F")]

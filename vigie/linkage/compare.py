@@ -28,14 +28,14 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .traits import Traits, given_parts
+from .traits import Traits, given_parts, nir_is_own
 
 # --- Levels ---------------------------------------------------------------------------------------------------
 
 NAME_LEVELS = ("exact", "close", "partial", "different")
 GIVEN_LEVELS = ("exact", "other", "close", "different")
 DATE_LEVELS = ("exact", "swapped", "typo", "close", "near", "partial", "year", "different")
-NIR_LEVELS = ("same", "shared", "different")
+NIR_LEVELS = ("same", "shared", "different")  # and "dated", without weight (see compare)
 SEX_LEVELS = ("same", "different")
 POSTCODE_LEVELS = ("same", "department", "different")
 TRAITS = ("family_name", "given_name", "birth_date", "nir", "sex", "postcode")
@@ -331,6 +331,15 @@ def compare(leak: Traits, patient: Traits, weights: Weights) -> tuple[float, tup
         weight = table["nir"][level]
         evidence.append(Evidence("nir", level, weight))
         total += weight
+    elif (
+        leak.nir
+        and leak.nir_own < 0
+        and date_level == "close"
+        and nir_is_own(leak.nir, patient.year, patient.month, patient.day) > 0
+    ):
+        # A patient without NIR, a leaked date one digit from theirs, and the leaked NIR's year and month are the
+        # patient's birth date, not the leaked one: the typo is in the leaked date. No weight; it confirms.
+        evidence.append(Evidence("nir", "dated", 0.0))
     if leak.sex and patient.sex:
         level = "same" if leak.sex == patient.sex else "different"
         weight = table["sex"][level]

@@ -36,6 +36,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from .compare import Evidence, Weights, compare, weights_for
 from .traits import Traits
@@ -71,8 +72,10 @@ def automatic(evidence: Iterable[Evidence]) -> bool:
         return dated or levels.isdisjoint(_CONTRADICTING)
     if not levels.isdisjoint(_CONTRADICTING):
         return False
-    if ("birth_date", "close") in levels and ("postcode", "same") not in levels:
-        return False  # one digit away from another real date: a homonym born that year is as likely as a typo
+    if ("birth_date", "close") in levels and levels.isdisjoint({("postcode", "same"), ("nir", "dated")}):
+        # One digit away from another real date: a homonym born that year is as likely as a typo, unless the
+        # postcode agrees or the leaked NIR carries the patient's birth year and month (not the leaked ones).
+        return False
     return not levels.isdisjoint(_CONFIRMING)
 
 
@@ -174,17 +177,22 @@ class Matcher:
         self.patients = patients
         self.weights = weights or weights_for(patients)
         self.thresholds = thresholds or Thresholds()
-        index: defaultdict[str, list[int]] = defaultdict(list)
-        for position, record in enumerate(patients):
-            for key in patient_keys(record):
-                index[key].append(position)
-        self.index = {key: tuple(found) for key, found in index.items() if len(found) <= MAX_BLOCK}
         # Prior odds that a leaked row and a patient taken at random are one person: at most one patient per
         # leaked row, and (at most) every patient of the smaller file found.
         rows = max(leak_rows or len(patients), 1)
         pairs = max(len(patients), 1) * rows
         expected = max(1, min(len(patients), rows))
         self.prior = math.log2(expected / max(pairs - expected, 1))
+
+    @cached_property
+    def index(self) -> dict[str, tuple[int, ...]]:
+        """``{blocking key: positions of the patients}``, keys shared by more than ``MAX_BLOCK`` left out (made
+        on first use: a run whose candidates come from :class:`.blocking.PatientIndex` never needs it)."""
+        index: defaultdict[str, list[int]] = defaultdict(list)
+        for position, record in enumerate(self.patients):
+            for key in patient_keys(record):
+                index[key].append(position)
+        return {key: tuple(found) for key, found in index.items() if len(found) <= MAX_BLOCK}
 
     def candidates(self, record: Traits) -> set[int]:
         found: set[int] = set()
@@ -197,7 +205,11 @@ class Matcher:
 
     def best(self, record: Traits) -> Result | None:
         """The best patient for a leaked row, or None when no patient shares a blocking key with it."""
-        found = self.candidates(record)
+        return self.decide(record, sorted(self.candidates(record)))
+
+    def decide(self, record: Traits, found: Sequence[int]) -> Result | None:
+        """The best of the patients at positions ``found`` (distinct, ascending: the first of equal weights
+        wins) for a leaked row, and the decision; None when ``found`` is empty."""
         if not found:
             return None
         patients, weights = self.patients, self.weights

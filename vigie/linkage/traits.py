@@ -115,7 +115,7 @@ def _sex(text: str) -> str:
         return ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def _date(value: date | str | None) -> tuple[int, int, int, str, bool]:
     """Year, month, day as written, "yyyymmdd", and whether that date exists (dates repeat: cached)."""
     if value is None or value == "":
@@ -136,7 +136,9 @@ def _nir(text: str) -> str:
     return ""
 
 
-def _nir_is_own(nir: str, year: int, month: int, day: int) -> int:
+def nir_is_own(nir: str, year: int, month: int, day: int) -> int:
+    """1: the NIR's year and month are those of the birth date (day and month swapped allowed); -1: they are
+    not; 0: no NIR or no date to tell."""
     if not nir or not year:
         return 0
     if nir[1:3] != f"{year % 100:02d}":
@@ -157,7 +159,7 @@ def _real(year: int, month: int, day: int) -> bool:
     return True
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def _names(birth_name: str, usage_name: str) -> tuple[tuple[str, ...], tuple[bool, ...], frozenset[str]]:
     if birth_name and not usage_name:
         birth_name, usage_name = split_compound_name(birth_name)
@@ -214,7 +216,7 @@ def traits(
         _sex(sex) if sex else "",
         real,
         number,
-        _nir_is_own(number, year, month, day) if number else 0,
+        nir_is_own(number, year, month, day) if number else 0,
         postcode_of(postcode) if postcode else "",
     )
 

@@ -57,9 +57,10 @@ def paris_iso(moment: datetime) -> str:
     return moment.astimezone(PARIS).isoformat()
 
 
-def integer(number: int) -> str:
-    """An integer with French thousands separators: 491 840."""
-    return f"{number:,}".replace(",", NNBSP)
+def integer(number: float) -> str:
+    """A whole number with French thousands separators (narrow no-break spaces): 491 840; a float is rounded.
+    The one French number formatter of Vigie: every page, document, export and message uses it."""
+    return f"{number:,.0f}".replace(",", NNBSP)
 
 
 def decimal(number: float) -> str:

@@ -105,7 +105,7 @@ def _pool_for(key: str, by_model: dict[str, set[int]], every: list[int]) -> list
     return sorted(set().union(*(by_model[name] for name in models)))
 
 
-def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> None:  # type: ignore[no-untyped-def]
+def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> None:
     def pk(offset: int) -> dict[str, int]:
         return {} if pk_base is None else {"pk": pk_base + offset}
 
@@ -205,7 +205,7 @@ def _populate(org: Organisation, *, pk_base: int | None, marker: str, user) -> N
 
 
 @pytest.fixture
-def two_tenants(make_org, make_member, make_user):  # type: ignore[no-untyped-def]
+def two_tenants(make_org, make_member, make_user):
     org_a = make_org("Cabinet Alpha")
     user_a = make_member(org_a, Role.OWNER)
     _populate(org_a, pk_base=None, marker="Alpha", user=user_a)
@@ -245,7 +245,7 @@ def test_the_walk_covers_the_organisation_urls_of_every_app() -> None:
 
 
 @pytest.mark.parametrize("group", ROUTE_GROUPS)
-def test_no_url_lets_a_member_of_a_reach_organisation_b(client: Client, two_tenants, signed_in, group: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_url_lets_a_member_of_a_reach_organisation_b(client: Client, two_tenants, signed_in, group: str) -> None:
     org_a, user_a, org_b = two_tenants
     signed_in(client, user_a)
     a_by_model = _org_pks_by_model(org_a)
@@ -317,7 +317,7 @@ def test_no_url_lets_a_member_of_a_reach_organisation_b(client: Client, two_tena
     assert not failures, "Organisation B reachable from A:\n" + "\n".join(failures)
 
 
-def test_organisation_pages_of_a_member_never_list_other_tenants(client: Client, two_tenants, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_organisation_pages_of_a_member_never_list_other_tenants(client: Client, two_tenants, signed_in) -> None:
     org_a, user_a, _ = two_tenants
     signed_in(client, user_a)
     failures: list[str] = []

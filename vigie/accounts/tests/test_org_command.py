@@ -29,7 +29,7 @@ def test_org_list_json_gives_id_name_and_kind(org, owner, make_org):
 
 def test_org_list_prints_a_table(org):
     lines = _run("list").splitlines()
-    assert lines[0].split() == ["ID", "Name", "Kind", "SIRET", "Members"]
+    assert lines[0].split() == ["N°", "Nom", "Type", "SIRET", "Membres"]  # the command line speaks French by default
     assert "Cabinet du Dr Martin" in lines[1]
 
 

@@ -12,7 +12,7 @@ from vigie.accounts.params import int_or_none, ints
     [("12", 12), ("0", 0), ("²", None), ("٣", None), ("-1", None), ("1.5", None), ("", None), (None, None),
      (" 1", None), ("9" * 19, None), ("9" * 5000, None), (str(2**63 - 1), 2**63 - 1)],
 )  # fmt: skip
-def test_only_plain_numbers_are_numbers(value, expected) -> None:  # type: ignore[no-untyped-def]
+def test_only_plain_numbers_are_numbers(value, expected) -> None:
     assert int_or_none(value) == expected
 
 

@@ -199,3 +199,18 @@ def test_each_token_is_rate_limited(api, api_as, org, owner, settings) -> None:
     assert 1 <= int(limited["Retry-After"]) <= 60
     assert limited.json()["type"] == "urn:vigie:problem:rate-limited"
     assert api_as(org, owner).get("/api/v1/").status_code == 200  # another token has its own count
+
+
+def test_the_timeline_speaks_the_language_asked_and_keeps_the_french_record(api, assessed_breach) -> None:
+    base = f"/api/v1/breaches/{assessed_breach.pk}"
+    api.post(f"{base}/reopen/", {})  # nothing to reopen: no entry
+    api.post(f"{base}/close/", {"justification": "La CNIL a été notifiée par courrier, hors de Vigie."})
+
+    english = api.get(f"{base}/timeline/", language="en").json()
+    french = api.get(f"{base}/timeline/", language="fr").json()
+
+    closed_en = next(entry for entry in english if entry["kind"] == "closed")
+    closed_fr = next(entry for entry in french if entry["kind"] == "closed")
+    assert closed_en["summary"].startswith("Breach closed. Closed with obligations still open (")
+    assert closed_fr["summary"].startswith("Violation clôturée. Clôturée alors que des obligations restaient")
+    assert closed_en["record"] == closed_fr["record"] == closed_fr["summary"]

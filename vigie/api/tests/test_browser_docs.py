@@ -7,7 +7,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_swagger_ui_renders_every_operation_without_a_csp_violation(page) -> None:  # type: ignore[no-untyped-def]
+def test_swagger_ui_renders_every_operation_without_a_csp_violation(page) -> None:
     page.goto(page.base_url + "/api/v1/docs/")
     page.wait_for_selector(".opblock-summary-path", timeout=20_000)
     paths = page.locator(".opblock-summary-path").all_inner_texts()

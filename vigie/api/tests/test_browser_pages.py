@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "un mot de passe tres long"
 
 
-def test_an_owner_connects_the_labs_tools(page, live_server, receiver, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_owner_connects_the_labs_tools(page, live_server, receiver, settings) -> None:  # noqa: F811
     settings.VIGIE_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.1/32"]
     base = live_server.url
     org = Organisation.objects.create(name="Laboratoire Bio Rance", kind="laboratoire", email="dpo@bio-rance.fr")

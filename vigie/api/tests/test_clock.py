@@ -14,14 +14,14 @@ from vigie.api.tasks import ensure_ticking, webhook_tick
 
 
 @pytest.fixture
-def dummy(settings):  # type: ignore[no-untyped-def]
+def dummy(settings):
     """A backend that keeps what is enqueued, and can defer (as the database backend of the workers)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     default_task_backend.clear()
     return settings
 
 
-def _an_endpoint(org) -> None:  # type: ignore[no-untyped-def]
+def _an_endpoint(org) -> None:
     WebhookEndpoint.objects.create(organisation=org, url="https://siem.example.org/", events=["breach.created"],
                                    secret_encrypted=b"x")  # fmt: skip
 

@@ -25,7 +25,7 @@ def test_the_check_command_fails_on_a_difference(tmp_path, monkeypatch) -> None:
     stale = tmp_path / "openapi.json"
     stale.write_text(schema_text().replace('"title": "Vigie"', '"title": "Old"'), encoding="utf-8")
     monkeypatch.setattr(command, "SCHEMA_PATH", stale)
-    with pytest.raises(CommandError, match="differs from the code"):
+    with pytest.raises(CommandError, match="diffère du code"):
         call_command("api", "schema", "--check")
     call_command("api", "schema", "--write", stdout=StringIO())
     call_command("api", "schema", "--check", stdout=StringIO())

@@ -119,7 +119,7 @@ def test_command_line_token_for_a_named_member_and_without_expiry(org, owner, ma
 
 def test_command_line_refuses_a_stranger(org, make_user) -> None:
     make_user(email="stranger@example.fr")
-    with pytest.raises(CommandError, match="stranger@example.fr is not a member of « Cabinet du Dr Martin »"):
+    with pytest.raises(CommandError, match="stranger@example.fr n'est pas membre de « Cabinet du Dr Martin »"):
         call_command("api", "token", "create", "--org", str(org.pk), "--name", "x", "--user", "stranger@example.fr")
     assert not ApiToken.objects.exists()
 

@@ -257,7 +257,8 @@ def _entry(event: Any) -> dict[str, Any]:
         "id": event.pk,
         "at": event.at,
         "kind": event.kind,
-        "summary": event.summary,
+        "summary": event.text,
+        "record": event.summary,
         "author": (event.author.email if event.author else None),
     }
 

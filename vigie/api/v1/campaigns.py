@@ -16,19 +16,20 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigie.accounts.models import Role
+from vigie.accounts.scoping import get_for_org
 from vigie.audit.services import record
 from vigie.campaigns import crypto, exports, letters, services
 from vigie.campaigns.messages import full_name
 from vigie.campaigns.models import Campaign, LetterBatch, Recipient
 
 from . import schemas
-from .common import NO_STORE, Id, answers, binary, file_response, get_breach, get_for_org, org, page, require
+from .common import NO_STORE, Id, answers, binary, file_response, get_breach, org, page, require
 
 router = Router(tags=["campaigns"])
 
 
 def _campaign(request: HttpRequest, campaign_id: int) -> Campaign:
-    return get_for_org(Campaign.objects.select_related("breach__organisation"), request, campaign_id)
+    return get_for_org(Campaign.objects.select_related("breach__organisation"), org(request), campaign_id)
 
 
 def campaign_out(campaign: Campaign) -> dict[str, Any]:

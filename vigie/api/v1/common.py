@@ -6,14 +6,17 @@ import base64
 import binascii
 import re
 from functools import lru_cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path, Query
 
+from vigie.accounts.http import OrgRequest
+from vigie.accounts.models import Organisation
+from vigie.accounts.scoping import get_for_org
 from vigie.breaches.models import Breach
 
 from ..problems import ApiProblem, Problem
@@ -43,28 +46,23 @@ def binary(content_types: list[str], description: str) -> dict[str, Any]:
     }
 
 
-def org(request: HttpRequest) -> Any:
-    return request.org  # type: ignore[attr-defined]
+def scoped(request: HttpRequest) -> OrgRequest:
+    """The request as the token's authentication left it (``vigie.api.auth``): its organisation and membership."""
+    return cast(OrgRequest, request)
+
+
+def org(request: HttpRequest) -> Organisation:
+    return scoped(request).org
 
 
 def require(request: HttpRequest, role: str) -> None:
     """The role the same action needs in the pages (``org_view``), or 403."""
-    if not request.membership.has_role(role):  # type: ignore[attr-defined]
+    if not scoped(request).membership.has_role(role):
         raise PermissionDenied
 
 
 def get_breach(request: HttpRequest, breach_id: int) -> Breach:
-    breach = Breach.objects.for_org(org(request)).select_related("organisation").filter(pk=breach_id).first()
-    if breach is None:
-        raise Http404
-    return breach
-
-
-def get_for_org(queryset: models.QuerySet[_M], request: HttpRequest, pk: int) -> _M:
-    row = queryset.for_org(org(request)).filter(pk=pk).first()  # type: ignore[attr-defined]
-    if row is None:
-        raise Http404
-    return row  # type: ignore[no-any-return]
+    return get_for_org(Breach.objects.select_related("organisation"), org(request), breach_id)
 
 
 def encode_cursor(pk: int) -> str:

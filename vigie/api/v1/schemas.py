@@ -73,14 +73,14 @@ LIST_CHOICES: dict[str, type[models.TextChoices]] = {
 
 
 def _literal(choices: list[Any]) -> Any:
-    return Literal[tuple(value for value, _label in choices if value != "")]  # type: ignore[valid-type]
+    return Literal[tuple(value for value, _label in choices if value != "")]
 
 
 def _fact_type(name: str) -> tuple[Any, str]:
     """The pydantic type of one fact (never null-forbidding: null means "unknown") and its description."""
     field = Breach._meta.get_field(name)
     with translation.override("en"):  # the schema is in English, whatever the language of the request
-        description = str(field.verbose_name)
+        description = str(field.verbose_name)  # type: ignore[union-attr]
     if name in LIST_CHOICES:
         item = _literal(LIST_CHOICES[name].choices)
         return Annotated[list[item], Field(max_length=50)] | None, description  # type: ignore[valid-type]
@@ -144,7 +144,7 @@ def to_changes(data: dict[str, Any]) -> dict[str, Any]:
         elif value is None and isinstance(field, models.CharField | models.TextField):
             value = ""
         elif value is None and name == "acting_as":
-            value = field.default
+            value = field.default  # type: ignore[union-attr]
         out[name] = value
     return out
 
@@ -239,7 +239,8 @@ class TimelineEntry(BaseModel):
     id: int
     at: datetime
     kind: str
-    summary: str
+    summary: str = Field(description="What the entry says, in the language asked (Accept-Language).")
+    record: str = Field(description="The entry as written in the journal, in French: the record.")
     author: str | None
 
 

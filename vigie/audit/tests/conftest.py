@@ -6,7 +6,7 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def checkpoint_file(settings, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def checkpoint_file(settings, tmp_path: Path) -> Path:
     """Each test its own checkpoint file, never the one of the development installation."""
     settings.VIGIE_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
     return settings.VIGIE_AUDIT_CHECKPOINT_FILE

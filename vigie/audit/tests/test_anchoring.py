@@ -13,7 +13,7 @@ from vigie.audit.services import record, verify_chain, write_checkpoint
 
 
 @pytest.fixture
-def entries(org, owner):  # type: ignore[no-untyped-def]
+def entries(org, owner):
     return [record("register.view", actor=owner, organisation=org, detail={"n": n}) for n in range(1, 6)]
 
 
@@ -34,22 +34,22 @@ def rewrite(from_seq: int, *, version: int, key: bytes | None = None, **change: 
     ChainHead.objects.filter(pk=1).update(last_hash=previous)
 
 
-def test_new_entries_are_keyed_with_hmac(entries) -> None:  # type: ignore[no-untyped-def]
+def test_new_entries_are_keyed_with_hmac(entries) -> None:
     assert all(entry.chain_version == KEYED for entry in entries)
     assert verify_chain() == []
 
 
-def test_an_edit_re_hashed_with_plain_sha256_is_detected(entries) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_re_hashed_with_plain_sha256_is_detected(entries) -> None:
     rewrite(3, version=PLAIN, detail={"n": 0})
     assert "entry #3 is not keyed, after keyed entries" in verify_chain()
 
 
-def test_an_edit_re_hashed_with_another_key_is_detected(entries) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_re_hashed_with_another_key_is_detected(entries) -> None:
     rewrite(3, version=KEYED, key=b"guessed" * 4, detail={"n": 0})
     assert verify_chain() == [f"entry #{n} was altered" for n in (3, 4, 5)]
 
 
-def test_a_whole_chain_recomputed_with_plain_sha256_is_detected_by_the_checkpoint(entries) -> None:  # type: ignore[no-untyped-def]
+def test_a_whole_chain_recomputed_with_plain_sha256_is_detected_by_the_checkpoint(entries) -> None:
     checkpoint, problems = write_checkpoint()
     assert problems == [] and checkpoint is not None and checkpoint.length == 5 and checkpoint.keyed_from == 1
     rewrite(1, version=PLAIN, detail={"n": 0})  # every entry plain, the chain consistent within the database
@@ -58,7 +58,7 @@ def test_a_whole_chain_recomputed_with_plain_sha256_is_detected_by_the_checkpoin
     assert "entries from #1 must be keyed, as the checkpoints say, and are not" in problems
 
 
-def test_a_cut_tail_with_its_head_moved_is_detected_by_the_checkpoint(entries) -> None:  # type: ignore[no-untyped-def]
+def test_a_cut_tail_with_its_head_moved_is_detected_by_the_checkpoint(entries) -> None:
     write_checkpoint()
     AuditEvent.objects.filter(seq__gte=4).delete()
     ChainHead.objects.filter(pk=1).update(last_hash=AuditEvent.objects.get(seq=3).hash, length=3)
@@ -67,7 +67,7 @@ def test_a_cut_tail_with_its_head_moved_is_detected_by_the_checkpoint(entries) -
     assert problems[0].startswith("the log ends at #3 but the checkpoint of") and "saw #5" in problems[0]
 
 
-def test_a_forged_or_edited_checkpoint_is_refused(entries, checkpoint_file) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_or_edited_checkpoint_is_refused(entries, checkpoint_file) -> None:
     write_checkpoint()
     line = json.loads(checkpoint_file.read_text())
     line["length"] = 3  # hide the last two entries, to cut them unseen
@@ -76,14 +76,14 @@ def test_a_forged_or_edited_checkpoint_is_refused(entries, checkpoint_file) -> N
     assert verify_chain() == ["checkpoint line 2 is not signed with this installation's audit key"]
 
 
-def test_a_tampered_chain_is_never_anchored(entries, checkpoint_file) -> None:  # type: ignore[no-untyped-def]
+def test_a_tampered_chain_is_never_anchored(entries, checkpoint_file) -> None:
     AuditEvent.objects.filter(seq=2).update(action="forged")
     checkpoint, problems = write_checkpoint()
     assert checkpoint is None and problems == ["entry #2 was altered"]
     assert not checkpoint_file.exists()
 
 
-def test_entries_from_before_the_key_verify_as_before_then_the_chain_is_keyed(org, owner) -> None:  # type: ignore[no-untyped-def]
+def test_entries_from_before_the_key_verify_as_before_then_the_chain_is_keyed(org, owner) -> None:
     # Two entries as migration 0002 leaves them: written by the previous version, plain SHA-256.
     old = [record("register.view", actor=owner, organisation=org) for _ in range(2)]
     rewrite(1, version=PLAIN)
@@ -98,7 +98,7 @@ def test_entries_from_before_the_key_verify_as_before_then_the_chain_is_keyed(or
     assert "entries from #3 must be keyed, as the checkpoints say, and are not" in problems
 
 
-def test_the_commands_write_a_checkpoint_and_verify_against_it(entries, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_commands_write_a_checkpoint_and_verify_against_it(entries, capsys) -> None:
     call_command("audit", "verify")
     assert "Aucun point d'ancrage" in capsys.readouterr().out
     call_command("audit", "checkpoint")
@@ -113,7 +113,7 @@ def test_the_commands_write_a_checkpoint_and_verify_against_it(entries, capsys) 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_workers_write_a_checkpoint_as_they_start_then_hourly(entries, checkpoint_file, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_workers_write_a_checkpoint_as_they_start_then_hourly(entries, checkpoint_file, settings) -> None:
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

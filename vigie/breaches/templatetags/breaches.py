@@ -64,7 +64,7 @@ def facts_of(breach: Breach, names: list[str]) -> list[tuple[str, str]]:
     for name in names:
         value = getattr(breach, name)
         text = value if isinstance(value, str) and len(value) > 80 and name not in LIST_CHOICES else shown(name, value)
-        out.append((str(Breach._meta.get_field(name).verbose_name), text))
+        out.append((str(Breach._meta.get_field(name).verbose_name), text))  # type: ignore[union-attr]
     return out
 
 
@@ -91,7 +91,7 @@ def severity_gauge(severity: dict[str, Any] | None) -> dict[str, Any]:
     """Geometry of the ENISA gauge (0 to 5, 100 units per point) and its band labels."""
     score = float((severity or {}).get("score") or 0)
     marker = round(min(max(score, 0.0), 5.0) * 100, 1)
-    bands = [
+    bands: list[dict[str, Any]] = [
         {"x": 0, "width": 200, "level": "low", "label": _("low")},
         {"x": 200, "width": 100, "level": "medium", "label": _("medium")},
         {"x": 300, "width": 100, "level": "high", "label": _("high")},
@@ -169,7 +169,7 @@ def moves(reason: dict[str, Any]) -> str:
         ("likelihood", False): _("lowers the likelihood"),
         ("severity", True): _("raises the severity"),
         ("severity", False): _("lowers the severity"),
-    }.get((reason.get("axis"), raises), _("raises the risk") if raises else _("lowers the risk"))
+    }.get((str(reason.get("axis")), raises), _("raises the risk") if raises else _("lowers the risk"))
 
 
 @register.simple_tag

@@ -17,7 +17,7 @@ from vigie.breaches.tests.helpers import declare_ransomware
 from vigie.compliance.models import Assessment, ProcessingActivity
 
 
-def activity(org, name: str, categories: list[str], persons: int | None = None) -> ProcessingActivity:  # type: ignore[no-untyped-def]
+def activity(org, name: str, categories: list[str], persons: int | None = None) -> ProcessingActivity:
     return ProcessingActivity.objects.create(
         organisation=org,
         name=name,
@@ -38,7 +38,7 @@ def data_step_url(breach: Breach) -> str:
 
 
 @pytest.fixture
-def breach(org, owner) -> Breach:  # type: ignore[no-untyped-def]
+def breach(org, owner) -> Breach:
     # Only identity ticked so far, the number of persons not known yet.
     return declare_ransomware(
         org, owner, data_categories=["identity"], persons_count=None, persons_count_is_estimate=None
@@ -46,12 +46,12 @@ def breach(org, owner) -> Breach:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def patient_file(org) -> ProcessingActivity:  # type: ignore[no-untyped-def]
+def patient_file(org) -> ProcessingActivity:
     return activity(org, "Dossier patient", ["identity", "national_id", "health"], persons=3000)
 
 
 @pytest.fixture
-def appointments(org) -> ProcessingActivity:  # type: ignore[no-untyped-def]
+def appointments(org) -> ProcessingActivity:
     return activity(org, "Prise de rendez-vous", ["identity", "contact"], persons=5000)
 
 
@@ -77,7 +77,13 @@ def test_prefill_with_htmx_refills_the_question_in_place_with_a_note(
     )
 
     assert response.status_code == 200
-    assert json.loads(response["HX-Location"]) == {"path": data_step_url(breach), "target": "#intake"}
+    assert json.loads(response["HX-Location"]) == {
+        "path": data_step_url(breach),
+        "target": "#intake",
+        "select": "#intake",
+        "swap": "outerHTML",
+        "headers": {"HX-Target": ""},
+    }
     breach.refresh_from_db()
     assert breach.data_categories == ["identity", "contact", "national_id", "health"]
     partial = owner_client.get(data_step_url(breach), HTTP_HX_TARGET="intake", **htmx_headers).content.decode()

@@ -16,11 +16,11 @@ from vigie.breaches.models import EventKind
 from vigie.breaches.tests.helpers import declare_ransomware
 
 
-def local(moment) -> str:  # type: ignore[no-untyped-def]
+def local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def done_url(breach, obligation: str = "notify_cnil") -> str:  # type: ignore[no-untyped-def]
+def done_url(breach, obligation: str = "notify_cnil") -> str:
     return reverse("breaches:obligation_done", args=[breach.organisation_id, breach.pk, obligation])
 
 
@@ -64,10 +64,12 @@ def test_late_cnil_notification_with_reasons_is_accepted(owner_client, org, owne
         **htmx_headers,
     )
 
-    assert json.loads(response["HX-Location"]) == {
-        "path": reverse("breaches:detail", args=[org.pk, breach.pk]),
-        "target": "#obligations",
-    }
+    location = json.loads(response["HX-Location"])
+    assert (location["path"], location["target"], location["select"]) == (
+        reverse("breaches:detail", args=[org.pk, breach.pk]),
+        "#obligations",
+        "#obligations",
+    )
     state = breach.obligation("notify_cnil").state
     assert state.delay_reasons == "Serveur inaccessible trois jours."
     assert "Motifs du retard" in breach.events.get(kind=EventKind.OBLIGATION_DONE).summary
@@ -124,7 +126,7 @@ def test_a_member_cannot_mark_obligations_done(client, org, owner, make_member, 
 
 def test_obligation_form_on_its_own_page_is_a_plain_form_and_inline_an_htmx_one(
     owner_client, org, owner, htmx_headers
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """htmx refuses to post a form whose target is not on the page, so the standalone page must not use htmx."""
     breach = declare_ransomware(org, owner)
     assert "hx-post" not in owner_client.get(done_url(breach)).content.decode()

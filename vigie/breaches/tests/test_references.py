@@ -30,14 +30,16 @@ def test_references_number_each_organisations_breaches_by_year(org, owner, make_
 
 def test_a_reference_taken_meanwhile_is_skipped(org, owner, monkeypatch) -> None:
     first = services.declare_breach(org, by=owner, title="A", became_aware_at=timezone.now())
-    real = services._next_reference
+    from vigie.breaches.services import declaring
+
+    real = declaring._next_reference
     calls = iter([first.reference])
 
-    def racing(org_, year):  # type: ignore[no-untyped-def]
+    def racing(org_, year):
         # The first attempt returns a number another request has just taken, as in a race.
         return next(calls, None) or real(org_, year)
 
-    monkeypatch.setattr(services, "_next_reference", racing)
+    monkeypatch.setattr(declaring, "_next_reference", racing)
     second = services.declare_breach(org, by=owner, title="B", became_aware_at=timezone.now())
 
     assert second.reference != first.reference

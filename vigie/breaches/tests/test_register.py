@@ -61,7 +61,7 @@ def add_breach(
 
 
 def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=PARIS)  # type: ignore[misc]
+    return datetime(*args, tzinfo=PARIS)
 
 
 def titles(org: Organisation, **filters: Any) -> set[str]:

@@ -16,7 +16,7 @@ from vigie.breaches.tests.helpers import declare_ransomware
 JUSTIFICATION = "Décision prise après échange avec la CNIL au téléphone, compte rendu joint au dossier."
 
 
-def timeline(client, breach, **headers):  # type: ignore[no-untyped-def]
+def timeline(client, breach, **headers):
     url = reverse("breaches:detail", args=[breach.organisation_id, breach.pk]) + "?onglet=chronologie"
     return client.get(url, **headers).content.decode()
 
@@ -48,7 +48,7 @@ def test_every_event_is_journalled_and_shown(owner_client, org, owner, htmx_head
     assert all(event.author == owner for event in breach.events.exclude(kind=EventKind.REMINDER_SENT))
     change = breach.events.get(kind=EventKind.FACTS_CHANGED)
     assert change.data["changes"]["persons_count"] == [1200, 1500]
-    assert "nombre de personnes concernées : 1200 → 1500" in change.summary
+    assert "nombre de personnes concernées : 1\u00a0200 → 1\u00a0500" in change.summary
     for headers in ({}, {**htmx_headers, "HTTP_HX_TARGET": "tab"}):
         page = timeline(owner_client, breach, **headers)
         for label in ("Violation déclarée", "Faits modifiés", "Évaluée", "Décision modifiée", "Formalité accomplie",
@@ -147,3 +147,15 @@ def test_the_same_document_downloaded_again_is_journalled_once_until_something_e
     TimelineEvent.objects.filter(pk=latest.pk).update(at=timezone.now() - timedelta(minutes=20))  # time passes
     services.record_document_generated(breach, by=owner, kind="cnil-initial", title="CNIL", data={"format": "docx"})
     assert generated.count() == 4  # downloaded again much later: a new entry
+
+
+def test_a_note_and_an_obligation_marked_not_done_are_in_the_access_log(org, owner) -> None:
+    from vigie.audit.models import AuditEvent
+
+    breach = declare_ransomware(org, owner)
+    services.add_note(breach, by=owner, text="Appel du prestataire informatique.")
+    services.mark_obligation_done(breach, "notify_cnil", by=owner, done_at=timezone.now())
+    services.reopen_obligation(breach, "notify_cnil", by=owner, reason="Télédéclaration rejetée.")
+
+    logged = AuditEvent.objects.filter(organisation=org).values_list("action", flat=True)
+    assert {"breach.note_added", "breach.obligation_reopened"} <= set(logged)

@@ -179,6 +179,11 @@ class Importer:
         return data >= max(1, len(headers) // 3)
 
     @property
+    def header_line(self) -> int:
+        """The physical line of the header (the first non-blank line of a CSV file or row of a sheet)."""
+        return self._header_line
+
+    @property
     def estimated_rows(self) -> int | None:
         """The number of data rows as far as known before reading (line count), for a progress bar."""
         return self._total

@@ -96,7 +96,7 @@ def _lab() -> tuple[User, TOTPDevice, Organisation, Breach]:
     return user, device, org, breach
 
 
-def test_a_lab_dpo_informs_each_patient_of_a_ransomware_attack(page, live_server, smtp, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_lab_dpo_informs_each_patient_of_a_ransomware_attack(page, live_server, smtp, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     user, device, org, breach = _lab()
     assert breach.notify_data_subjects is True

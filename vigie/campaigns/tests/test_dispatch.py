@@ -201,7 +201,7 @@ def test_each_message_is_handed_over_only_once_the_previous_one_is_recorded(smtp
         sent = Recipient.objects.filter(campaign=campaign, state=State.SENT).order_by("pk")
         smtp.log.append(("recorded", ",".join(str(pk) for pk in sent.values_list("pk", flat=True))))
 
-    dispatcher.recorder.settle = settle_and_look  # type: ignore[method-assign]
+    dispatcher.recorder.settle = settle_and_look
     dispatcher.work(claim)
     address = {
         pk: f"patient{n}@exemple-patient.fr" for n, pk in enumerate(sorted(claim.ids), start=1)
@@ -275,3 +275,12 @@ def test_the_pipelined_recorder_reports_database_errors_and_reuses_its_prepared_
     with pytest.raises(recording.LeaseLost):  # recorded already: the claim is no longer held
         one.sent(first, claim.token, timezone.now(), "250 ok", "<a@example.fr>")
         one.settle()
+
+
+def test_the_channel_rules_chosen_are_in_the_access_log(imported) -> None:
+    from vigie.audit.models import AuditEvent
+
+    services.set_rules(imported(), order=["letter"], rate=5, by=None)
+
+    entry = AuditEvent.objects.filter(action="campaign.rules_set").get()
+    assert entry.detail == {"order": ["letter"], "rate": 5.0}

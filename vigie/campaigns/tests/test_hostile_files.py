@@ -27,7 +27,7 @@ def probe(reader: str, path: Path) -> dict[str, object]:
         capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("name", [hostile.name for hostile in CORPUS])
@@ -41,7 +41,7 @@ def test_each_hostile_file_gets_its_answer_in_bounded_memory(name: str, tmp_path
     else:
         assert result["outcome"] == "refused", result
         assert hostile.expected in str(result["reason"]), result
-    assert float(result["peak_mb"]) <= PEAK_MB, result  # type: ignore[arg-type]
+    assert float(result["peak_mb"]) <= PEAK_MB, result
 
 
 def test_the_mixed_encodings_file_is_read_line_by_line(tmp_path: Path) -> None:
@@ -63,10 +63,10 @@ def test_a_refusal_is_in_french_and_names_the_limit(tmp_path: Path) -> None:
 def test_limits_come_from_the_settings(settings: object, tmp_path: Path) -> None:
     path = tmp_path / "list.csv"
     path.write_bytes(b"Nom;Prenom\n" + b"Dupont;Jean\n" * 20)
-    settings.VIGIE_UPLOAD_LIMITS = {"rows": 10}  # type: ignore[attr-defined]
+    settings.VIGIE_UPLOAD_LIMITS = {"rows": 10}
     with pytest.raises(ImportError_, match="Trop de lignes \\(21\\) : la limite est de 10 lignes"):
         Importer(path)
-    settings.VIGIE_UPLOAD_LIMITS = {}  # type: ignore[attr-defined]
+    settings.VIGIE_UPLOAD_LIMITS = {}
     assert sum(len(chunk) for chunk in Importer(path)) == 20
 
 

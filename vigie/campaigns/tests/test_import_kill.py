@@ -28,11 +28,12 @@ from django.utils import timezone
 from vigie.accounts.models import Organisation
 from vigie.breaches.models import Breach
 from vigie.campaigns import services
+from vigie.campaigns.services import imports
 
 org = Organisation.objects.create(name="Cabinet", dpo_email="dpo@example.fr")
 breach = Breach.objects.create(organisation=org, reference="2026-001", title="Vol", became_aware_at=timezone.now())
 campaign = services.new_campaign(breach, by=None, name="patients.csv", data=sys.stdin.buffer.read())
-real_store = services.store_persons
+real_store = imports.store_persons
 
 def store_then_hold(campaign, chunks):
     first = next(iter(chunks))
@@ -40,7 +41,7 @@ def store_then_hold(campaign, chunks):
     print("HELD", flush=True)
     time.sleep(600)
 
-services.store_persons = store_then_hold
+imports.store_persons = store_then_hold
 services.request_import(campaign, by=None)  # VIGIE_TASKS_IMMEDIATE: the import runs here
 """
 

@@ -28,7 +28,7 @@ MAPPING = {
 }  # fmt: skip
 
 
-def _import(breach, tmp_path: Path) -> Campaign:  # type: ignore[no-untyped-def]
+def _import(breach, tmp_path: Path) -> Campaign:
     path = tmp_path / "patients.csv"
     path.write_text("\n".join([HEADER, *LINES]) + "\n", encoding="utf-8")
     campaign, _report = services.import_path(breach, path, mapping=MAPPING)

@@ -44,7 +44,7 @@ MARIE += ["12 rue de la Paix", "75002", "Paris"]
 def run(
     source: Path | bytes, mapping: dict[str, str] | None = None, **options: object
 ) -> tuple[list[Person], ImportReport]:
-    importer = Importer(source, mapping, today=TODAY, **options)  # type: ignore[arg-type]
+    importer = Importer(source, mapping, today=TODAY, **options)
     persons = [person for chunk in importer for person in chunk]
     report = importer.report
     assert report.rows == report.valid + report.invalid + report.duplicates

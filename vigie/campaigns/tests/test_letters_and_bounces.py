@@ -65,7 +65,7 @@ def _batch_document(*paragraphs: int) -> str:
 
 def test_the_manifest_knows_where_each_letter_starts_when_one_runs_onto_more_pages() -> None:
     data = _batch_document(2, 60, 2)
-    pdf = letters.compile_pdf(data)
+    pdf = letters.batch_pdf(data)
     total = len(PdfReader(io.BytesIO(pdf)).pages)
     assert total > 3  # the long letter runs onto more than one page
     assert letters.letter_pages(pdf, data, 3) == [(1, 1), (2, total - 2), (total, 1)]
@@ -74,7 +74,7 @@ def test_the_manifest_knows_where_each_letter_starts_when_one_runs_onto_more_pag
 
 def test_one_page_letters_are_found_from_the_page_tree_as_typst_would_place_them() -> None:
     data = _batch_document(2, 3, 1)
-    pdf = letters.compile_pdf(data)
+    pdf = letters.batch_pdf(data)
     assert letters.letter_pages(pdf, data, 3) == [(1, 1), (2, 1), (3, 1)]  # from the PDF's page count
     assert letters.letter_pages(b"", data, 3) == [(1, 1), (2, 1), (3, 1)]  # asked to typst: the same answer
 

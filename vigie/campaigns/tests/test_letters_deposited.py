@@ -40,7 +40,7 @@ def _informed(breach: Breach) -> bool:
     return ObligationState.objects.filter(breach=breach, obligation="inform_persons", done_at__isnull=False).exists()
 
 
-def _started(breach: Breach, owner, write_list, lines: list[str]) -> Campaign:  # type: ignore[no-untyped-def]
+def _started(breach: Breach, owner, write_list, lines: list[str]) -> Campaign:
     campaign, _report = services.import_path(breach, write_list(lines=lines))
     services.start_campaign(campaign, by=owner)
     campaign.refresh_from_db()

@@ -14,7 +14,8 @@ import pytest
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.core.mail.message import sanitize_address
 
-from vigie.campaigns.mail import MessageBytes, MessageTemplate, _RecordingSMTP
+from vigie.campaigns.mail import _RecordingSMTP
+from vigie.campaigns.mime import MessageBytes, MessageTemplate
 
 SUBJECTS = [
     "Information importante concernant vos données personnelles — Laboratoire de biologie médicale",
@@ -131,13 +132,13 @@ def test_a_spliced_message_has_the_bytes_of_the_whole_message(html_part: bool, a
 def test_values_that_would_change_the_encoding_leave_the_message_to_be_serialised_whole() -> None:
     template = MessageTemplate(MessageBytes(), _templated(f"{GREET},\nText.\n", None, "s@x.fr", "<s@x.fr>"), (GREET,))
     for value in ["two\nlines", "carriage\rreturn", "x" * 101]:
-        assert template.prepared("a@x.fr", "<m@x.fr>", [(value,)], lambda: None).data is None  # type: ignore[arg-type, return-value]
-    assert template.prepared("a@x.fr", "<m@x.fr>", [("x" * 100,)], lambda: None).data is not None  # type: ignore[arg-type, return-value]
+        assert template.prepared("a@x.fr", "<m@x.fr>", [(value,)], lambda: None).data is None
+    assert template.prepared("a@x.fr", "<m@x.fr>", [("x" * 100,)], lambda: None).data is not None
     long_line = MessageTemplate(
         MessageBytes(), _templated(f"{'y' * 700} {GREET}\n", None, "s@x.fr", "<s@x.fr>"), (GREET,)
     )
     assert not long_line.usable  # a 100-character value could push that line past 998 bytes
-    assert long_line.prepared("a@x.fr", "<m@x.fr>", [("z",)], lambda: None).data is None  # type: ignore[arg-type, return-value]
+    assert long_line.prepared("a@x.fr", "<m@x.fr>", [("z",)], lambda: None).data is None
 
 
 def _wire(cls: type, msg: bytes) -> bytes:

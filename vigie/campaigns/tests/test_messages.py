@@ -18,8 +18,8 @@ from vigie.breaches.models import Breach
 from vigie.breaches.services import declare_breach
 from vigie.breaches.tests.helpers import declare_ransomware
 from vigie.campaigns import services
-from vigie.campaigns.mail import MessageBytes
 from vigie.campaigns.messages import MESSAGE_ID_SALT, Composer, message_id
+from vigie.campaigns.mime import MessageBytes
 from vigie.campaigns.models import Campaign
 from vigie.documents.models import LetterTemplate
 
@@ -49,7 +49,7 @@ def _parts(message: Message) -> tuple[str, str]:
     return " ".join(text.split()), " ".join(markup.split())
 
 
-def _received(smtp, address: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _received(smtp, address: str) -> tuple[str, str]:
     return _parts(next(message for message in smtp.messages if message["To"] == address))
 
 

@@ -10,7 +10,7 @@ from vigie.campaigns import services
 pytestmark = pytest.mark.django_db
 
 
-def assert_not_stored(response) -> None:  # type: ignore[no-untyped-def]
+def assert_not_stored(response) -> None:
     directives = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= directives
     assert "public" not in directives
@@ -38,5 +38,5 @@ def test_every_page_of_a_signed_in_person_is_never_cached(owner_client, org, bre
         assert_not_stored(owner_client.get(reverse("campaigns:index", args=[org.pk, breach.pk]), **headers))
 
 
-def test_public_pages_keep_their_caching(client) -> None:  # type: ignore[no-untyped-def]
+def test_public_pages_keep_their_caching(client) -> None:
     assert "no-store" not in client.get(reverse("accounts:password_reset")).get("Cache-Control", "")

@@ -15,7 +15,7 @@ from vigie.campaigns.tests.conftest import HEADER, person_line
 pytestmark = pytest.mark.django_db
 
 
-def _killed_upload(breach, owner, *, silent_for: timedelta) -> Campaign:  # type: ignore[no-untyped-def]
+def _killed_upload(breach, owner, *, silent_for: timedelta) -> Campaign:
     """An uploaded list whose import started, stored some rows, then lost its worker (kill -9)."""
     data = "\n".join([HEADER, *(person_line(n) for n in range(1, 4))]).encode()
     campaign = services.new_campaign(breach, by=owner, name="patients.csv", data=data)

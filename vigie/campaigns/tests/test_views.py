@@ -26,7 +26,7 @@ def _csv(n: int = 3, extra: list[str] | None = None) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
 
 
-def _upload(client, org, breach, content: bytes, name: str = "patients.csv", **headers):  # type: ignore[no-untyped-def]
+def _upload(client, org, breach, content: bytes, name: str = "patients.csv", **headers):
     url = reverse("campaigns:new", args=[org.pk, breach.pk])
     return client.post(url, {"file": SimpleUploadedFile(name, content)}, **headers)
 
@@ -61,7 +61,7 @@ def test_a_file_of_the_wrong_type_is_refused_with_a_french_reason(owner_client, 
     ("name", "content"),
     [("liste.xls", b"\xd0\xcf\x11\xe0 old Excel"), ("liste.xlsx", b"Nom;Prenom\n"), ("liste.csv", b"PK\x03\x04zip")],
 )
-def test_a_file_whose_content_or_extension_the_reader_cannot_take_is_refused(  # type: ignore[no-untyped-def]
+def test_a_file_whose_content_or_extension_the_reader_cannot_take_is_refused(
     owner_client, org, breach, name, content
 ) -> None:
     response = _upload(owner_client, org, breach, content, name=name)
@@ -69,7 +69,7 @@ def test_a_file_whose_content_or_extension_the_reader_cannot_take_is_refused(  #
     assert not Campaign.objects.exists()
 
 
-def test_a_fhir_bundle_is_accepted(owner_client, org, breach) -> None:  # type: ignore[no-untyped-def]
+def test_a_fhir_bundle_is_accepted(owner_client, org, breach) -> None:
     bundle = (Path(__file__).parent / "data" / "fr_core_bundle.json").read_bytes()
     response = _upload(owner_client, org, breach, bundle, name="patients.json")
     assert response.status_code == 302
@@ -77,7 +77,7 @@ def test_a_fhir_bundle_is_accepted(owner_client, org, breach) -> None:  # type: 
 
 
 def test_a_file_too_large_is_refused(owner_client, org, breach, monkeypatch) -> None:
-    monkeypatch.setattr(services, "_max_bytes", lambda: 100)
+    monkeypatch.setattr(services.imports, "_max_bytes", lambda: 100)
     response = _upload(owner_client, org, breach, _csv(10))
     assert response.status_code == 400
     assert "trop volumineux" in response.content.decode()
@@ -132,9 +132,12 @@ def test_start_pause_and_resume_buttons(smtp, owner_client, org, imported, htmx,
 
 def test_a_member_cannot_start_a_campaign(client, signed_in, make_member, org, imported) -> None:
     campaign = imported(1)
+    status = campaign.status
     signed_in(client, make_member(org, Role.MEMBER))
     assert client.post(reverse("campaigns:start", args=[org.pk, campaign.pk])).status_code == 403
     assert client.get(reverse("campaigns:persons", args=[org.pk, campaign.pk])).status_code == 403
+    campaign.refresh_from_db()
+    assert campaign.status == status and campaign.started_at is None
 
 
 def test_the_channel_rules_form_changes_the_rules(owner_client, org, imported) -> None:

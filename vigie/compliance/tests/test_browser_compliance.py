@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "un mot de passe tres long"
 
 
-def _sign_in(page, base: str) -> Organisation:  # type: ignore[no-untyped-def]
+def _sign_in(page, base: str) -> Organisation:
     org = Organisation.objects.create(
         name="Cabinet du Dr Roussel",
         kind="cabinet_medical",
@@ -42,7 +42,7 @@ def _sign_in(page, base: str) -> Organisation:  # type: ignore[no-untyped-def]
     return org
 
 
-def test_a_new_gp_practice_puts_its_prevention_in_place(page, live_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_gp_practice_puts_its_prevention_in_place(page, live_server, tmp_path: Path) -> None:
     base = live_server.url
     hds.import_hosts(sample_csv(), "liste-hds-exemple.csv")
     org = _sign_in(page, base)
@@ -112,4 +112,4 @@ def test_a_new_gp_practice_puts_its_prevention_in_place(page, live_server, tmp_p
     assert "Affiche d’information des patients générée." in overview
     assert "Hébergeur Inconnu" in overview
     shoot(page, "compliance-dashboard")
-    assert not page.console_errors  # type: ignore[attr-defined]
+    assert not page.console_errors

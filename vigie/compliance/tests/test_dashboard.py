@@ -14,7 +14,7 @@ from .conftest import sample_csv
 from .test_assessment import all_answers
 
 
-def titles(org, level: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+def titles(org, level: str | None = None) -> list[str]:
     return [str(i.title) for i in dashboard.items(org, timezone.localdate()) if level is None or i.level == level]
 
 

@@ -71,11 +71,11 @@ def test_the_poster_fits_one_page_for_every_template(make_org, key) -> None:
 def test_the_qr_code_encodes_the_public_notice_address(gp, monkeypatch) -> None:
     captured = {}
 
-    def fake_compile(template, **kwargs):  # type: ignore[no-untyped-def]
-        captured.update(kwargs["sys_inputs"])
+    def fake_compile(template, inputs, **kwargs):
+        captured.update(inputs)
         return b"%PDF"
 
-    monkeypatch.setattr(documents.typst, "compile", fake_compile)
+    monkeypatch.setattr(documents, "compile_pdf", fake_compile)
     profile = services.profile_for(gp)
     documents.poster_pdf(documents.build_notice(gp, profile))
     assert captured["qr"] == documents.qr_svg(settings.SITE_URL + f"/public/{profile.public_token}/")

@@ -11,12 +11,12 @@ from pathlib import Path
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
-def shoot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(page, base: str, email: str, password: str, device, *, org_id: int, screenshots: str = "") -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, base: str, email: str, password: str, device, *, org_id: int, screenshots: str = "") -> None:
     """Sign in as a person would: e-mail and password, then the current code of the authenticator app.
 
     With ``screenshots`` (a name prefix), each of the two steps is saved for the README.

@@ -38,16 +38,16 @@ def _gp() -> tuple[User, TOTPDevice, Organisation]:
     return user, device, org
 
 
-def _choose(page, name: str, value: str) -> None:  # type: ignore[no-untyped-def]
+def _choose(page, name: str, value: str) -> None:
     page.check(f"input[name={name}][value={value}]")
 
 
-def _continue(page) -> None:  # type: ignore[no-untyped-def]
+def _continue(page) -> None:
     with page.expect_response(lambda response: response.request.method == "POST"):
         page.click("main form button.primary")
 
 
-def test_gp_declares_a_ransomware_attack_and_notifies_the_cnil(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_gp_declares_a_ransomware_attack_and_notifies_the_cnil(page, live_server) -> None:
     user, device, org = _gp()
     base = live_server.url
 

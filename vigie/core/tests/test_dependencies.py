@@ -1,7 +1,8 @@
 """Dependencies between Vigie's apps point one way: from the pages that gather everything down to the pure core.
 
     risk, identity, linkage          the decision core and the identity rules: pure Python, no Django
-    common                           limits of what Vigie reads, the one spreadsheet writer: used by all, uses none
+    common                           limits of what Vigie reads, the one spreadsheet writer, the one typst call:
+                                     used by all, uses only the pure core (its French number formatter)
     accounts, audit                  who may act, and the journal of what they did
     breaches                         a breach, its facts, its decision and its obligations
     compliance, documents            prevention (record, poster, self-assessment); the documents of a breach
@@ -29,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "risk": set(),
     "identity": set(),
     "linkage": {"identity"},
-    "common": set(),
+    "common": {"risk"},
     "accounts": {"audit", "common"},
     "audit": {"accounts", "common"},
     "breaches": BREACHES,

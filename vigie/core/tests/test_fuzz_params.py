@@ -37,7 +37,7 @@ def parameter_names() -> set[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("group", ROUTE_GROUPS)  # by URL namespace, so that the parallel workers share the walk
-def test_no_query_parameter_makes_a_page_fail(client: Client, make_org, make_member, signed_in, group: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_query_parameter_makes_a_page_fail(client: Client, make_org, make_member, signed_in, group: str) -> None:
     org = make_org("Cabinet Alpha")
     user = make_member(org, Role.OWNER)
     _populate(org, pk_base=None, marker="Alpha", user=user)

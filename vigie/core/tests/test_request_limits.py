@@ -20,7 +20,7 @@ class UnreadableBody:
     readline = read
 
 
-def post_announcing(client, url: str, length: int):  # type: ignore[no-untyped-def]
+def post_announcing(client, url: str, length: int):
     return client.post(
         url,
         content_type="multipart/form-data; boundary=xyz",

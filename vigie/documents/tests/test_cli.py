@@ -18,7 +18,7 @@ from .builders import dossier
 from .pdftext import docx_text, pdf_text
 
 
-def _write(tmp_path: Path, data: dict) -> Path:  # type: ignore[type-arg]
+def _write(tmp_path: Path, data: dict) -> Path:
     path = tmp_path / "dossier.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
@@ -72,7 +72,7 @@ def test_unknown_format_and_unreadable_json_exit_2(tmp_path: Path) -> None:
     assert caught.value.returncode == 2
 
 
-def test_breach_export_then_document_round_trip(tmp_path: Path, breach) -> None:  # type: ignore[no-untyped-def]
+def test_breach_export_then_document_round_trip(tmp_path: Path, breach) -> None:
     out = io.StringIO()
     call_command("breach", "export", str(breach.pk), stdout=out)
     exported = json.loads(out.getvalue())
@@ -84,6 +84,6 @@ def test_breach_export_then_document_round_trip(tmp_path: Path, breach) -> None:
     assert breach.reference in pdf_text(output.read_bytes())
 
 
-def test_breach_export_of_an_unknown_id_fails(db) -> None:  # type: ignore[no-untyped-def]
+def test_breach_export_of_an_unknown_id_fails(db) -> None:
     with pytest.raises(CommandError):
         call_command("breach", "export", "999999", stdout=io.StringIO())

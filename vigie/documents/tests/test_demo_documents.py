@@ -22,7 +22,7 @@ REQUIRED = {
 }
 
 
-def test_every_document_of_every_demo_breach_renders(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_every_document_of_every_demo_breach_renders(capsys) -> None:
     call_command("demo")
     capsys.readouterr()
     breaches = list(Breach.objects.select_related("organisation"))
@@ -45,7 +45,7 @@ def test_every_document_of_every_demo_breach_renders(capsys) -> None:  # type: i
     assert rendered > len(breaches) * len(KINDS)
 
 
-def test_first_pages_of_a_demo_breach_are_the_readmes_screenshots(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_first_pages_of_a_demo_breach_are_the_readmes_screenshots(capsys) -> None:
     """The README shows each document of the lab's ransomware (``docs/screenshots/document-<kind>.png``)."""
     from vigie.core.tests.browser import SCREENSHOTS
 

@@ -26,7 +26,7 @@ def test_schema_is_a_valid_json_schema_2020_12() -> None:
     assert schema["$schema"].endswith("2020-12/schema")
 
 
-def test_built_dossier_follows_the_schema_and_holds_everything_known(breach, owner) -> None:  # type: ignore[no-untyped-def]
+def test_built_dossier_follows_the_schema_and_holds_everything_known(breach, owner) -> None:
     services.mark_obligation_done(breach, "notify_cnil", by=owner, done_at=timezone.now(), reference="CNIL-77")
     data = build_dossier(breach)
     assert validate_dossier(data) == []
@@ -43,7 +43,7 @@ def test_built_dossier_follows_the_schema_and_holds_everything_known(breach, own
     json.dumps(data)  # plain JSON
 
 
-def test_every_document_renders_from_a_dossier_built_on_database_rows(breach) -> None:  # type: ignore[no-untyped-def]
+def test_every_document_renders_from_a_dossier_built_on_database_rows(breach) -> None:
     data = build_dossier(breach)
     for kind, spec in KINDS.items():
         output = render(kind, data, spec.formats[0])
@@ -51,7 +51,7 @@ def test_every_document_renders_from_a_dossier_built_on_database_rows(breach) ->
     assert "Cabinet du Dr Martin" in pdf_text(render("letter", data, "pdf"))
 
 
-def test_dossier_carries_the_organisation_texts_and_logo(breach, org, owner) -> None:  # type: ignore[no-untyped-def]
+def test_dossier_carries_the_organisation_texts_and_logo(breach, org, owner) -> None:
     LetterTemplate.objects.create(organisation=org, kind="letter", version=1, body="v1", created_by=owner)
     LetterTemplate.objects.create(organisation=org, kind="letter", version=2, body="v2", created_by=owner)
     Letterhead.objects.create(organisation=org, logo=b"\x89PNG")
@@ -60,7 +60,7 @@ def test_dossier_carries_the_organisation_texts_and_logo(breach, org, owner) -> 
     assert data["organisation"]["logo_png"] == "iVBORw=="
 
 
-def test_a_draft_breach_exports_but_is_no_valid_dossier_until_assessed(org, owner) -> None:  # type: ignore[no-untyped-def]
+def test_a_draft_breach_exports_but_is_no_valid_dossier_until_assessed(org, owner) -> None:
     draft = services.declare_breach(
         org, by=owner, title="Brouillon", became_aware_at=timezone.now() - timedelta(hours=1)
     )
@@ -80,7 +80,7 @@ def test_a_draft_breach_exports_but_is_no_valid_dossier_until_assessed(org, owne
         (lambda d: d["templates"].update(cnil={"version": 1, "body": "x"}), "templates"),
     ],
 )
-def test_invalid_dossier_problems_name_their_json_path(change, path) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_dossier_problems_name_their_json_path(change, path) -> None:
     data = dossier()
     change(data)
     problems = validate_dossier(data)
@@ -93,7 +93,7 @@ def test_date_without_offset_is_refused() -> None:
     assert [p.path for p in validate_dossier(data)] == ["generated_at"]
 
 
-def test_every_org_sees_only_its_own_letter_templates(make_org, owner) -> None:  # type: ignore[no-untyped-def]
+def test_every_org_sees_only_its_own_letter_templates(make_org, owner) -> None:
     one, two = make_org("Un"), make_org("Deux")
     LetterTemplate.objects.create(organisation=one, kind="sms", version=1, body="un")
     LetterTemplate.objects.create(organisation=two, kind="sms", version=1, body="deux")
@@ -101,7 +101,7 @@ def test_every_org_sees_only_its_own_letter_templates(make_org, owner) -> None: 
     assert list(LetterTemplate.objects.for_org(two).values_list("body", flat=True)) == ["deux"]
 
 
-def test_late_breach_from_database_carries_its_delay_reasons(org, owner) -> None:  # type: ignore[no-untyped-def]
+def test_late_breach_from_database_carries_its_delay_reasons(org, owner) -> None:
     late = declare(org, owner, hours_ago=100)
     services.mark_obligation_done(
         late, "notify_cnil", by=owner, done_at=timezone.now(), reference="CNIL-9", delay_reasons="Journaux reçus tard."

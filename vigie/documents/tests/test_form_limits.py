@@ -45,7 +45,7 @@ def text_fields(form_class: type[forms.BaseForm]) -> dict[str, forms.CharField]:
 
 
 @pytest.mark.parametrize(("form_class", "section"), SECTIONS, ids=lambda v: getattr(v, "__name__", v))
-def test_every_text_field_takes_at_most_what_the_schema_takes(form_class, section) -> None:  # type: ignore[no-untyped-def]
+def test_every_text_field_takes_at_most_what_the_schema_takes(form_class, section) -> None:
     checked = 0
     for name, field in text_fields(form_class).items():
         try:
@@ -58,13 +58,13 @@ def test_every_text_field_takes_at_most_what_the_schema_takes(form_class, sectio
 
 
 @pytest.mark.parametrize(("form_class", "name"), QUOTED, ids=str)
-def test_texts_quoted_by_the_timeline_leave_room_for_their_sentence(form_class, name) -> None:  # type: ignore[no-untyped-def]
+def test_texts_quoted_by_the_timeline_leave_room_for_their_sentence(form_class, name) -> None:
     field = form_class.base_fields[name]
     assert field.max_length is not None and field.max_length <= dossier_max_length("timeline", "summary") - 1000
 
 
 @pytest.mark.django_db
-def test_a_25000_character_narrative_is_refused_by_the_form(owner_client, breach) -> None:  # type: ignore[no-untyped-def]
+def test_a_25000_character_narrative_is_refused_by_the_form(owner_client, breach) -> None:
     url = reverse("breaches:intake", args=[breach.organisation_id, breach.pk, "evenement"])
     before = breach.description
     response = owner_client.post(url, {"title": breach.title, "description": "x" * 25_000, "origin": "ransomware"})
@@ -75,7 +75,7 @@ def test_a_25000_character_narrative_is_refused_by_the_form(owner_client, breach
 
 
 @pytest.mark.django_db
-def test_a_dossier_the_schema_refuses_names_the_field_on_the_page(owner_client, breach) -> None:  # type: ignore[no-untyped-def]
+def test_a_dossier_the_schema_refuses_names_the_field_on_the_page(owner_client, breach) -> None:
     Breach.objects.filter(pk=breach.pk).update(description="x" * 25_000)  # saved by an earlier version
     breach.refresh_from_db()
     assert breach.assessment is not None

@@ -166,8 +166,8 @@ def test_email_has_a_text_part_and_an_html_alternative() -> None:
     raw = render("email", dossier(), "eml")
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert "Cabinet médical des Tilleuls" in message["Subject"] and "dpo@tilleuls.example" in message["From"]
-    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
     assert "Ne donnez jamais vos codes" in text and "<li>" in html and "Ne donnez jamais vos codes" in html
 
 

@@ -73,7 +73,7 @@ def test_the_style_check_lets_correct_french_through(text: str) -> None:
 
 
 @pytest.mark.django_db
-def test_every_document_of_every_demo_breach_is_in_correct_french(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_every_document_of_every_demo_breach_is_in_correct_french(capsys) -> None:
     call_command("demo")
     capsys.readouterr()
     breaches = list(Breach.objects.select_related("organisation"))
@@ -87,7 +87,7 @@ def test_every_document_of_every_demo_breach_is_in_correct_french(capsys) -> Non
 
 
 @pytest.mark.django_db
-def test_no_pdf_breaks_a_web_or_email_address_across_lines(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_no_pdf_breaks_a_web_or_email_address_across_lines(capsys) -> None:
     call_command("demo")
     capsys.readouterr()
     checked = 0

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HEADER = "Code labo;Nom;Prénom;Sexe;Date de naissance;Courriel;Code postal;Ville"
 
 
-def test_the_vendor_declares_uploads_and_splits(page, live_server, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_vendor_declares_uploads_and_splits(page, live_server, settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     vendor = Organisation.objects.create(name="LaboSoft", kind="other", city="Rennes", dpo_email="dpo@labosoft.example")
     user, device = _member(vendor, "direction@labosoft.example", Role.OWNER)

@@ -29,7 +29,7 @@ def _member(org: Organisation, email: str, role: str) -> tuple[User, TOTPDevice]
     return user, device
 
 
-def test_a_lab_acknowledges_and_the_vendor_follows_its_progress(page, live_server, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_lab_acknowledges_and_the_vendor_follows_its_progress(page, live_server, settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     vendor = Organisation.objects.create(name="LaboSoft", kind="other", city="Rennes")
     vendor_user, vendor_device = _member(vendor, "direction@labosoft.example", Role.OWNER)

@@ -71,7 +71,7 @@ def create(facts_file: Path, vendor: Organisation, labs: list[Organisation]) -> 
     return json.loads(run(*args, "--json"))
 
 
-def test_create_prints_the_incident_and_each_controllers_breach(facts_file, vendor, labs, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_create_prints_the_incident_and_each_controllers_breach(facts_file, vendor, labs, mailoutbox) -> None:
     out = create(facts_file, vendor, labs)
     incident = Incident.objects.get()
     assert out["incident"] == incident.pk
@@ -91,14 +91,14 @@ def test_create_prints_the_incident_and_each_controllers_breach(facts_file, vend
     ("controller", "message"),
     [("12", "ORG_ID:CODE attendu"), ("999999:X", "Aucune organisation n° 999999."), ("1:", "ORG_ID:CODE attendu")],
 )
-def test_create_refuses_a_malformed_controller(facts_file, vendor, controller, message) -> None:  # type: ignore[no-untyped-def]
+def test_create_refuses_a_malformed_controller(facts_file, vendor, controller, message) -> None:
     with pytest.raises(CommandError, match=message):
         run("create", "--processor", str(vendor.pk), "--controller", controller, "--facts", str(facts_file),
             "--title", "T")  # fmt: skip
     assert not Incident.objects.exists()
 
 
-def test_create_refuses_wrong_facts_naming_them(tmp_path, vendor, labs) -> None:  # type: ignore[no-untyped-def]
+def test_create_refuses_wrong_facts_naming_them(tmp_path, vendor, labs) -> None:
     path = tmp_path / "facts.json"
     path.write_text(json.dumps({"persons_count": -3, "origin": "ransomware"}), encoding="utf-8")
     with pytest.raises(CommandError, match=r"persons_count: attendu : un nombre entier, zéro ou plus"):
@@ -107,7 +107,7 @@ def test_create_refuses_wrong_facts_naming_them(tmp_path, vendor, labs) -> None:
     assert not Incident.objects.exists()
 
 
-def test_import_splits_the_file_into_each_controllers_campaign(facts_file, vendor, labs, leaked) -> None:  # type: ignore[no-untyped-def]
+def test_import_splits_the_file_into_each_controllers_campaign(facts_file, vendor, labs, leaked) -> None:
     incident_id = create(facts_file, vendor, labs)["incident"]
     out = json.loads(run("import", str(incident_id), str(leaked), "--key", "Labo", "--json"))
     lab1, lab2, lab3 = (str(lab.pk) for lab in labs)
@@ -136,7 +136,7 @@ def test_import_splits_the_file_into_each_controllers_campaign(facts_file, vendo
     assert [row.split(";")[:2] for row in kept[1:]] == [["5", "LAB9"], ["10", ""]]
 
 
-def test_the_unassigned_rows_are_kept_encrypted(facts_file, vendor, labs, leaked, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_unassigned_rows_are_kept_encrypted(facts_file, vendor, labs, leaked, settings) -> None:
     incident_id = create(facts_file, vendor, labs)["incident"]
     run("import", str(incident_id), str(leaked), "--key", "Labo", "--json")
     stored = list(Path(settings.MEDIA_ROOT).rglob("*.enc"))
@@ -145,7 +145,7 @@ def test_the_unassigned_rows_are_kept_encrypted(facts_file, vendor, labs, leaked
     assert b"Nom0004x" in read_unassigned(Split.objects.get())
 
 
-def test_import_journals_on_both_sides(facts_file, vendor, labs, leaked) -> None:  # type: ignore[no-untyped-def]
+def test_import_journals_on_both_sides(facts_file, vendor, labs, leaked) -> None:
     incident_id = create(facts_file, vendor, labs)["incident"]
     run("import", str(incident_id), str(leaked), "--key", "Labo", "--json")
     incident = Incident.objects.get(pk=incident_id)
@@ -156,19 +156,19 @@ def test_import_journals_on_both_sides(facts_file, vendor, labs, leaked) -> None
         assert received.data["incident"] == incident_id
 
 
-def test_import_refuses_an_unknown_key_column(facts_file, vendor, labs, leaked) -> None:  # type: ignore[no-untyped-def]
+def test_import_refuses_an_unknown_key_column(facts_file, vendor, labs, leaked) -> None:
     incident_id = create(facts_file, vendor, labs)["incident"]
     with pytest.raises(CommandError, match="Colonne introuvable dans le fichier : « FINESS »."):
         run("import", str(incident_id), str(leaked), "--key", "FINESS", "--json")
     assert not Campaign.objects.exists() and not Split.objects.exists()
 
 
-def test_import_of_an_unknown_incident_is_refused(leaked) -> None:  # type: ignore[no-untyped-def]
+def test_import_of_an_unknown_incident_is_refused(leaked) -> None:
     with pytest.raises(CommandError, match="Aucun incident n° 4242."):
         run("import", "4242", str(leaked), "--key", "Labo")
 
 
-def test_status_gives_each_controllers_progress(facts_file, vendor, labs, leaked) -> None:  # type: ignore[no-untyped-def]
+def test_status_gives_each_controllers_progress(facts_file, vendor, labs, leaked) -> None:
     incident_id = create(facts_file, vendor, labs)["incident"]
     run("import", str(incident_id), str(leaked), "--key", "Labo", "--json")
     link = Incident.objects.get(pk=incident_id).controllers.get(organisation=labs[0])

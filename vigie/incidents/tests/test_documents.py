@@ -26,7 +26,7 @@ def owner_of(number: int) -> User:
     return User.objects.get(email=f"owner@lab{number}.example")
 
 
-def test_the_controller_downloads_the_processors_notice_from_its_alert(  # type: ignore[no-untyped-def]
+def test_the_controller_downloads_the_processors_notice_from_its_alert(
     client: Client, signed_in, incident: Incident, vendor, labs
 ) -> None:
     link = incident.controllers.get(organisation=labs[0])
@@ -44,7 +44,7 @@ def test_the_controller_downloads_the_processors_notice_from_its_alert(  # type:
     assert "Laboratoire n° 2" not in text
 
 
-def test_a_controller_cannot_download_another_controllers_notice(  # type: ignore[no-untyped-def]
+def test_a_controller_cannot_download_another_controllers_notice(
     client: Client, signed_in, incident: Incident, vendor, labs
 ) -> None:
     other = incident.controllers.get(organisation=labs[1])
@@ -57,7 +57,7 @@ def test_a_controller_cannot_download_another_controllers_notice(  # type: ignor
     assert client.get(reverse("incidents:summary_pdf", args=[labs[0].pk, incident.pk])).status_code == 404
 
 
-def test_the_processor_downloads_each_notice_and_its_summary_without_patients(  # type: ignore[no-untyped-def]
+def test_the_processor_downloads_each_notice_and_its_summary_without_patients(
     client: Client, signed_in, incident: Incident, vendor, vendor_user, labs
 ) -> None:
     acknowledge(incident.controllers.get(organisation=labs[0]), by=owner_of(1))
@@ -81,7 +81,7 @@ def test_the_processor_downloads_each_notice_and_its_summary_without_patients(  
 
 def test_the_summary_names_no_patient(
     client: Client, signed_in, incident, vendor, vendor_user, tmp_path, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from vigie.incidents.splitting import split_file
 
     settings.MEDIA_ROOT = tmp_path / "media"

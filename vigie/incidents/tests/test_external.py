@@ -43,14 +43,14 @@ def text_of(content: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def declare(vendor, vendor_user, labs, facts, **extra: Any):  # type: ignore[no-untyped-def]
+def declare(vendor, vendor_user, labs, facts, **extra: Any):
     return create_incident(
         vendor, controllers=[(labs[0], "LAB1")], facts=facts, title="Faille LaboSoft", by=vendor_user,
         external=[("Laboratoire du Port", "DPO@Port.example", "PORT")], **extra,
     )  # fmt: skip
 
 
-def test_a_controller_not_on_vigie_gets_the_notice_as_a_pdf_by_e_mail(  # type: ignore[no-untyped-def]
+def test_a_controller_not_on_vigie_gets_the_notice_as_a_pdf_by_e_mail(
     mail_server: Sink, vendor, vendor_user, labs, facts
 ) -> None:
     incident = declare(vendor, vendor_user, labs, facts)
@@ -76,7 +76,7 @@ def test_a_controller_not_on_vigie_gets_the_notice_as_a_pdf_by_e_mail(  # type: 
     assert AuditEvent.objects.filter(action="incident.external_alert").count() == 1
 
 
-def test_a_refusal_of_the_mail_server_is_recorded_as_a_failure_never_as_sent(  # type: ignore[no-untyped-def]
+def test_a_refusal_of_the_mail_server_is_recorded_as_a_failure_never_as_sent(
     mail_server: Sink, vendor, vendor_user, labs, facts
 ) -> None:
     mail_server.answers = ["250 OK", "554 5.7.1 Message refused by policy"]  # the lab's alert, then the external's
@@ -95,7 +95,7 @@ def test_a_refusal_of_the_mail_server_is_recorded_as_a_failure_never_as_sent(  #
     assert kinds == ["failed", "accepted"]
 
 
-def test_an_unreachable_mail_server_is_a_failure(settings, vendor, vendor_user, labs, facts) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_mail_server_is_a_failure(settings, vendor, vendor_user, labs, facts) -> None:
     settings.EMAIL_BACKEND = SMTP_BACKEND
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -106,7 +106,7 @@ def test_an_unreachable_mail_server_is_a_failure(settings, vendor, vendor_user, 
     assert external.alert_error
 
 
-def test_without_a_mail_server_the_alert_is_not_sent_and_says_so(vendor, vendor_user, labs, facts, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_without_a_mail_server_the_alert_is_not_sent_and_says_so(vendor, vendor_user, labs, facts, mailoutbox) -> None:
     incident = declare(vendor, vendor_user, labs, facts)  # pytest-django's in-memory backend: no mail server
     external = incident.external_controllers.get()
     assert external.alert_status == ExternalAlert.NOT_DELIVERED and external.alert_sent_at is None
@@ -122,7 +122,7 @@ def test_without_a_mail_server_the_alert_is_not_sent_and_says_so(vendor, vendor_
         ([("Labo X", "dpo@x.example", "lab1")], "deux responsables"),  # LAB1 is the lab's on Vigie
     ],
 )
-def test_a_wrong_controller_not_on_vigie_is_refused_and_nothing_is_created(  # type: ignore[no-untyped-def]
+def test_a_wrong_controller_not_on_vigie_is_refused_and_nothing_is_created(
     vendor, vendor_user, labs, facts, external, reason
 ) -> None:
     with pytest.raises(ValidationError) as error:
@@ -141,7 +141,7 @@ def _leaked(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_split_keeps_the_rows_of_a_controller_not_on_vigie_for_it(  # type: ignore[no-untyped-def]
+def test_the_split_keeps_the_rows_of_a_controller_not_on_vigie_for_it(
     client: Client, signed_in, vendor, vendor_user, labs, facts, tmp_path
 ) -> None:
     incident = declare(vendor, vendor_user, labs, facts)
@@ -167,7 +167,7 @@ def test_the_split_keeps_the_rows_of_a_controller_not_on_vigie_for_it(  # type: 
     assert AuditEvent.objects.filter(action="incident.external_rows_read").count() == 1
 
 
-def test_the_processors_page_shows_the_alert_sent_or_its_failure(  # type: ignore[no-untyped-def]
+def test_the_processors_page_shows_the_alert_sent_or_its_failure(
     client: Client, signed_in, mail_server: Sink, vendor, vendor_user, labs, facts
 ) -> None:
     mail_server.answers = ["250 OK", "554 5.7.1 Message refused by policy"]
@@ -188,7 +188,7 @@ def test_the_processors_page_shows_the_alert_sent_or_its_failure(  # type: ignor
     assert pdf.status_code == 200 and "Laboratoire du Port" in text_of(pdf.content)
 
 
-def test_controllers_never_reach_the_processors_controllers_not_on_vigie(  # type: ignore[no-untyped-def]
+def test_controllers_never_reach_the_processors_controllers_not_on_vigie(
     client: Client, signed_in, vendor, vendor_user, labs, facts, tmp_path
 ) -> None:
     from vigie.accounts.models import User
@@ -207,9 +207,7 @@ def test_controllers_never_reach_the_processors_controllers_not_on_vigie(  # typ
     assert IncidentEvent.objects.filter(kind=IncidentEventKind.EXTERNAL_ALERT).count() == 1
 
 
-def test_the_command_line_declares_controllers_not_on_vigie(  # type: ignore[no-untyped-def]
-    mail_server: Sink, vendor, labs, facts, tmp_path
-) -> None:
+def test_the_command_line_declares_controllers_not_on_vigie(mail_server: Sink, vendor, labs, facts, tmp_path) -> None:
     path = tmp_path / "faits.json"
     path.write_text(json.dumps(facts), encoding="utf-8")
     out = io.StringIO()
@@ -228,7 +226,7 @@ def test_the_command_line_declares_controllers_not_on_vigie(  # type: ignore[no-
     assert [item["code"] for item in json.loads(status.getvalue())["external"]] == ["PORT", "B:2"]
 
 
-def test_the_command_line_refuses_a_malformed_external(vendor, facts, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_line_refuses_a_malformed_external(vendor, facts, tmp_path) -> None:
     from django.core.management.base import CommandError
 
     path = tmp_path / "faits.json"

@@ -15,7 +15,7 @@ from vigie.incidents.services import acknowledge, create_incident, progress
 pytestmark = pytest.mark.django_db
 
 
-def test_each_controller_gets_a_breach_prefilled_with_the_processors_facts(incident, labs, vendor) -> None:  # type: ignore[no-untyped-def]
+def test_each_controller_gets_a_breach_prefilled_with_the_processors_facts(incident, labs, vendor) -> None:
     links = list(incident.controllers.order_by("pk"))
     assert [link.organisation for link in links] == labs
     assert [link.code for link in links] == ["LAB1", "LAB2", "LAB3"]
@@ -33,7 +33,7 @@ def test_each_controller_gets_a_breach_prefilled_with_the_processors_facts(incid
     assert Breach.objects.filter(organisation=vendor).count() == 0
 
 
-def test_the_alert_goes_to_each_controllers_owners_and_dpo_with_its_link(incident, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+def test_the_alert_goes_to_each_controllers_owners_and_dpo_with_its_link(incident, mailoutbox) -> None:
     assert len(mailoutbox) == 3
     links = list(incident.controllers.order_by("pk"))
     for message, link, number in zip(mailoutbox, links, (1, 2, 3), strict=True):
@@ -44,14 +44,14 @@ def test_the_alert_goes_to_each_controllers_owners_and_dpo_with_its_link(inciden
         assert "Laboratoire n° 2" not in message.body or number == 2  # controllers never see each other
 
 
-def test_both_journals_record_the_alert(incident) -> None:  # type: ignore[no-untyped-def]
+def test_both_journals_record_the_alert(incident) -> None:
     kinds = list(incident.events.values_list("kind", flat=True))
     assert kinds == [IncidentEventKind.DECLARED] + [IncidentEventKind.ALERT_SENT] * 3
     for link in incident.controllers.all():
         assert link.breach.events.filter(kind=EventKind.PROCESSOR_ALERT).count() == 1
 
 
-def test_acknowledging_starts_the_controllers_clock_at_its_awareness(incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_acknowledging_starts_the_controllers_clock_at_its_awareness(incident, labs) -> None:
     link = incident.controllers.get(organisation=labs[0])
     owner = User.objects.get(email="owner@lab1.example")
     before = link.breach.became_aware_at
@@ -69,14 +69,14 @@ def test_acknowledging_starts_the_controllers_clock_at_its_awareness(incident, l
     assert other.breach.became_aware_at == before
 
 
-def test_the_controller_may_state_an_earlier_awareness(incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_the_controller_may_state_an_earlier_awareness(incident, labs) -> None:
     link = incident.controllers.get(organisation=labs[0])
     earlier = timezone.now() - timedelta(hours=10)
     acknowledge(link, by=None, aware_at=earlier)
     assert Breach.objects.get(pk=link.breach_id).became_aware_at == earlier
 
 
-def test_an_alert_is_acknowledged_once_and_only_by_a_member(incident, labs, vendor_user) -> None:  # type: ignore[no-untyped-def]
+def test_an_alert_is_acknowledged_once_and_only_by_a_member(incident, labs, vendor_user) -> None:
     link = incident.controllers.get(organisation=labs[0])
     with pytest.raises(PermissionDenied):
         acknowledge(link, by=vendor_user)  # the processor cannot acknowledge for its client
@@ -101,7 +101,7 @@ def test_an_alert_is_acknowledged_once_and_only_by_a_member(incident, labs, vend
         ({"occurred_at": "2026-01-01 10:00"}, "occurred_at"),
     ],
 )
-def test_wrong_facts_are_refused_and_nothing_is_created(  # type: ignore[no-untyped-def]
+def test_wrong_facts_are_refused_and_nothing_is_created(
     vendor, vendor_user, labs, facts, bad, reason, mailoutbox
 ) -> None:
     with pytest.raises(ValidationError) as error:
@@ -110,20 +110,20 @@ def test_wrong_facts_are_refused_and_nothing_is_created(  # type: ignore[no-unty
     assert not Incident.objects.exists() and not Breach.objects.exists() and not mailoutbox
 
 
-def test_controllers_must_be_distinct_with_distinct_codes(vendor, vendor_user, labs, facts) -> None:  # type: ignore[no-untyped-def]
+def test_controllers_must_be_distinct_with_distinct_codes(vendor, vendor_user, labs, facts) -> None:
     for controllers in ([(labs[0], "A"), (labs[0], "B")], [(labs[0], "A"), (labs[1], " a ")], [(vendor, "V")], []):
         with pytest.raises(ValidationError):
             create_incident(vendor, controllers=controllers, facts=facts, title="T", by=vendor_user)
     assert not Incident.objects.exists()
 
 
-def test_only_a_member_of_the_processor_declares(vendor, labs, facts, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_member_of_the_processor_declares(vendor, labs, facts, make_user) -> None:
     with pytest.raises(PermissionDenied):
         create_incident(vendor, controllers=[(labs[0], "A")], facts=facts, title="T", by=make_user())
     assert not Incident.objects.exists()
 
 
-def test_progress_gives_dates_and_counts_per_controller(incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_progress_gives_dates_and_counts_per_controller(incident, labs) -> None:
     link = incident.controllers.get(organisation=labs[0])
     owner = User.objects.get(email="owner@lab1.example")
     acknowledge(link, by=owner)
@@ -143,7 +143,7 @@ def test_progress_gives_dates_and_counts_per_controller(incident, labs) -> None:
                          "persons", "overdue", "closed"}  # fmt: skip
 
 
-def test_overdue_obligations_are_counted(incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_overdue_obligations_are_counted(incident, labs) -> None:
     link = incident.controllers.get(organisation=labs[2])
     acknowledge(link, by=None, aware_at=timezone.now() - timedelta(hours=80))
     rows = {row.organisation_id: row for row in progress(incident)}
@@ -151,7 +151,7 @@ def test_overdue_obligations_are_counted(incident, labs) -> None:  # type: ignor
     assert rows[labs[0].pk].overdue == 0
 
 
-def test_organisations_outside_the_incident_see_nothing_of_it(incident, make_org) -> None:  # type: ignore[no-untyped-def]
+def test_organisations_outside_the_incident_see_nothing_of_it(incident, make_org) -> None:
     stranger: Organisation = make_org("Cabinet étranger")
     assert not Incident.objects.for_org(stranger).exists()
     assert not IncidentController.objects.for_org(stranger).exists()

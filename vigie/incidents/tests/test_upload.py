@@ -52,7 +52,7 @@ def declare(client: Client, vendor: Organisation, labs: list[Organisation], **ex
     return client.post(reverse("incidents:declare", args=[vendor.pk]), data)
 
 
-def test_a_member_declares_then_uploads_chooses_the_column_previews_and_splits(  # type: ignore[no-untyped-def]
+def test_a_member_declares_then_uploads_chooses_the_column_previews_and_splits(
     client: Client, signed_in, vendor, labs, member_of_two, mailoutbox, django_capture_on_commit_callbacks
 ) -> None:
     signed_in(client, member_of_two)
@@ -110,7 +110,7 @@ def test_a_member_declares_then_uploads_chooses_the_column_previews_and_splits( 
         ("fuite.csv", b"", "vide"),
     ],
 )
-def test_a_wrong_file_is_refused_with_a_reason(  # type: ignore[no-untyped-def]
+def test_a_wrong_file_is_refused_with_a_reason(
     client: Client, signed_in, incident, vendor, vendor_user, name, content, reason
 ) -> None:
     signed_in(client, vendor_user)
@@ -120,7 +120,7 @@ def test_a_wrong_file_is_refused_with_a_reason(  # type: ignore[no-untyped-def]
     assert not SplitUpload.objects.exists()
 
 
-def test_a_file_over_the_limit_is_refused(client: Client, signed_in, incident, vendor, vendor_user, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_over_the_limit_is_refused(client: Client, signed_in, incident, vendor, vendor_user, settings) -> None:
     settings.VIGIE_UPLOAD_LIMITS = {"rows": 5}
     signed_in(client, vendor_user)
     response = client.post(reverse("incidents:upload", args=[vendor.pk, incident.pk]),
@@ -130,7 +130,7 @@ def test_a_file_over_the_limit_is_refused(client: Client, signed_in, incident, v
     assert not SplitUpload.objects.exists()
 
 
-def test_a_readonly_member_or_a_controller_cannot_declare_or_upload(  # type: ignore[no-untyped-def]
+def test_a_readonly_member_or_a_controller_cannot_declare_or_upload(
     client: Client, signed_in, incident, vendor, labs, make_member
 ) -> None:
     reader = make_member(vendor, Role.READONLY)
@@ -141,7 +141,7 @@ def test_a_readonly_member_or_a_controller_cannot_declare_or_upload(  # type: ig
     assert client.get(reverse("incidents:upload", args=[labs[0].pk, incident.pk])).status_code == 404
 
 
-def test_a_declaration_with_no_controller_is_refused(client: Client, signed_in, vendor, labs, member_of_two) -> None:  # type: ignore[no-untyped-def]
+def test_a_declaration_with_no_controller_is_refused(client: Client, signed_in, vendor, labs, member_of_two) -> None:
     signed_in(client, member_of_two)
     response = declare(client, vendor, labs, **{f"code_{labs[0].pk}": "", f"code_{labs[1].pk}": "", "external": ""})
     assert response.status_code == 400 and not Incident.objects.exists()

@@ -45,7 +45,7 @@ def split(incident: Incident, tmp_path: Path) -> Any:
     return split_file(incident, path, key_column="Labo", by=None)
 
 
-def test_the_processor_sees_each_controllers_progress_and_no_patient(  # type: ignore[no-untyped-def]
+def test_the_processor_sees_each_controllers_progress_and_no_patient(
     client: Client, signed_in, incident, vendor, vendor_user, labs, split
 ) -> None:
     acknowledge(link_of(incident, labs[0]), by=owner_of(1))
@@ -61,12 +61,12 @@ def test_the_processor_sees_each_controllers_progress_and_no_patient(  # type: i
     assert "fuite.csv" in page
 
 
-def test_a_controller_cannot_open_the_processors_incident_page(client, signed_in, incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_a_controller_cannot_open_the_processors_incident_page(client, signed_in, incident, labs) -> None:
     signed_in(client, owner_of(1))
     assert client.get(reverse("incidents:detail", args=[labs[0].pk, incident.pk])).status_code == 404
 
 
-def test_a_controller_cannot_open_another_controllers_alert(client, signed_in, incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_a_controller_cannot_open_another_controllers_alert(client, signed_in, incident, labs) -> None:
     signed_in(client, owner_of(1))
     other = link_of(incident, labs[1])
     url = reverse("incidents:acknowledge", args=[labs[0].pk, other.pk])
@@ -78,7 +78,7 @@ def test_a_controller_cannot_open_another_controllers_alert(client, signed_in, i
 
 def test_the_processor_cannot_open_a_controllers_alert_or_breach(
     client, signed_in, incident, vendor, vendor_user, labs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     signed_in(client, vendor_user)
     link = link_of(incident, labs[0])
     assert client.post(reverse("incidents:acknowledge", args=[vendor.pk, link.pk])).status_code == 404
@@ -87,7 +87,7 @@ def test_the_processor_cannot_open_a_controllers_alert_or_breach(
     assert IncidentController.objects.get(pk=link.pk).acknowledged_at is None
 
 
-def test_the_controller_acknowledges_from_its_breach(client, signed_in, incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_the_controller_acknowledges_from_its_breach(client, signed_in, incident, labs) -> None:
     signed_in(client, owner_of(1))
     link = link_of(incident, labs[0])
     breach_url = reverse("breaches:detail", args=[labs[0].pk, link.breach_id])
@@ -102,7 +102,7 @@ def test_the_controller_acknowledges_from_its_breach(client, signed_in, incident
     assert ack_url not in client.get(breach_url).content.decode()
 
 
-def test_a_readonly_member_cannot_acknowledge(client, signed_in, incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_a_readonly_member_cannot_acknowledge(client, signed_in, incident, labs) -> None:
     signed_in(client, User.objects.get(email="reader@lab1.example"))
     link = link_of(incident, labs[0])
     url = reverse("incidents:acknowledge", args=[labs[0].pk, link.pk])
@@ -111,7 +111,7 @@ def test_a_readonly_member_cannot_acknowledge(client, signed_in, incident, labs)
     assert IncidentController.objects.get(pk=link.pk).acknowledged_at is None
 
 
-def test_an_awareness_in_the_future_is_refused(client, signed_in, incident, labs) -> None:  # type: ignore[no-untyped-def]
+def test_an_awareness_in_the_future_is_refused(client, signed_in, incident, labs) -> None:
     signed_in(client, owner_of(1))
     link = link_of(incident, labs[0])
     later = timezone.localtime(timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
@@ -122,7 +122,7 @@ def test_an_awareness_in_the_future_is_refused(client, signed_in, incident, labs
 
 def test_the_index_lists_alerts_received_and_incidents_declared(
     client, signed_in, incident, vendor, vendor_user, labs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     signed_in(client, owner_of(2))
     page = client.get(reverse("incidents:index", args=[labs[1].pk])).content.decode()
     assert reverse("incidents:acknowledge", args=[labs[1].pk, link_of(incident, labs[1]).pk]) in page
@@ -144,7 +144,7 @@ def dpo_firm_user(labs: list[Organisation], make_user: Any) -> User:
     return user
 
 
-def test_the_portfolio_lists_every_open_obligation_of_every_organisation_by_deadline(  # type: ignore[no-untyped-def]
+def test_the_portfolio_lists_every_open_obligation_of_every_organisation_by_deadline(
     client, signed_in, incident, labs, dpo_firm_user, facts
 ) -> None:
     acknowledge(link_of(incident, labs[1]), by=None, aware_at=timezone.now() - timedelta(hours=70))
@@ -165,7 +165,7 @@ def test_the_portfolio_lists_every_open_obligation_of_every_organisation_by_dead
     assert 'class="countdown' in page
 
 
-def test_the_portfolio_filters_by_organisation_obligation_and_overdue(  # type: ignore[no-untyped-def]
+def test_the_portfolio_filters_by_organisation_obligation_and_overdue(
     client, signed_in, incident, labs, dpo_firm_user
 ) -> None:
     acknowledge(link_of(incident, labs[1]), by=None, aware_at=timezone.now() - timedelta(hours=80))
@@ -182,7 +182,31 @@ def test_the_portfolio_filters_by_organisation_obligation_and_overdue(  # type: 
     assert client.get(url, {"organisation": labs[2].pk}).context["rows"] == []
 
 
-def test_the_portfolio_needs_a_signed_in_user(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_portfolio_needs_a_signed_in_user(client) -> None:
     response = client.get(reverse("portfolio:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_incident_journal_reads_in_the_language_of_the_screen(
+    client: Client, signed_in, incident, vendor, vendor_user, labs
+) -> None:
+    from django.conf import settings
+
+    acknowledge(link_of(incident, labs[0]), by=owner_of(1))
+    signed_in(client, vendor_user)
+    url = reverse("incidents:detail", args=[vendor.pk, incident.pk])
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(url).content.decode()
+
+    assert "Incident declared for 3 controllers." in english
+    assert "Alert sent to Laboratoire n° 2 (2 recipients)." in english
+    assert "Laboratoire n° 1 acknowledged the alert." in english
+    assert "Incident déclaré" not in english
+    from django.utils.html import escape
+
+    recorded = incident.events.get(kind="acknowledged").summary
+    assert escape(recorded) in french and recorded != "Laboratoire n° 1 acknowledged the alert."

@@ -28,7 +28,7 @@ EXTRA_LEAK = [
 ]
 
 
-def test_a_lab_dpo_finds_her_patients_in_a_published_file(page, live_server, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_lab_dpo_finds_her_patients_in_a_published_file(page, live_server, settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     user, device, org, breach = _lab()
     patients, leak = tmp_path / "export-patients.csv", tmp_path / "fichier-publie.csv"

@@ -12,7 +12,7 @@ from vigie.linkage import Matcher, Thresholds, Traits, compare, match, traits, w
 def patient(line: int = 2, **cells: str | date) -> Traits:
     defaults: dict[str, str | date] = {"birth_name": "Lefèvre", "given_names": "Hélène", "birth_date": date(1970, 4, 3),
                                        "sex": "F", "postcode": "59000"}  # fmt: skip
-    return traits(line, **{**defaults, **cells})  # type: ignore[arg-type]
+    return traits(line, **{**defaults, **cells})
 
 
 def levels(leak: Traits, base: Traits) -> dict[str, str]:
@@ -220,3 +220,13 @@ def test_the_blocking_keys_of_a_swapped_row_meet_the_patients_keys() -> None:
     assert leak_keys(traits(2, birth_name="Hélène", given_names="Lefèvre", birth_date="03/04/1970")) & patient_keys(
         base
     )
+
+
+def test_a_date_one_digit_off_is_matched_when_the_leaked_nir_carries_the_patients_birth_year_and_month() -> None:
+    base = [patient(2, birth_name="Poumerac", given_names="Guadalupe", birth_date=date(1972, 8, 2), postcode="")]
+    # 1977 for 1972: another real date, no postcode to confirm; the leaked NIR (born in August 1972) settles it.
+    typo = {"birth_name": "POUMERAC", "given_names": "GUADALUPE", "birth_date": "02/08/1977"}
+    assert decide([traits(2, **typo)], base) == {2: (2, "review")}
+    assert decide([traits(2, **typo, nir="2 72 08 59 485 160")], base) == {2: (2, "match")}
+    # A NIR that agrees with the leaked date says nothing of which date is right.
+    assert decide([traits(2, **typo, nir="2 77 08 59 485 160")], base) == {2: (2, "review")}

@@ -76,7 +76,7 @@ def test_parsed_facts_are_frozen_dataclasses_with_unknowns_left_none() -> None:
     assert facts.became_aware_at.utcoffset() == timedelta(hours=1)
     assert facts.occurred_at is not None and facts.occurred_at.utcoffset() == timedelta(0)
     with pytest.raises(AttributeError):
-        facts.persons.count = 3  # type: ignore[misc]
+        facts.persons.count = 3
 
 
 def test_facts_of_schema_v2_are_parsed() -> None:

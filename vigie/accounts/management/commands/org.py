@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vigie.accounts.models import Organisation, OrganisationKind, User
 from vigie.accounts.services import create_organisation
@@ -64,9 +66,17 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         if not rows:
-            self.stdout.write("No organisation yet. Create one with: vigie org create NAME --kind KIND --owner EMAIL")
+            self.stdout.write(
+                _("No organisation yet. Create one with: vigie org create NAME --kind KIND --owner EMAIL")
+            )
             return
-        headers = {"id": "ID", "name": "Name", "kind": "Kind", "siret": "SIRET", "members": "Members"}
+        headers = {
+            "id": pgettext("column of the organisation list", "ID"),
+            "name": pgettext("column of the organisation list", "Name"),
+            "kind": pgettext("column of the organisation list", "Kind"),
+            "siret": pgettext("column of the organisation list", "SIRET"),
+            "members": pgettext("column of the organisation list", "Members"),
+        }
         widths = {key: max(len(title), *(len(str(row[key])) for row in rows)) for key, title in headers.items()}
         self.stdout.write("  ".join(title.ljust(widths[key]) for key, title in headers.items()).rstrip())
         for row in rows:
@@ -77,9 +87,9 @@ class Command(BaseCommand):
         try:
             validate_email(owner_email)
         except ValidationError:
-            raise CommandError(f"Not an e-mail address: {owner_email!r}") from None
+            raise CommandError(_("Not an e-mail address: %(email)r") % {"email": owner_email}) from None
         if not name.strip():
-            raise CommandError("The name of the organisation is empty.")
+            raise CommandError(_("The name of the organisation is empty."))
         password = None
         with transaction.atomic():
             owner = User.objects.filter(email__iexact=owner_email).first()
@@ -87,7 +97,15 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(15)
                 owner = User.objects.create_user(owner_email, password)
             org = create_organisation(owner=owner, by=None, name=name.strip(), kind=kind)
-        self.stdout.write(self.style.SUCCESS(f"Organisation {org.pk} created: {org.name} (owner {owner.email})"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Organisation %(pk)s created: %(name)s (owner %(owner)s)")
+                % {"pk": org.pk, "name": org.name, "owner": owner.email}
+            )
+        )
         if password is not None:
             # Shown once, never stored in clear: the owner signs in with it, then sets up the second factor.
-            self.stdout.write(f"New account {owner.email}, password (shown only now): {password}")
+            self.stdout.write(
+                _("New account %(email)s, password (shown only now): %(password)s")
+                % {"email": owner.email, "password": password}
+            )

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Membership, Organisation, Role
 from vigie.api.models import Scope
@@ -66,30 +67,34 @@ class Command(BaseCommand):
         if write:
             SCHEMA_PATH.parent.mkdir(parents=True, exist_ok=True)
             SCHEMA_PATH.write_text(text, encoding="utf-8")
-            self.stdout.write(f"Written: {SCHEMA_PATH}")
+            self.stdout.write(_("Written: %(file)s") % {"file": SCHEMA_PATH})
         elif check:
             if not SCHEMA_PATH.exists() or SCHEMA_PATH.read_text(encoding="utf-8") != text:
-                raise CommandError(f"{SCHEMA_PATH} differs from the code: run « vigie api schema --write ».")
-            self.stdout.write("The committed schema matches the code.")
+                raise CommandError(
+                    _("%(file)s differs from the code: run “vigie api schema --write”.") % {"file": SCHEMA_PATH}
+                )
+            self.stdout.write(_("The committed schema matches the code."))
         else:
             self.stdout.write(text, ending="")
 
     def create(self, options: dict[str, Any]) -> None:
         org = Organisation.objects.filter(pk=options["org"]).first()
         if org is None:
-            raise CommandError(f"No organisation {options['org']}.")
+            raise CommandError(_("No organisation no. %(pk)s.") % {"pk": options["org"]})
         memberships = Membership.objects.filter(organisation=org).select_related("user")
         if options["user"]:
             membership = memberships.filter(user__email=options["user"].strip().lower()).first()
             if membership is None:
-                raise CommandError(f"{options['user']} is not a member of « {org.name} ».")
+                raise CommandError(
+                    _("%(user)s is not a member of “%(org)s”.") % {"user": options["user"], "org": org.name}
+                )
         else:
             membership = memberships.filter(role=Role.OWNER).order_by("created_at", "pk").first()
             if membership is None:
-                raise CommandError(f"« {org.name} » has no owner: give --user EMAIL.")
+                raise CommandError(_("“%(org)s” has no owner: give --user EMAIL.") % {"org": org.name})
         days = options["days"]
         if days < 0:
-            raise CommandError("--days: 0 or more.")
+            raise CommandError(_("--days: 0 or more."))
         try:
             token, raw = create_token(
                 org, user=membership.user, by=None, name=options["name"],
@@ -101,9 +106,18 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"token": raw}))
             return
-        expiry = token.expires_at.date().isoformat() if token.expires_at else "never"
+        expiry = token.expires_at.date().isoformat() if token.expires_at else _("never")
         self.stdout.write(raw)
         self.stderr.write(
-            f"Token « {token.name} » of {membership.user.email} in « {org.name} », {token.scope}, expires: {expiry}. "
-            "Shown once: keep it like a password."
+            _(
+                "Token “%(name)s” of %(user)s in “%(org)s”, %(scope)s, expires: %(expiry)s. Shown once: keep it like "
+                "a password."
+            )
+            % {
+                "name": token.name,
+                "user": membership.user.email,
+                "org": org.name,
+                "scope": token.scope,
+                "expiry": expiry,
+            }
         )

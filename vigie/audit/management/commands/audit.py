@@ -7,6 +7,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from vigie.audit import checkpoints
 from vigie.audit.models import AuditEvent
@@ -27,23 +28,28 @@ class Command(BaseCommand):
             self._fail_on(problems)
             assert checkpoint is not None
             self.stdout.write(
-                f"Point d'ancrage écrit dans {checkpoints.path()} : {checkpoint.length} entrées, "
-                f"dernière {checkpoint.hash}."
+                _("Checkpoint written to %(file)s: %(n)s entries, last %(hash)s.")
+                % {"file": checkpoints.path(), "n": checkpoint.length, "hash": checkpoint.hash}
             )
             return
         self._fail_on(verify_chain())
-        self.stdout.write(f"Journal d'accès intact : {AuditEvent.objects.count()} entrées vérifiées.")
+        self.stdout.write(_("Access log intact: %(n)s entries checked.") % {"n": AuditEvent.objects.count()})
         last = last_checkpoint()
         if last is None:
             self.stdout.write(
-                f"Aucun point d'ancrage dans {checkpoints.path()} : lancez « vigie audit checkpoint » "
-                "(les workers en écrivent un chaque heure)."
+                _("No checkpoint in %(file)s: run “vigie audit checkpoint” (the workers write one every hour).")
+                % {"file": checkpoints.path()}
             )
         else:
-            self.stdout.write(f"Conforme au dernier point d'ancrage ({last.at:%Y-%m-%d %H:%M}, {last.length} entrées).")
+            self.stdout.write(
+                _("Matches the last checkpoint (%(at)s, %(n)s entries).")
+                % {"at": f"{last.at:%Y-%m-%d %H:%M}", "n": last.length}
+            )
 
     def _fail_on(self, problems: list[str]) -> None:
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
-            raise CommandError(f"The access log has been tampered with ({len(problems)} problem(s)).", returncode=1)
+            raise CommandError(
+                _("The access log has been tampered with (%(n)s problem(s)).") % {"n": len(problems)}, returncode=1
+            )

@@ -23,6 +23,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
@@ -39,9 +41,9 @@ def _mapping(value: str | None) -> dict[str, Any] | None:
     try:
         mapping = json.loads(text)
     except json.JSONDecodeError as error:
-        raise CommandError(f"--mapping : JSON invalide ({error}).") from None
+        raise CommandError(_("--mapping: invalid JSON (%(error)s).") % {"error": error}) from None
     if not isinstance(mapping, dict):
-        raise CommandError("--mapping : un objet JSON est attendu.")
+        raise CommandError(_("--mapping: a JSON object is expected."))
     return mapping
 
 
@@ -99,15 +101,15 @@ class Command(BaseCommand):
         try:
             return Campaign.objects.select_related("breach__organisation").get(pk=pk)
         except Campaign.DoesNotExist:
-            raise CommandError(f"Aucune campagne n° {pk}.") from None
+            raise CommandError(_("No campaign no. %(pk)s.") % {"pk": pk}) from None
 
-    def do_import(self, *, breach_id: int, file: Path, mapping: str | None, json: bool, **_: Any) -> None:
+    def do_import(self, *, breach_id: int, file: Path, mapping: str | None, json: bool, **_options: Any) -> None:
         breach = Breach.objects.filter(pk=breach_id).first()
         if breach is None:
-            raise CommandError(f"Aucune violation n° {breach_id}.")
+            raise CommandError(_("No breach no. %(pk)s.") % {"pk": breach_id})
         if not file.is_file():
-            raise CommandError(f"Fichier introuvable : {file}")
-        bar = Bar(0, label="Import ")
+            raise CommandError(_("File not found: %(file)s") % {"file": file})
+        bar = Bar(0, label=_("Import "))
         try:
             campaign, report = services.import_path(
                 breach, file, mapping=_mapping(mapping), progress=lambda done, total: bar.update(done, total=total)
@@ -122,45 +124,46 @@ class Command(BaseCommand):
             out.update(errors=summary["errors"], warnings=summary["warnings"], merged=summary["merged"])
             self.stdout.write(_json(out))
             return
-        self.stdout.write(f"Campagne n° {campaign.pk} créée.")
+        self.stdout.write(_("Campaign no. %(pk)s created.") % {"pk": campaign.pk})
         self.stdout.write(
-            f"{summary['rows']} lignes lues : {summary['valid']} valides, {summary['invalid']} invalides, "
-            f"{summary['duplicates']} doublons."
+            _("%(rows)s rows read: %(valid)s valid, %(invalid)s invalid, %(duplicates)s duplicates.") % summary
         )
-        for error in summary["errors"][:20]:
-            self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
+        for line in summary["errors"][:20]:
+            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % line)
         if len(summary["errors"]) > 20:
-            self.stdout.write(f"  … et {len(summary['errors']) - 20} autres erreurs.")
+            self.stdout.write("  " + _("… and %(n)s other errors.") % {"n": len(summary["errors"]) - 20})
         if summary["warnings"]:
-            self.stdout.write(f"{len(summary['warnings'])} valeur(s) corrigée(s) ou écartée(s) :")
+            self.stdout.write(_("%(n)s value(s) corrected or set aside:") % {"n": len(summary["warnings"])})
         for warning in summary["warnings"][:20]:
-            self.stdout.write(f"  ligne {warning['line']}, colonne « {warning['column']} » : {warning['reason']}")
+            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % warning)
         if len(summary["warnings"]) > 20:
-            self.stdout.write(f"  … et {len(summary['warnings']) - 20} autres.")
+            self.stdout.write("  " + _("… and %(n)s others.") % {"n": len(summary["warnings"]) - 20})
 
-    def do_start(self, *, id: int, follow: bool, rehearsal: bool, **_: Any) -> None:  # noqa: A002
+    def do_start(self, *, id: int, follow: bool, rehearsal: bool, **_options: Any) -> None:  # noqa: A002
         campaign = services.start_campaign(self._campaign(id), by=None, rehearsal=rehearsal)
         if rehearsal:
-            self.stdout.write(f"Répétition de la campagne n° {campaign.pk} démarrée : aucun courriel ne partira.")
+            self.stdout.write(
+                _("Rehearsal of campaign no. %(pk)s started: no e-mail will go out.") % {"pk": campaign.pk}
+            )
         else:
-            self.stdout.write(f"Campagne n° {campaign.pk} démarrée.")
+            self.stdout.write(_("Campaign no. %(pk)s started.") % {"pk": campaign.pk})
         if follow:
             self._watch(campaign)
 
-    def do_pause(self, *, id: int, **_: Any) -> None:  # noqa: A002
+    def do_pause(self, *, id: int, **_options: Any) -> None:  # noqa: A002
         services.pause_campaign(self._campaign(id), by=None)
-        self.stdout.write(f"Campagne n° {id} en pause.")
+        self.stdout.write(_("Campaign no. %(pk)s paused.") % {"pk": id})
 
-    def do_resume(self, *, id: int, **_: Any) -> None:  # noqa: A002
+    def do_resume(self, *, id: int, **_options: Any) -> None:  # noqa: A002
         services.resume_campaign(self._campaign(id), by=None)
-        self.stdout.write(f"Campagne n° {id} reprise.")
+        self.stdout.write(_("Campaign no. %(pk)s resumed.") % {"pk": id})
 
-    def do_letters(self, *, id: int, **_: Any) -> None:  # noqa: A002
+    def do_letters(self, *, id: int, **_options: Any) -> None:  # noqa: A002
         done = letters.render_letters(self._campaign(id).pk)
         services.finish_if_complete(id)
-        self.stdout.write(f"{done} lot(s) de courriers produits.")
+        self.stdout.write(_("%(n)s batch(es) of letters produced.") % {"n": done})
 
-    def do_status(self, *, id: int, json: bool, watch: bool, **_: Any) -> None:  # noqa: A002
+    def do_status(self, *, id: int, json: bool, watch: bool, **_options: Any) -> None:  # noqa: A002
         campaign = self._campaign(id)
         if watch:
             self._watch(campaign)
@@ -172,24 +175,28 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json(data))
             return
-        heading = f"Campagne n° {campaign.pk} : {campaign.get_status_display()}"
+        heading = _("Campaign no. %(pk)s: %(status)s") % {"pk": campaign.pk, "status": campaign.get_status_display()}
         if campaign.rehearsal:
-            heading += " (répétition : rien n'a été envoyé)"
+            heading += " " + _("(rehearsal: nothing was sent)")
         self.stdout.write(heading)
         if campaign.pause_reason:
-            self.stdout.write(f"  Pause automatique, le serveur de messagerie a échoué : {campaign.pause_reason}")
-            self.stdout.write(f"  Une fois le serveur réparé : vigie campaign resume {campaign.pk}")
+            self.stdout.write(
+                "  " + _("Paused automatically, the mail server failed: %(why)s") % {"why": campaign.pause_reason}
+            )
+            self.stdout.write(
+                "  " + _("Once the server is repaired: vigie campaign resume %(pk)s") % {"pk": campaign.pk}
+            )
         for key, label in (
-            ("total", "personnes"), ("sent", "envoyés"), ("rehearsed", "répétés"), ("pending", "en attente"),
-            ("failed", "échecs"),
-            ("bounced", "rebonds"), ("letters", "courriers"), ("unreachable", "injoignables"),
-            ("duplicates", "déjà informées"),
+            ("total", pgettext("count of a campaign", "persons")), ("sent", pgettext("count of a campaign", "sent")), ("rehearsed", pgettext("count of a campaign", "rehearsed")), ("pending", pgettext("count of a campaign", "pending")),
+            ("failed", pgettext("count of a campaign", "failures")),
+            ("bounced", pgettext("count of a campaign", "bounces")), ("letters", pgettext("count of a campaign", "letters")), ("unreachable", pgettext("count of a campaign", "unreachable")),
+            ("duplicates", pgettext("count of a campaign", "already informed")),
         ):  # fmt: skip
-            self.stdout.write(f"  {label:>15} : {counts[key]}")
+            self.stdout.write(_("  %(label)15s: %(n)s") % {"label": label, "n": counts[key]})
 
     def _watch(self, campaign: Campaign) -> None:
         counts = campaign.counts()
-        bar = Bar(counts["total"], label="Envoi ")
+        bar = Bar(counts["total"], label=_("Sending "))
         while True:
             counts = campaign.counts()
             done = counts["total"] - counts["pending"]
@@ -200,11 +207,11 @@ class Command(BaseCommand):
             time.sleep(1)
         bar.close()
 
-    def do_bounces(self, *, id: int, file: Path, **_: Any) -> None:  # noqa: A002
+    def do_bounces(self, *, id: int, file: Path, **_options: Any) -> None:  # noqa: A002
         result = services.record_bounces(self._campaign(id), file)
-        self.stdout.write(f"{result['found']} rebond(s) trouvé(s), {result['recorded']} enregistré(s).")
+        self.stdout.write(_("%(found)s bounce(s) found, %(recorded)s recorded.") % result)
 
-    def do_ledger(self, *, id: int, output: Path, format: str, **_: Any) -> None:  # noqa: A002
+    def do_ledger(self, *, id: int, output: Path, format: str, **_options: Any) -> None:  # noqa: A002
         campaign = self._campaign(id)
         record("campaign.ledger_export", organisation=campaign.breach.organisation, obj=campaign,
                detail={"format": format, "via": "command"})  # fmt: skip
@@ -213,33 +220,33 @@ class Command(BaseCommand):
         else:
             with output.open("w", encoding="utf-8", newline="") as file:
                 file.writelines(exports.ledger_csv(campaign))
-        self.stdout.write(f"Registre de preuve écrit dans {output}.")
+        self.stdout.write(_("Proof ledger written to %(file)s.") % {"file": output})
 
-    def do_purge(self, *, id: int | None, due: bool, **_: Any) -> None:  # noqa: A002
+    def do_purge(self, *, id: int | None, due: bool, **_options: Any) -> None:  # noqa: A002
         if due:
-            self.stdout.write(f"{services.purge_due()} campagne(s) purgée(s).")
+            self.stdout.write(_("%(n)s campaign(s) purged.") % {"n": services.purge_due()})
             return
         if id is None:
-            raise CommandError("Donnez le numéro de la campagne, ou --due.")
+            raise CommandError(_("Give the number of the campaign, or --due."))
         purged = services.purge_campaign(self._campaign(id), by=None)
-        self.stdout.write(f"Données de {purged} personne(s) effacées ; la preuve est conservée.")
+        self.stdout.write(_("Data of %(n)s person(s) erased; the proof is kept.") % {"n": purged})
 
-    def do_rotate_key(self, *, generate: bool, **_: Any) -> None:
+    def do_rotate_key(self, *, generate: bool, **_options: Any) -> None:
         if generate:
             path = Path(settings.VIGIE_DATA_KEY_FILE) if settings.VIGIE_DATA_KEY_FILE else crypto.development_key_file()
             if settings.VIGIE_DATA_KEY:
-                raise CommandError("VIGIE_DATA_KEY est défini : placez la nouvelle clé en tête vous-même.")
+                raise CommandError(_("VIGIE_DATA_KEY is set: put the new key first yourself."))
             old = path.read_text() if path.exists() else ""
             path.write_text(crypto.new_key() + "\n" + old)
             path.chmod(0o600)
-            self.stdout.write(f"Nouvelle clé ajoutée en tête de {path}.")
-        bar = Bar(Campaign.objects.count() and 0, label="Rechiffrement ")
+            self.stdout.write(_("New key added first in %(file)s.") % {"file": path})
+        bar = Bar(Campaign.objects.count() and 0, label=_("Re-encrypting "))
         done = services.rotate_keys(progress=lambda n: bar.update(n, total=n))
         bar.close()
-        self.stdout.write(f"{done} enregistrement(s) rechiffré(s) avec la clé courante.")
+        self.stdout.write(_("%(n)s record(s) re-encrypted with the current key.") % {"n": done})
 
-    def do_recover(self, **_: Any) -> None:
-        self.stdout.write(f"{services.recover_campaigns()} tâche(s) relancée(s).")
+    def do_recover(self, **_options: Any) -> None:
+        self.stdout.write(_("%(n)s task(s) started again.") % {"n": services.recover_campaigns()})
 
 
 def _json(data: Any) -> str:

@@ -107,7 +107,7 @@ def _write_zip(path: Path, entries: list[_Entry]) -> None:
     path.write_bytes(bytes(local + central + end))
 
 
-def _xlsx(path: Path, sheet: _Entry, *, extra: list[_Entry] = ()) -> None:  # type: ignore[assignment]
+def _xlsx(path: Path, sheet: _Entry, *, extra: list[_Entry] = ()) -> None:
     parts = [
         ("[Content_Types].xml", _CONTENT_TYPES),
         ("_rels/.rels", _RELS),

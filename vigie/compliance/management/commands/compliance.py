@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from vigie.accounts.models import Organisation
 from vigie.compliance import documents, services
@@ -29,11 +30,11 @@ class Command(BaseCommand):
     def handle(self, *, action: str, org_id: int, output: str, **options: Any) -> None:
         org = Organisation.objects.filter(pk=org_id).first()
         if org is None:
-            raise CommandError(f"Aucune organisation n° {org_id}.")
+            raise CommandError(_("No organisation no. %(pk)s.") % {"pk": org_id})
         path = Path(output)
         if action == "poster":
             if path.suffix.lower() != ".pdf":
-                raise CommandError("L'affiche est un PDF : donnez un fichier .pdf.")
+                raise CommandError(_("The poster is a PDF: give a .pdf file."))
             profile = services.profile_for(org)
             version = services.last_version(org)
             notice = documents.build_notice(org, profile, updated=version.created_at if version else None)
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         else:
             fmt = path.suffix.lower().lstrip(".")
             if fmt not in ("pdf", "xlsx"):
-                raise CommandError("Le registre s'exporte en .pdf ou en .xlsx.")
+                raise CommandError(_("The record is exported as .pdf or .xlsx."))
             maker = documents.record_pdf if fmt == "pdf" else documents.record_xlsx
             path.write_bytes(maker(org, services.last_version(org), services.record_snapshot(org)))
-        self.stdout.write(f"Écrit : {path}")
+        self.stdout.write(_("Written: %(file)s") % {"file": path})

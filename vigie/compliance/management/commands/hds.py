@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vigie.compliance import hds
 
@@ -29,25 +30,31 @@ class Command(BaseCommand):
         if action == "import":
             path = Path(options["file"])
             if not path.is_file():
-                raise CommandError(f"Fichier introuvable : {path}")
+                raise CommandError(_("File not found: %(file)s") % {"file": path})
             try:
                 source = hds.import_hosts(path.read_bytes(), path.name)
             except hds.HdsFileError as error:
                 raise CommandError(str(error)) from error
-            self.stdout.write(f"{source.rows} certificat(s) importé(s) depuis {source.filename}.")
+            self.stdout.write(
+                _("%(n)s certificate(s) imported from %(file)s.") % {"n": source.rows, "file": source.filename}
+            )
             return
         if not hds.current_import():
-            raise CommandError("La liste ANS n'a pas encore été importée (vigie hds import FICHIER).")
+            raise CommandError(_("The ANS list has not been imported yet (vigie hds import FILE)."))
         today = timezone.localdate()
         hosts = hds.search(options["query"])
         if not hosts:
-            raise CommandError(f"Aucun hébergeur certifié ne correspond à « {options['query']} ».")
+            raise CommandError(_("No certified host matches “%(query)s”.") % {"query": options["query"]})
         for host in hosts:
             if host.valid_until is not None and host.valid_until < today:
-                state = f"EXPIRÉ le {host.valid_until:%d/%m/%Y}"
+                state = _("EXPIRED on %(date)s") % {"date": f"{host.valid_until:%d/%m/%Y}"}
             else:
                 until = f"{host.valid_until:%d/%m/%Y}" if host.valid_until else "?"
-                state = f"valide jusqu'au {until}"
+                state = _("valid until %(date)s") % {"date": until}
             activities = ", ".join(str(a) for a in host.activities) or "—"
             siren = host.siren or "—"
-            self.stdout.write(f"{host.name} (SIREN {siren}) : activités {activities} ; {host.certifier} ; {state}")
+            self.stdout.write(
+                _("%(name)s (SIREN %(siren)s): activities %(activities)s; %(certifier)s; %(state)s")
+                % {"name": host.name, "siren": siren, "activities": activities, "certifier": host.certifier,
+                   "state": state}
+            )  # fmt: skip

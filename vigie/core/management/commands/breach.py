@@ -8,6 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from vigie.accounts.models import Organisation
 from vigie.breaches.models import Breach
@@ -40,7 +42,7 @@ class Command(BaseCommand):
 
         breach = Breach.objects.select_related("organisation").filter(pk=breach_id).first()
         if breach is None:
-            raise CommandError(f"Aucune violation n° {breach_id}.")
+            raise CommandError(_("No breach no. %(pk)s.") % {"pk": breach_id})
         from vigie.audit.services import record
 
         dossier = build_dossier(breach)
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         breaches = Breach.objects.select_related("organisation")
         if org_id is not None:
             if not Organisation.objects.filter(pk=org_id).exists():
-                raise CommandError(f"Aucune organisation n° {org_id}.")
+                raise CommandError(_("No organisation no. %(pk)s.") % {"pk": org_id})
             breaches = breaches.filter(organisation_id=org_id)
         items = [
             {
@@ -71,21 +73,21 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(items, ensure_ascii=False, indent=2))
             return
         if not items:
-            self.stdout.write("Aucune violation.")
+            self.stdout.write(_("No breach."))
             return
         self.stdout.write(table(items))
 
 
 COLUMNS = (
-    ("id", "N°"),
-    ("organisation", "Org."),
-    ("reference", "Référence"),
-    ("became_aware_at", "Connaissance"),
-    ("status", "Statut"),
-    ("risk", "Risque"),
-    ("notify_authority", "CNIL"),
-    ("cnil_notified_at", "Notifiée"),
-    ("title", "Titre"),
+    ("id", pgettext_lazy("column of the breach list", "No.")),
+    ("organisation", pgettext_lazy("column of the breach list", "Org.")),
+    ("reference", pgettext_lazy("column of the breach list", "Reference")),
+    ("became_aware_at", pgettext_lazy("column of the breach list", "Awareness")),
+    ("status", pgettext_lazy("column of the breach list", "Status")),
+    ("risk", pgettext_lazy("column of the breach list", "Risk")),
+    ("notify_authority", pgettext_lazy("column of the breach list", "CNIL")),
+    ("cnil_notified_at", pgettext_lazy("column of the breach list", "Notified")),
+    ("title", pgettext_lazy("column of the breach list", "Title")),
 )
 
 
@@ -93,7 +95,7 @@ def _cell(key: str, value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return _("yes") if value else _("no")
     if key in ("became_aware_at", "cnil_notified_at"):
         return str(value)[:16].replace("T", " ")  # Paris time, to the minute
     return str(value)
@@ -101,7 +103,8 @@ def _cell(key: str, value: Any) -> str:
 
 def table(items: list[dict[str, Any]]) -> str:
     """An aligned plain-text table, the title last so that a long one does not push the rest away."""
-    cells = [[label for _, label in COLUMNS]] + [[_cell(key, item[key]) for key, _ in COLUMNS] for item in items]
+    cells = [[str(label) for _key, label in COLUMNS]]
+    cells += [[_cell(key, item[key]) for key, _label in COLUMNS] for item in items]
     widths = [max(len(row[col]) for row in cells) for col in range(len(COLUMNS) - 1)]
     return "\n".join(
         "  ".join([*(value.ljust(width) for value, width in zip(row, widths, strict=False)), row[-1]]) for row in cells

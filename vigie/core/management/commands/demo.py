@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -424,13 +425,15 @@ class Command(BaseCommand):
             # The demo owner's password and second-factor secret are in this file, public: in production they
             # would be a way in for anyone who reads the source.
             raise CommandError(
-                "« vigie demo » refuse de s'exécuter avec VIGIE_ENV=production : le compte de démonstration a un "
-                "mot de passe et un second facteur publics. Créez les comptes avec « vigie org create »."
+                _(
+                    "“vigie demo” refuses to run with VIGIE_ENV=production: the demonstration account has a public "
+                    "password and second factor. Create the accounts with “vigie org create”."
+                )
             )
         if code:
             device = TOTPDevice.objects.filter(user__email=EMAIL, confirmed=True).first()
             if device is None:
-                raise CommandError("Pas encore de compte de démonstration : lancez d'abord « vigie demo ».")
+                raise CommandError(_("No demonstration account yet: run “vigie demo” first."))
             self.stdout.write(code_of(device))
             return
         with transaction.atomic():
@@ -466,7 +469,7 @@ class Command(BaseCommand):
             return False
         now = timezone.now()
         aware = (now - story.aware_ago).replace(second=0, microsecond=0)
-        moments = {name: aware + timedelta(hours=hours) for name, hours in story.moments.items()}
+        moments: dict[str, Any] = {name: aware + timedelta(hours=hours) for name, hours in story.moments.items()}
         with replayed_at(aware + timedelta(minutes=45)):
             breach = services.declare_breach(
                 org, by=user, title=story.title, became_aware_at=aware, **story.facts, **moments
@@ -501,24 +504,26 @@ class Command(BaseCommand):
         device = TOTPDevice.objects.get(user=user, name="Application")
         secret = b32encode(device.bin_key).decode()
         if created or added or incident:
-            self.stdout.write(self.style.SUCCESS(f"Démonstration prête : {added} violation(s) ajoutée(s)."))
+            self.stdout.write(self.style.SUCCESS(_("Demonstration ready: %(n)s breach(es) added.") % {"n": added}))
             if incident:
-                self.stdout.write("Un incident chez l'éditeur du laboratoire, alerté à trois laboratoires, ajouté.")
+                self.stdout.write(
+                    _("An incident at the laboratory's software vendor, alerted to three laboratories, added.")
+                )
         else:
-            self.stdout.write("La démonstration existe déjà : rien n'a été ajouté.")
+            self.stdout.write(_("The demonstration already exists: nothing was added."))
         self.stdout.write(
             "\n".join(
                 [
                     "",
-                    f"Adresse : {local_url(settings.SERVE_HOST, settings.SERVE_PORT)}",
-                    f"Courriel : {EMAIL}",
-                    f"Mot de passe : {PASSWORD}",
-                    "Second facteur :",
-                    "  - code du moment : vigie demo --code",
-                    f"  - ou ajoutez le compte à une application d'authentification, clé {secret}",
+                    _("Address: %(url)s") % {"url": local_url(settings.SERVE_HOST, settings.SERVE_PORT)},
+                    _("E-mail: %(email)s") % {"email": EMAIL},
+                    _("Password: %(password)s") % {"password": PASSWORD},
+                    _("Second factor:"),
+                    "  - " + _("current code: vigie demo --code"),
+                    "  - " + _("or add the account to an authenticator app, key %(key)s") % {"key": secret},
                     f"    ({device.config_url})",
-                    f"  - codes de secours : {', '.join(RECOVERY_CODES)}",
-                    "Organisations :",
+                    "  - " + _("recovery codes: %(codes)s") % {"codes": ", ".join(RECOVERY_CODES)},
+                    _("Organisations:"),
                     *self.memberships(user),
                 ]
             )

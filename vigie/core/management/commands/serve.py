@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 WORKER_STOP_TIMEOUT = 10  # seconds a worker gets to finish its task before it is killed
 
@@ -49,16 +50,16 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         worker = None if no_worker or immediate else start_worker()
         display_host = f"[{host}]" if ":" in host else host
-        self.stdout.write(self.style.SUCCESS(f"Vigie est prêt : {local_url(host, port)}"))
+        self.stdout.write(self.style.SUCCESS(_("Vigie is ready: %(url)s") % {"url": local_url(host, port)}))
         if immediate:
-            self.stdout.write("Les tâches s'exécutent immédiatement, sans exécuteur séparé.")
+            self.stdout.write(_("Tasks run at once, without a separate worker."))
         try:
             # No reloader: it would run this command twice, and so start two workers.
             call_command(
                 "runserver", f"{display_host}:{port}", use_ipv6=":" in host, use_reloader=False, use_threading=True
             )
         except KeyboardInterrupt:
-            self.stdout.write("\nArrêt de Vigie.")
+            self.stdout.write("\n" + _("Vigie stopped."))
         finally:
             if worker is not None:
                 worker.terminate()

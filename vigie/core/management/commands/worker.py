@@ -21,6 +21,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -60,10 +61,10 @@ class Command(BaseCommand):
         backend = settings.TASKS["default"]["BACKEND"]
         if backend != "django_tasks_db.DatabaseBackend":
             # With the immediate backend (tests, VIGIE_TASKS_IMMEDIATE) tasks run as they are enqueued.
-            self.stdout.write(f"Aucun exécuteur nécessaire : les tâches s'exécutent immédiatement ({backend}).")
+            self.stdout.write(_("No worker needed: tasks run at once (%(backend)s).") % {"backend": backend})
             return
         if processes < 1:
-            raise CommandError("--processes : au moins 1.")
+            raise CommandError(_("--processes: at least 1."))
         if not skip_recovery:
             # A task killed with its worker (kill -9) never finishes in the queue: re-enqueue the campaigns' senders.
             from vigie.campaigns.services import recover_campaigns
@@ -83,13 +84,17 @@ class Command(BaseCommand):
             arguments += ["--until-idle"] if until_idle else []
             arguments += ["--max-tasks", str(max_tasks)] if max_tasks is not None else []
             arguments += ["--verbosity", str(options["verbosity"])]
-            self.stdout.write(f"Vigie : {processes} exécuteurs de tâches démarrés.")
+            self.stdout.write(_("Vigie: %(n)s task workers started.") % {"n": processes})
             failed = run_together(processes, arguments, restart=not until_idle)
             if failed:
-                raise CommandError(f"{failed} exécuteur(s) sur {processes} se sont arrêtés sur une erreur.")
+                raise CommandError(
+                    _("%(failed)s worker(s) of %(n)s stopped on an error.") % {"failed": failed, "n": processes}
+                )
             return
-        mode = "jusqu'à épuisement de la file" if until_idle else "Ctrl+C pour arrêter"
-        self.stdout.write(f"Vigie : exécuteur de tâches démarré (file « {queue_name} », {mode}).")
+        mode = _("until the queue is empty") if until_idle else _("Ctrl+C to stop")
+        self.stdout.write(
+            _("Vigie: task worker started (queue “%(queue)s”, %(mode)s).") % {"queue": queue_name, "mode": mode}
+        )
         call_command(
             "db_worker",
             queue_name=queue_name,
@@ -114,7 +119,7 @@ def run_together(count: int, arguments: list[str], *, restart: bool) -> int:
     """
     command = [sys.executable, "-m", "vigie.cli", "worker", *arguments]
     recovering = [argument for argument in command if argument != "--skip-recovery"]
-    running = [subprocess.Popen(command) for _ in range(count)]  # noqa: S603 (our own command, no shell)
+    running = [subprocess.Popen(command) for _number in range(count)]  # noqa: S603 (our own command, no shell)
     stopping = False
 
     def forward(signum: int, frame: FrameType | None) -> None:

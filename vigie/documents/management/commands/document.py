@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from vigie.documents.dossier import validate_dossier
 from vigie.documents.render import KINDS, render
@@ -35,17 +36,21 @@ class Command(BaseCommand):
         allowed = KINDS[kind].formats + (("png",) if "pdf" in KINDS[kind].formats else ())
         if fmt not in allowed:
             raise CommandError(
-                f"« {kind} » s'écrit en : {', '.join('.' + f for f in allowed)} (pas « .{fmt} »).", returncode=2
+                _("“%(kind)s” is written as: %(formats)s (not “.%(fmt)s”).")
+                % {"kind": kind, "formats": ", ".join("." + f for f in allowed), "fmt": fmt},
+                returncode=2,
             )
         try:
             text = sys.stdin.read() if dossier == "-" else Path(dossier).read_text(encoding="utf-8")
             data = json.loads(text)
         except OSError as error:
-            raise CommandError(f"Lecture impossible : {error}", returncode=2) from error
+            raise CommandError(_("Cannot read: %(error)s") % {"error": error}, returncode=2) from error
         except json.JSONDecodeError as error:
-            raise CommandError(f"JSON invalide : {error}", returncode=2) from error
+            raise CommandError(_("Invalid JSON: %(error)s") % {"error": error}, returncode=2) from error
         problems = validate_dossier(data)
         if problems:
-            raise CommandError("Dossier non conforme au schéma :\n" + "\n".join(str(p) for p in problems), returncode=2)
+            raise CommandError(
+                _("Dossier not valid against the schema:") + "\n" + "\n".join(str(p) for p in problems), returncode=2
+            )
         Path(output).write_bytes(render(kind, data, fmt))
-        self.stderr.write(f"{output} écrit.")
+        self.stderr.write(_("%(file)s written.") % {"file": output})

@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from vigie.accounts.models import Organisation, User
 from vigie.campaigns.importing import ImportError_
@@ -77,35 +79,37 @@ class Command(BaseCommand):
     def _incident(self, pk: int) -> Incident:
         incident = Incident.objects.select_related("processor").filter(pk=pk).first()
         if incident is None:
-            raise CommandError(f"Aucun incident n° {pk}.")
+            raise CommandError(_("No incident no. %(pk)s.") % {"pk": pk})
         return incident
 
     def do_create(self, *, processor: int, controller: list[str], external: list[str], facts: Path, title: str,
-                  json: bool, **_: Any) -> None:  # fmt: skip
+                  json: bool, **_options: Any) -> None:  # fmt: skip
         orgs = {org.pk: org for org in Organisation.objects.all()}
         if processor not in orgs:
-            raise CommandError(f"Aucune organisation n° {processor}.")
+            raise CommandError(_("No organisation no. %(pk)s.") % {"pk": processor})
         pairs = []
         for value in controller:
             org_id, sep, code = value.partition(":")
             if not sep or not org_id.strip().isdigit() or not code.strip():
-                raise CommandError(f"--controller {value} : ORG_ID:CODE attendu (par exemple 12:LAB01).")
+                raise CommandError(
+                    _("--controller %(value)s: ORG_ID:CODE expected (for example 12:LAB01).") % {"value": value}
+                )
             if int(org_id) not in orgs:
-                raise CommandError(f"Aucune organisation n° {int(org_id)}.")
+                raise CommandError(_("No organisation no. %(pk)s.") % {"pk": int(org_id)})
             pairs.append((orgs[int(org_id)], code.strip()))
         if not pairs and not external:
-            raise CommandError("Nommez au moins un responsable de traitement (--controller ou --external).")
+            raise CommandError(_("Name at least one controller (--controller or --external)."))
         outside = [_external(value) for value in external]
         if not facts.is_file():
-            raise CommandError(f"Fichier introuvable : {facts}")
+            raise CommandError(_("File not found: %(file)s") % {"file": facts})
         try:
             data = _load_json(facts.read_text(encoding="utf-8"))
         except ValueError as error:
-            raise CommandError(f"--facts : JSON invalide ({error}).") from None
+            raise CommandError(_("--facts: invalid JSON (%(error)s).") % {"error": error}) from None
         incident = services.create_incident(orgs[processor], controllers=pairs, facts=data, title=title, by=None,
                                             external=outside)  # fmt: skip
         links = incident.controllers.order_by("pk")
-        out = {
+        out: dict[str, Any] = {
             "incident": incident.pk,
             "breaches": [{"organisation": link.organisation_id, "breach": link.breach_id, "code": link.code}
                          for link in links],
@@ -114,21 +118,30 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json(out))
             return
-        self.stdout.write(f"Incident n° {incident.pk} déclaré à {len(out['breaches'])} responsable(s) de traitement.")
+        self.stdout.write(
+            _("Incident no. %(pk)s declared to %(n)s controller(s).") % {"pk": incident.pk, "n": len(out["breaches"])}
+        )
         for item in out["breaches"]:
-            self.stdout.write(f"  organisation {item['organisation']} ({item['code']}) : violation n° {item['breach']}")
+            self.stdout.write("  " + _("organisation %(organisation)s (%(code)s): breach no. %(breach)s") % item)
         for item in out["external"]:
             alert = item["alert"]
-            what = {"accepted": "acceptée par le serveur de messagerie", "failed": f"échec ({alert['error']})",
-                    "not_delivered": "non envoyée : aucun serveur de messagerie configuré",
-                    "pending": "pas encore envoyée"}[alert["status"]]  # fmt: skip
-            self.stdout.write(f"  hors Vigie : {item['name']} <{item['email']}> ({item['code']}) : alerte {what}")
+            what = {
+                "accepted": _("accepted by the mail server"),
+                "failed": _("failed (%(error)s)") % {"error": alert["error"]},
+                "not_delivered": _("not sent: no mail server configured"),
+                "pending": _("not sent yet"),
+            }[alert["status"]]
+            self.stdout.write(
+                "  "
+                + _("not on Vigie: %(name)s <%(email)s> (%(code)s): alert %(what)s")
+                % {"name": item["name"], "email": item["email"], "code": item["code"], "what": what}
+            )
 
     def do_import(self, *, incident_id: int, file: Path, key: str, mapping: str | None, json: bool,
-                  **_: Any) -> None:  # fmt: skip
+                  **_options: Any) -> None:  # fmt: skip
         incident = self._incident(incident_id)
         if not file.is_file():
-            raise CommandError(f"Fichier introuvable : {file}")
+            raise CommandError(_("File not found: %(file)s") % {"file": file})
         try:
             result = split_file(incident, file, key_column=key, by=None, name=file.name, mapping=_mapping(mapping))
         except ImportError_ as error:
@@ -141,19 +154,27 @@ class Command(BaseCommand):
             self.stdout.write(_json(out))
             return
         rows = sum(result.assigned.values()) + len(result.unassigned)
-        self.stdout.write(f"{rows} lignes lues, {len(result.unassigned)} sans responsable de traitement.")
+        self.stdout.write(
+            _("%(rows)s rows read, %(n)s of no controller.") % {"rows": rows, "n": len(result.unassigned)}
+        )
         for org, count in result.assigned.items():
             campaign = result.campaigns.get(org)
-            where = f"campagne n° {campaign}, {result.stored[org]} personnes" if campaign else "aucune campagne"
-            self.stdout.write(f"  organisation {org} : {count} lignes ({where})")
+            where = (
+                _("campaign no. %(pk)s, %(n)s persons") % {"pk": campaign, "n": result.stored[org]}
+                if campaign
+                else _("no campaign")
+            )
+            self.stdout.write(
+                "  " + _("organisation %(org)s: %(n)s rows (%(where)s)") % {"org": org, "n": count, "where": where}
+            )
         for row in result.unassigned[:20]:
-            self.stdout.write(f"  ligne {row['line']}, colonne « {row['column']} » : {row['reason']}")
-        for error in errors[:20]:
-            self.stdout.write(f"  ligne {error['line']}, colonne « {error['column']} » : {error['reason']}")
+            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % row)
+        for line in errors[:20]:
+            self.stdout.write("  " + _("line %(line)s, column “%(column)s”: %(reason)s") % line)
         if len(errors) > 20:
-            self.stdout.write(f"  … et {len(errors) - 20} autres erreurs.")
+            self.stdout.write("  " + _("… and %(n)s other errors.") % {"n": len(errors) - 20})
 
-    def do_status(self, *, incident_id: int, json: bool, **_: Any) -> None:
+    def do_status(self, *, incident_id: int, json: bool, **_options: Any) -> None:
         incident = self._incident(incident_id)
         rows = services.progress(incident)
         if json:
@@ -162,35 +183,48 @@ class Command(BaseCommand):
                                      "external": [_external_json(item) for item in
                                                   incident.external_controllers.order_by("pk")]}))  # fmt: skip
             return
-        self.stdout.write(f"Incident n° {incident.pk} : {incident.title}")
+        self.stdout.write(_("Incident no. %(pk)s: %(title)s") % {"pk": incident.pk, "title": incident.title})
         now = timezone.now()
         for row in rows:
             cnil = (
-                f"notifiée le {timezone.localtime(row.cnil_notified_at):%d/%m/%Y %H:%M}" if row.cnil_notified_at
-                else ("non requise" if row.cnil_required is False else "non notifiée")
-            )  # fmt: skip
-            ack = "reçue" if row.acknowledged_at else "non confirmée"
-            late = f", {row.overdue} en retard" if row.overdue else ""
+                _("notified on %(moment)s") % {"moment": f"{timezone.localtime(row.cnil_notified_at):%d/%m/%Y %H:%M}"}
+                if row.cnil_notified_at
+                else (
+                    pgettext("CNIL notification", "not required")
+                    if row.cnil_required is False
+                    else pgettext("CNIL notification", "not notified")
+                )
+            )
+            ack = pgettext("alert", "received") if row.acknowledged_at else pgettext("alert", "not acknowledged")
+            late = _(", %(n)s overdue") % {"n": row.overdue} if row.overdue else ""
             due = (
-                " (délai dépassé)" if row.cnil_deadline and not row.cnil_notified_at and now > row.cnil_deadline else ""
+                " " + _("(deadline passed)")
+                if row.cnil_deadline and not row.cnil_notified_at and now > row.cnil_deadline
+                else ""
             )
-            self.stdout.write(
-                f"  {row.organisation} ({row.code}) : violation n° {row.breach_id}, alerte {ack}, CNIL {cnil}{due}, "
-                f"{row.persons_informed} personne(s) informée(s) sur {row.persons_total}{late}"
-            )
+            line = _(
+                "%(organisation)s (%(code)s): breach no. %(breach)s, alert %(ack)s, CNIL %(cnil)s%(due)s, "
+                "%(informed)s person(s) informed of %(total)s%(late)s"
+            ) % {
+                "organisation": row.organisation, "code": row.code, "breach": row.breach_id, "ack": ack,
+                "cnil": cnil, "due": due, "informed": row.persons_informed, "total": row.persons_total, "late": late,
+            }  # fmt: skip
+            self.stdout.write("  " + line)
 
-    def do_demo(self, **_: Any) -> None:
+    def do_demo(self, **_options: Any) -> None:
         from vigie.incidents.demo import DEMO_EMAIL, VENDOR, add_demo_incident
 
         user = User.objects.filter(email=DEMO_EMAIL).first()
         if user is None:
-            raise CommandError("Pas encore de compte de démonstration : lancez d'abord « vigie demo ».")
+            raise CommandError(_("No demonstration account yet: run “vigie demo” first."))
         with transaction.atomic():
             added = add_demo_incident(user)
         if added:
-            self.stdout.write(f"Incident de démonstration ajouté : {VENDOR} et trois laboratoires clients.")
+            self.stdout.write(
+                _("Demonstration incident added: %(vendor)s and three client laboratories.") % {"vendor": VENDOR}
+            )
         else:
-            self.stdout.write("L'incident de démonstration existe déjà : rien n'a été ajouté.")
+            self.stdout.write(_("The demonstration incident already exists: nothing was added."))
 
 
 def _external(value: str) -> tuple[str, str, str]:
@@ -198,7 +232,9 @@ def _external(value: str) -> tuple[str, str, str]:
     parts = value.split(":")
     at = next((index for index, part in enumerate(parts) if "@" in part), None)
     if at is None or at == 0 or at == len(parts) - 1:
-        raise CommandError(f"--external {value} : NOM:COURRIEL:CODE attendu (par exemple « Labo X:dpo@x.fr:LABX »).")
+        raise CommandError(
+            _("--external %(value)s: NAME:EMAIL:CODE expected (for example “Labo X:dpo@x.fr:LABX”).") % {"value": value}
+        )
     return ":".join(parts[:at]).strip(), parts[at].strip(), ":".join(parts[at + 1 :]).strip()
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
@@ -40,15 +41,15 @@ def _mapping(value: str | None, option: str) -> dict[str, Any] | None:
     try:
         mapping = json.loads(text)
     except json.JSONDecodeError as error:
-        raise CommandError(f"{option} : JSON invalide ({error}).") from None
+        raise CommandError(_("%(option)s: invalid JSON (%(error)s).") % {"option": option, "error": error}) from None
     if not isinstance(mapping, dict):
-        raise CommandError(f"{option} : un objet JSON est attendu.")
+        raise CommandError(_("%(option)s: a JSON object is expected.") % {"option": option})
     return mapping
 
 
 def _file(path: Path) -> Path:
     if not path.is_file():
-        raise CommandError(f"Fichier introuvable : {path}")
+        raise CommandError(_("File not found: %(file)s") % {"file": path})
     return path
 
 
@@ -66,7 +67,10 @@ class Command(BaseCommand):
         match.add_argument("--patients-mapping", help="Colonnes de la base patients, en JSON.")
         match.add_argument("--leak-mapping", help="Colonnes du fichier divulgué, en JSON.")
         match.add_argument(
-            "--processes", type=int, default=min(2, os.cpu_count() or 1), help="Processus de comparaison (2)."
+            "--processes",
+            type=int,
+            default=min(2, os.cpu_count() or 1),
+            help="Processus de comparaison d'un fichier divulgué lu ligne à ligne : XLSX, CSV à guillemets (2).",
         )
         purge = actions.add_parser("purge", help="Effacer les données personnelles d'une recherche.")
         purge.add_argument("id", type=int, nargs="?")
@@ -91,13 +95,13 @@ class Command(BaseCommand):
         patients_mapping: str | None,
         leak_mapping: str | None,
         processes: int,
-        **_: Any,
+        **_options: Any,
     ) -> None:
         if len(files) > 2 or (len(files) == 1 and campaign is None):
-            raise CommandError("Donnez PATIENTS_FILE LEAK_FILE, ou LEAK_FILE --campaign ID.")
+            raise CommandError(_("Give PATIENTS_FILE LEAK_FILE, or LEAK_FILE --campaign ID."))
         leak_file = _file(files[-1])
         patients_file = _file(files[0]) if len(files) == 2 else None
-        bar = Bar(1000, label="Recherche ")
+        bar = Bar(1000, label=_("Matching "))
         try:
             if campaign is None and breach is None:
                 assert patients_file is not None
@@ -113,11 +117,14 @@ class Command(BaseCommand):
             self.stdout.write(_json(counts))
             return
         self.stdout.write(
-            f"{counts['rows']} lignes du fichier divulgué : {counts['match']} patients retrouvés, "
-            f"{counts['review']} à vérifier, {counts['none']} sans correspondance. Écrit dans {output}."
+            _(
+                "%(rows)s rows of the leaked file: %(match)s patients found, %(review)s to review, %(none)s without "
+                "a match. Written to %(output)s."
+            )
+            % {**counts, "output": output}
         )
         if "matching" in counts:
-            self.stdout.write(f"Recherche n° {counts['matching']} enregistrée : à vérifier dans Vigie.")
+            self.stdout.write(_("Matching no. %(matching)s saved: to review in Vigie.") % counts)
 
     def _standalone(
         self,
@@ -160,14 +167,14 @@ class Command(BaseCommand):
         if campaign_id is not None:
             source = Campaign.objects.select_related("breach__organisation").filter(pk=campaign_id).first()
             if source is None:
-                raise CommandError(f"Aucune campagne n° {campaign_id}.")
+                raise CommandError(_("No campaign no. %(pk)s.") % {"pk": campaign_id})
             found = source.breach
         else:
-            found = Breach.objects.select_related("organisation").filter(pk=breach_id).first()  # type: ignore[assignment]
+            found = Breach.objects.select_related("organisation").filter(pk=breach_id or 0).first()  # type: ignore[assignment]
             if found is None:
-                raise CommandError(f"Aucune violation n° {breach_id}.")
+                raise CommandError(_("No breach no. %(pk)s.") % {"pk": breach_id})
             if patients_file is None:
-                raise CommandError("Donnez la base patients : PATIENTS_FILE LEAK_FILE --breach ID.")
+                raise CommandError(_("Give the patients file: PATIENTS_FILE LEAK_FILE --breach ID."))
         matching = services.new_matching(
             found, by=None, leak_name=leak_file.name, leak_data=leak_file.read_bytes(),
             patients_name=patients_file.name if patients_file else "",
@@ -191,17 +198,17 @@ class Command(BaseCommand):
                 file.write(f"{leak_line};{patient_line};{score:.4f};{decision}\n")
         return {"matching": matching.pk, "breach": found.pk, **counts}
 
-    def do_purge(self, *, id: int | None, due: bool, **_: Any) -> None:  # noqa: A002
+    def do_purge(self, *, id: int | None, due: bool, **_options: Any) -> None:  # noqa: A002
         if due:
-            self.stdout.write(f"{services.purge_due()} recherche(s) purgée(s).")
+            self.stdout.write(_("%(n)s matching(s) purged.") % {"n": services.purge_due()})
             return
         if id is None:
-            raise CommandError("Donnez le numéro de la recherche, ou --due.")
+            raise CommandError(_("Give the number of the matching, or --due."))
         matching = LeakMatching.objects.select_related("breach__organisation").filter(pk=id).first()
         if matching is None:
-            raise CommandError(f"Aucune recherche n° {id}.")
+            raise CommandError(_("No matching no. %(pk)s.") % {"pk": id})
         purged = services.purge_matching(matching, by=None)
-        self.stdout.write(f"Données de {purged} paire(s) effacées.")
+        self.stdout.write(_("Data of %(n)s pair(s) erased.") % {"n": purged})
 
 
 def _json(data: Any) -> str:

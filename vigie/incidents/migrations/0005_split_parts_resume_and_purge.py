@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('campaigns', '0006_rehearsal_and_letter_deposit'),
-        ('incidents', '0003_leaked_file_uploads'),
+        ('incidents', '0004_journal_entry_message'),
     ]
 
     operations = [
