@@ -12,6 +12,12 @@ with the split, one CSV per such controller (``external_path``), as the rows of 
 ``counts["external"]``. The processor downloads that CSV (journalled) to hand it to the controller, whose list of
 persons it is: an export for that controller, not rows of nobody.
 
+Crash-safe: each controller's part (``SplitPart``) is marked done in the transaction that makes its campaign ready,
+the split finished in the one that journals it; a split interrupted is resumed (``resume=``) from its parts done,
+the others emptied and stored again, so that no controller gets a row twice (``uploads.run_split``, queued again
+by the watch ``tasks.watch_splits``). For a large file, the parts are validated and encrypted in
+``VIGIE_SPLIT_PROCESSES`` forked processes while this one writes them (``_built``).
+
 Line numbers are those of the processor's file throughout (errors, campaigns' lines), so that every report points
 into the one file the processor holds.
 """
