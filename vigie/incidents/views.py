@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from vigie.accounts.http import AuthenticatedRequest, OrgRequest, after_post, render_page
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import AuthenticatedRequest, OrgRequest, after_post, render_page
 from vigie.audit.services import record
 
 from . import documents, services, uploads
