@@ -67,6 +67,7 @@ def main() -> int:
     parser.add_argument("--controllers", type=int, default=30)
     parser.add_argument("--database", help="PostgreSQL URL of a throw-away database (default: SQLite)")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--profile", type=Path, help="run the import under cProfile, its statistics written here")
     args = parser.parse_args()
     print(f"Machine: {machine()}; {args.file}; {args.controllers} controllers; {args.database or 'SQLite'}")
     times, peaks, cpus = [], [], []
@@ -101,8 +102,9 @@ def main() -> int:
                 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
                 before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
                 started = time.monotonic()
+                profiled = [PYTHON, "-m", "cProfile", "-o", str(args.profile), VIGIE] if args.profile else [VIGIE]
                 result = subprocess.run(
-                    [VIGIE, "incident", "import", str(created["incident"]), str(leaked), "--key", "Code labo", "--json"],
+                    [*profiled, "incident", "import", str(created["incident"]), str(leaked), "--key", "Code labo", "--json"],
                     env=env, cwd=ROOT, check=True, capture_output=True, text=True,
                 )  # fmt: skip
                 elapsed = time.monotonic() - started

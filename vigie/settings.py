@@ -365,6 +365,10 @@ VIGIE_CAMPAIGN_DB_RETRIES = int(env("VIGIE_CAMPAIGN_DB_RETRIES", "6"))
 VIGIE_CAMPAIGN_WATCH_SECONDS = float(env("VIGIE_CAMPAIGN_WATCH_SECONDS", "60"))
 VIGIE_CAMPAIGN_STUCK_SECONDS = float(env("VIGIE_CAMPAIGN_STUCK_SECONDS", "300"))
 VIGIE_CAMPAIGN_LETTERS_PER_FILE = int(env("VIGIE_CAMPAIGN_LETTERS_PER_FILE", "1000"))
+# The split of a leaked file between an incident's controllers (vigie/incidents): each controller's rows are validated
+# and encrypted in this many forked processes (at most one per core) when the file has this many rows or more.
+VIGIE_SPLIT_PROCESSES = int(env("VIGIE_SPLIT_PROCESSES", "2"))
+VIGIE_SPLIT_PARALLEL_ROWS = int(env("VIGIE_SPLIT_PARALLEL_ROWS", "20000"))
 VIGIE_CAMPAIGN_RETENTION_DAYS = int(env("VIGIE_CAMPAIGN_RETENTION_DAYS", "90"))  # then the persons' data is purged
 VIGIE_SMS_BACKEND = env("VIGIE_SMS_BACKEND")  # dotted path of an SMS provider class; unset = no SMS channel
 VIGIE_SMS_SENDER = env("VIGIE_SMS_SENDER", "")  # alphanumeric sender ID, at most 11 characters (ARCEP)

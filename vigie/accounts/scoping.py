@@ -4,7 +4,7 @@ Every URL that shows or changes an organisation's data has the organisation in i
 (``/organisations/<org_id>/…``) and its view is wrapped in :func:`org_view`. The decorator looks the
 organisation up *through the signed-in user's memberships* — so an organisation the user does not belong to
 is a plain 404, indistinguishable from one that does not exist — then checks the role, and hands the view
-``request.org`` and ``request.membership`` (an :class:`~vigie.accounts.http.OrgRequest`). Views fetch rows with
+``request.org`` and ``request.membership`` (an :class:`~vigie.accounts.web.OrgRequest`). Views fetch rows with
 ``Model.objects.for_org(request.org)`` (:class:`OrgQuerySet`) or one row with :func:`get_for_org`, never with a
 bare ``objects.get(pk=…)``.
 
@@ -24,8 +24,8 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from .http import OrgRequest
 from .models import Membership, Organisation, Role
+from .web import OrgRequest
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -62,7 +62,7 @@ def org_view(
 ) -> Callable[[Callable[Concatenate[OrgRequest, _P], _R]], Callable[..., _R]]:
     """Decorate a view whose URL carries ``org_id``: sign-in required, membership required, role checked.
 
-    The view receives an :class:`~vigie.accounts.http.OrgRequest` (``request.org``, ``request.membership``) and
+    The view receives an :class:`~vigie.accounts.web.OrgRequest` (``request.org``, ``request.membership``) and
     the remaining URL arguments.
     """
 

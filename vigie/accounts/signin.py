@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .forms import CodeForm, RecoveryCodeForm, SignInForm
-from .http import HtmxRequest, full_redirect, htmx_redirects, render_page
+from .web import HtmxRequest, full_redirect, htmx_redirects, render_page
 
 # Where an earlier version kept freshly generated codes in clear; only ever removed now (see ``recovery_codes``).
 RECOVERY_CODES_SESSION_KEY = "vigie_recovery_codes"

@@ -19,10 +19,10 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import InviteForm, NewAccountForm, OrganisationCreateForm, OrganisationForm, RoleForm
-from .http import HtmxRequest, OrgRequest, after_post, full_redirect, render_page
 from .models import ROLE_RANK, Invitation, Role, User
 from .scoping import org_view
 from .signin import with_next
+from .web import HtmxRequest, OrgRequest, after_post, full_redirect, render_page
 
 
 @login_required

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import OrgRequest, after_post
 
 from . import tokens as token_services
 from . import webhooks as webhook_services

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from vigie.accounts.http import HtmxRequest, OrgRequest, after_post
 from vigie.accounts.models import Role
 from vigie.accounts.params import ints
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import HtmxRequest, OrgRequest, after_post
 from vigie.audit.services import record
 
 from . import intake, services

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from vigie.accounts.http import HtmxRequest, OrgRequest
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import org_view
+from vigie.accounts.web import HtmxRequest, OrgRequest
 from vigie.audit.services import record
 
 from .exports import FORMATS, export_register

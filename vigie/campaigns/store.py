@@ -71,28 +71,35 @@ def person_data(person: Any) -> dict[str, Any]:
     }
 
 
-def _row(campaign_id: int, person: Any, key: crypto.DataKey) -> tuple[Any, ...]:
-    data = person_data(person)
-    # Without an identity key (the reader always gives one), the person is only equal to themselves.
-    identity = data["identity_key"] = data["identity_key"] or f"line:{getattr(person, 'line', 0)}"
-    return (
-        campaign_id,
-        int(getattr(person, "line", 0) or 0),
-        State.PENDING,
-        "none",
-        crypto.encrypt(data, campaign_id=campaign_id, key=key),
-        crypto.blind_index(identity, key=key),
-        key.hex_id,
-        bool(data["email"]),
-        len(data["address"]) >= 2,
-        is_mobile(data["phone"]),
-        "",
-        0,
-        "",
-        "",
-        "",
-        False,
-    )
+def encrypted_rows(campaign_id: int, persons: Sequence[Any], key: crypto.DataKey) -> list[tuple[Any, ...]]:
+    """The database rows (``FIELDS``) of a chunk of persons: each one's data encrypted, their identity hashed."""
+    datas = [person_data(person) for person in persons]
+    for person, data in zip(persons, datas, strict=True):
+        # Without an identity key (the reader always gives one), the person is only equal to themselves.
+        data["identity_key"] = data["identity_key"] or f"line:{getattr(person, 'line', 0)}"
+    hashes = crypto.blind_indexes([data["identity_key"] for data in datas], key=key)
+    encrypt, pending, hex_id = crypto.encrypt, State.PENDING, key.hex_id
+    return [
+        (
+            campaign_id,
+            int(getattr(person, "line", 0) or 0),
+            pending,
+            "none",
+            encrypt(data, campaign_id=campaign_id, key=key),
+            identity_hash,
+            hex_id,
+            bool(data["email"]),
+            len(data["address"]) >= 2,
+            is_mobile(data["phone"]),
+            "",
+            0,
+            "",
+            "",
+            "",
+            False,
+        )
+        for person, data, identity_hash in zip(persons, datas, hashes, strict=True)
+    ]
 
 
 def _copy(rows: list[tuple[Any, ...]]) -> None:
@@ -125,13 +132,17 @@ def store_persons(
     Each chunk is written in its own transaction (a crash leaves whole chunks; the import service deletes a
     half-imported campaign's rows before importing again). ``progress`` is called with the running total.
     """
-    use_copy = connection.vendor == "postgresql"
     key = crypto.current_key()
+    return write_rows((encrypted_rows(campaign.pk, chunk, key) for chunk in chunks if chunk), progress=progress)
+
+
+def write_rows(chunks: Iterable[list[tuple[Any, ...]]], *, progress: Callable[[int], None] | None = None) -> int:
+    """Write chunks of rows made by ``encrypted_rows`` (perhaps in another process), one transaction each."""
+    use_copy = connection.vendor == "postgresql"
     total = 0
-    for chunk in chunks:
-        if not chunk:
+    for rows in chunks:
+        if not rows:
             continue
-        rows = [_row(campaign.pk, person, key) for person in chunk]
         with transaction.atomic():
             (_copy if use_copy else _insert_many)(rows)
         total += len(rows)

@@ -21,10 +21,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from vigie.accounts.http import OrgRequest, after_post, render_page
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import OrgRequest, after_post, render_page
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vigie.accounts.http import HtmxRequest, OrgRequest, after_post
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none, ints
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import HtmxRequest, OrgRequest, after_post
 from vigie.audit.services import record as audit
 from vigie.breaches.choices import DataCategory
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Role
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import OrgRequest, after_post
 from vigie.audit.services import record as audit
 
 from . import hds, services

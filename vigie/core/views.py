@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 
 from vigie.accounts import services
-from vigie.accounts.http import HtmxRequest, OrgRequest, render_page
 from vigie.accounts.models import Membership, Role
 from vigie.accounts.scoping import org_view
+from vigie.accounts.web import HtmxRequest, OrgRequest, render_page
 from vigie.breaches.models import Status
 
 from .dashboard import open_breaches

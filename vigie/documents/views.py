@@ -19,9 +19,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigie.accounts.http import OrgRequest, after_post
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import OrgRequest, after_post
 from vigie.audit.services import record
 from vigie.breaches import services as breach_services
 from vigie.breaches.models import Breach, EventKind

@@ -130,6 +130,7 @@ class IncidentEventKind(models.TextChoices):
     EXTERNAL_ALERT = "external_alert", _("Alert e-mailed to a controller not on Vigie")
     ACKNOWLEDGED = "acknowledged", _("Alert acknowledged")
     SPLIT_IMPORTED = "split_imported", _("Leaked file split")
+    UPLOAD_PURGED = "upload_purged", _("Uploaded leaked file purged")
 
 
 class IncidentEventQuerySet(OrgQuerySet["IncidentEvent"]):
@@ -167,6 +168,9 @@ class Split(models.Model):
     unassigned = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when every controller's part is stored and the split journalled; until then a split interrupted by a
+    # crash is resumed (``splitting.split_file(resume=…)``), its finished parts kept (``SplitPart``).
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = SplitQuerySet.as_manager()
 
@@ -177,12 +181,42 @@ class Split(models.Model):
         return f"{self.incident_id} {self.source_name}"
 
 
+class SplitPartQuerySet(OrgQuerySet["SplitPart"]):
+    org_path = "split__incident__processor"
+
+
+class SplitPart(models.Model):
+    """One controller's part of a split: the campaign its rows go to, made once per split and controller (a
+    resumed split reuses it: its rows of an interrupted attempt are deleted and stored again), and, once stored,
+    how many persons and the part's row errors. ``done_at`` is set in the transaction that makes the campaign
+    ready: a part done is never stored twice."""
+
+    split = models.ForeignKey(Split, on_delete=models.CASCADE, related_name="parts")
+    controller = models.ForeignKey(IncidentController, on_delete=models.CASCADE, related_name="+")
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="split_part")
+    rows = models.PositiveIntegerField(default=0)  # rows of the processor's file for this controller
+    stored = models.PositiveIntegerField(default=0)  # persons stored (after validation and de-duplication)
+    errors = models.JSONField(default=list, blank=True)  # [{"line", "column", "reason"}]
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SplitPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["split", "pk"]
+        constraints = [models.UniqueConstraint(fields=["split", "controller"], name="split_part_once")]
+
+    def __str__(self) -> str:
+        return f"{self.split_id} → {self.controller_id}"
+
+
 class UploadStatus(models.TextChoices):
     UPLOADED = "uploaded", _("uploaded: choose the key column")
+    COUNTING = "counting", _("counting the rows of each controller")
     READY = "ready", _("key column chosen: check the counts and confirm")
     SPLITTING = "splitting", _("being split")
     DONE = "done", _("split")
     FAILED = "failed", _("failed")
+    PURGED = "purged", _("purged: never split within the retention period")
 
 
 class SplitUploadQuerySet(OrgQuerySet["SplitUpload"]):
@@ -198,11 +232,16 @@ class SplitUpload(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     headers = models.JSONField(default=list, blank=True)
     key_column = models.CharField(_("key column"), max_length=200, blank=True)
-    # {"controllers": {link_id: n}, "external": {external_id: n}, "unassigned": n, "rows": n}
+    # {"controllers": {link_id: n}, "external": {external_id: n}, "unassigned": n, "rows": n}; while counting
+    # (in the background: ``uploads.run_count``), {"read": rows read so far, "total": rows estimated or null}.
     preview = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=UploadStatus.choices, default=UploadStatus.UPLOADED)
     error = models.CharField(max_length=500, blank=True)
     split = models.OneToOneField(Split, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload")
+    # The split's last sign of life (``run_split`` renews it after each controller's part): a split silent for
+    # ``VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS`` died with its worker and is queued again (``recover_splits``).
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

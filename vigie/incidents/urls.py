@@ -11,6 +11,7 @@ urlpatterns: list = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/fichier/", views.upload, name="upload"),
     path("fichiers/<int:pk>/", views.upload_detail, name="upload_detail"),
+    path("fichiers/<int:pk>/avancement/", views.upload_progress, name="upload_progress"),
     path("<int:pk>/synthese.pdf", views.summary_pdf, name="summary_pdf"),
     path(
         "<int:pk>/responsables/<int:controller_id>/notification.pdf",

@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from vigie.accounts.http import AuthenticatedRequest, OrgRequest, after_post, render_page
 from vigie.accounts.models import Organisation, Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import AuthenticatedRequest, OrgRequest, after_post, render_page
 from vigie.audit.services import record
 
 from . import documents, services, uploads
@@ -95,22 +96,35 @@ def upload_detail(request: OrgRequest, pk: int) -> HttpResponse:
             return after_post(request, request.path)
     except ValidationError as error:
         form.add_error(None, error)
-    preview = found.preview or {}
+    preview = found.preview if "rows" in (found.preview or {}) else {}  # not while counting
     names = {str(link.pk): (link.organisation.name, link.code)
              for link in found.incident.controllers.select_related("organisation")}  # fmt: skip
     outside = {str(item.pk): (item.name, item.code) for item in found.incident.external_controllers.all()}
     rows = [(*names[key], n, False) for key, n in (preview.get("controllers") or {}).items() if key in names]
     rows += [(*outside[key], n, True) for key, n in (preview.get("external") or {}).items() if key in outside]
-    context = {"upload": found, "incident": found.incident, "form": form, "preview_rows": rows, "preview": preview}
+    context = {"upload": found, "incident": found.incident, "form": form, "preview_rows": rows, "preview": preview,
+               "progress": uploads.progress(found)}  # fmt: skip
     status = 400 if form.errors else 200
     return render_page(request, "incidents/upload_detail.html", context, status=status)
+
+
+@org_view(Role.MEMBER)
+def upload_progress(request: OrgRequest, pk: int) -> HttpResponse:
+    """The progress bar of the count or the split alone (htmx polls it every two seconds); once the upload has
+    left the state the page was drawn in (``?was=``), the whole page is reloaded to show the counts or the split."""
+    found = get_for_org(SplitUpload.objects.select_related("incident"), request.org, pk)
+    was = request.GET.get("was")
+    if request.htmx and was and was != found.status:
+        return HttpResponseClientRefresh()
+    context = {"upload": found, "incident": found.incident, "progress": uploads.progress(found)}
+    return render_page(request, "incidents/upload_detail.html#progress", context)
 
 
 @org_view(Role.READONLY)
 def detail(request: OrgRequest, pk: int) -> HttpResponse:
     incident = get_for_org(Incident.objects.all(), request.org, pk)
     externals = list(incident.external_controllers.order_by("pk"))
-    splits = list(incident.splits.all())
+    splits = list(incident.splits.filter(finished_at__isnull=False))  # an interrupted split is resumed first
     for split in splits:
         kept = (split.counts or {}).get("external") or {}
         split.kept = [(item, kept[str(item.pk)]) for item in externals if kept.get(str(item.pk))]  # type: ignore[attr-defined]

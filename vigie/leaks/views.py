@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigie.accounts.http import OrgRequest, after_post, render_page
 from vigie.accounts.models import Role
 from vigie.accounts.params import int_or_none
 from vigie.accounts.scoping import get_for_org, org_view
+from vigie.accounts.web import OrgRequest, after_post, render_page
 from vigie.audit.services import record
 from vigie.breaches.models import Breach
 from vigie.campaigns.models import Campaign, CampaignStatus

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Path, Query
 
-from vigie.accounts.http import OrgRequest
 from vigie.accounts.models import Organisation
 from vigie.accounts.scoping import get_for_org
+from vigie.accounts.web import OrgRequest
 from vigie.breaches.models import Breach
 
 from ..problems import ApiProblem, Problem

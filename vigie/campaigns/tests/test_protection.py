@@ -132,3 +132,10 @@ def test_the_blind_index_is_moved_to_a_new_key_without_the_identity_key() -> Non
     moved = crypto.rekey_index(crypto.blind_index("DUPONT|JEAN|1970-03-12", key=old), old=old, new=new)
     assert moved == crypto.blind_index("DUPONT|JEAN|1970-03-12", key=new)
     assert moved != crypto.blind_index("DUPONT|JEAN|1970-03-12", key=old)
+
+
+def test_the_blind_indexes_of_a_chunk_are_those_of_each_person() -> None:
+    key = crypto.current_key()
+    texts = ["DUPONT|JEAN|1970-03-12", "", "MARTIN|ÉLODIE|1985-01-01", "DUPONT|JEAN|1970-03-12"]
+    assert crypto.blind_indexes(texts, key=key) == [crypto.blind_index(text, key=key) for text in texts]
+    assert len(set(crypto.blind_indexes(texts, key=key))) == 3 and crypto.blind_indexes([], key=key) == []

@@ -77,9 +77,11 @@ def test_a_member_declares_then_uploads_chooses_the_column_previews_and_splits(
     assert b"Secretnom" not in upload_path(upload).read_bytes()  # encrypted at rest
     url = reverse("incidents:upload_detail", args=[vendor.pk, upload.pk])
     assert 'value="Code labo"' in client.get(url).content.decode()
-    assert client.post(url, {"key_column": "Nom"}).status_code == 302  # a wrong column first: everything unassigned
-    assert SplitUpload.objects.get().preview["unassigned"] == 12
-    client.post(url, {"key_column": "Code labo", "action": "preview"})
+    with django_capture_on_commit_callbacks(execute=True) as queued:  # counted in the background
+        assert client.post(url, {"key_column": "Nom"}).status_code == 302  # a wrong column first: all unassigned
+    assert len(queued) == 1 and SplitUpload.objects.get().preview["unassigned"] == 12
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"key_column": "Code labo", "action": "preview"})
     upload.refresh_from_db()
     assert upload.status == UploadStatus.READY and upload.preview["rows"] == 12 and upload.preview["unassigned"] == 3
     assert sorted(upload.preview["controllers"].values()) == [3, 3] and list(upload.preview["external"].values()) == [3]
@@ -143,3 +145,50 @@ def test_a_declaration_with_no_controller_is_refused(client: Client, signed_in, 
     signed_in(client, member_of_two)
     response = declare(client, vendor, labs, **{f"code_{labs[0].pk}": "", f"code_{labs[1].pk}": "", "external": ""})
     assert response.status_code == 400 and not Incident.objects.exists()
+
+
+def test_the_count_runs_in_the_background_with_a_progress_bar_and_resumes_after_a_crash(  # type: ignore[no-untyped-def]
+    client: Client, signed_in, incident, vendor, vendor_user, settings, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigie.incidents import uploads
+
+    signed_in(client, vendor_user)
+    upload = uploads.upload_leaked_file(incident, name="fuite.csv", data=leaked(45), by=vendor_user)
+    url = reverse("incidents:upload_detail", args=[vendor.pk, upload.pk])
+    progress_url = reverse("incidents:upload_progress", args=[vendor.pk, upload.pk])
+    with django_capture_on_commit_callbacks(execute=False):  # queued, the worker not there yet
+        assert client.post(url, {"key_column": "Code labo"}).status_code == 302
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.COUNTING and upload.preview == {"read": 0, "total": None}
+    page = client.get(url).content.decode()
+    assert 'id="progress-bar"' in page and progress_url in page and 'id="preview"' not in page
+    assert 'value="confirm"' not in page
+    monkeypatch.setattr(uploads, "COUNT_STEP", 20)
+
+    def killed_after_25_rows(importer_cells: Any) -> Any:
+        for n, item in enumerate(importer_cells, start=1):
+            if n > 25:
+                raise SystemExit("worker killed")
+            yield item
+
+    original_cells = uploads.Importer.cells
+    monkeypatch.setattr(uploads.Importer, "cells", lambda self: killed_after_25_rows(original_cells(self)))
+    with pytest.raises(SystemExit):
+        uploads.run_count(upload.pk)
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.COUNTING and upload.preview["read"] == 20  # its progress, recorded
+    fragment = client.get(progress_url, headers={"HX-Request": "true"}).content.decode()
+    assert "20 lignes lues" in fragment and "<progress" in fragment
+    monkeypatch.undo()
+    later = timezone.now() + timedelta(seconds=settings.VIGIE_CAMPAIGN_IMPORT_STALE_SECONDS + 1)
+    assert uploads.recover_splits(now=later) == 1  # the watch queues the count again: it starts over
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.READY and upload.preview["rows"] == 45 and upload.preview["unassigned"] == 22
+    response = client.get(f"{progress_url}?was=counting", headers={"HX-Request": "true"})
+    assert response.status_code == 286 or response.headers.get("HX-Refresh") == "true"  # the page reloads itself
+    page = client.get(url).content.decode()
+    assert 'id="preview"' in page and 'id="progress-bar"' not in page
