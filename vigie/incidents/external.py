@@ -28,7 +28,7 @@ from vigie.accounts.models import Role, User
 from vigie.audit.services import record
 from vigie.breaches import journal as j
 from vigie.breaches.wording import moment
-from vigie.campaigns.mail import delivers
+from vigie.campaigns.mail import classify, delivers
 
 from . import documents
 from .models import ExternalAlert, ExternalController, IncidentEvent, IncidentEventKind
@@ -60,8 +60,8 @@ def check_external(external: list[tuple[str, str, str]], codes: set[str]) -> lis
 
 
 def _error(error: Exception) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return f"{type(error).__name__}: {text}"[:500]
+    """What the mail server answered, or what went wrong on the way, in words (as the campaigns' ledger says it)."""
+    return " ".join(classify(error).response.split())[:500]
 
 
 def send_external_alert(external: ExternalController, *, by: User | None, connection: Any = None) -> ExternalController:
