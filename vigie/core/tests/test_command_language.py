@@ -14,6 +14,15 @@ import pytest
 from vigie.cli import main
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command run from the command line closes the database connections when it ends (Django's
+    ``run_from_argv``); in-process, that would close the test's own transaction on PostgreSQL."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
 def vigie(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     main(["vigie", *args])
     return capsys.readouterr().out
