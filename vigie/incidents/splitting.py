@@ -379,18 +379,24 @@ def _journal(incident: Incident, split: Split, result: SplitResult, *, by: User 
         Split.objects.filter(pk=split.pk).update(
             counts=counts, unassigned=result.unassigned[:20_000], finished_at=timezone.now()
         )
+        external = sum(result.external.values())
         said = j.say(
             gettext_noop(
-                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows; to the controllers on Vigie "
-                "(%(n)d): %(assigned)d; kept for the controllers not on Vigie (%(m)d): %(external)d; of no "
-                "controller: %(unassigned)d."
+                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows, of which %(assigned)d for "
+                "%(n)d controllers on Vigie, %(external)d kept for %(m)d controllers not on Vigie and "
+                "%(unassigned)d of no controller."
+            )
+            if external
+            else gettext_noop(
+                "Leaked file %(file)s split by the column %(column)s: %(rows)d rows, of which %(assigned)d for "
+                "%(n)d controllers on Vigie and %(unassigned)d of no controller."
             ),
             file=split.source_name,
             column=split.key_column,
             rows=rows,
             assigned=sum(result.assigned.values()),
             n=len(result.campaigns),
-            external=sum(result.external.values()),
+            external=external,
             m=sum(1 for n in result.external.values() if n),
             unassigned=len(result.unassigned),
         )

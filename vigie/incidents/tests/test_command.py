@@ -151,6 +151,10 @@ def test_import_journals_on_both_sides(facts_file, vendor, labs, leaked) -> None
     incident = Incident.objects.get(pk=incident_id)
     event = incident.events.get(kind=IncidentEventKind.SPLIT_IMPORTED)
     assert event.data["unassigned"] == 2 and event.data["rows"] == 9
+    assert event.summary == (
+        "Fichier divulgué fuite.csv réparti selon la colonne Labo : 9 lignes, dont 7 pour 3 responsables de "
+        "traitement sur Vigie et 2 sans responsable de traitement."
+    )
     for link in incident.controllers.all():
         received = link.breach.events.get(kind=EventKind.PERSONS_RECEIVED)
         assert received.data["incident"] == incident_id
