@@ -30,7 +30,7 @@ from vigie.accounts.models import Membership, Organisation, Role, User
 from vigie.audit.services import record
 from vigie.breaches import journal as j
 from vigie.breaches.models import Breach, EventKind, Origin, TimelineEvent
-from vigie.breaches.services import declare_breach, update_facts
+from vigie.breaches.services import alert_recipients, declare_breach, update_facts
 from vigie.breaches.wording import moment
 from vigie.campaigns.models import Recipient
 
@@ -172,18 +172,6 @@ def create_incident(
 
 
 # --- Alerting and acknowledging -------------------------------------------------------------------------------
-
-
-def alert_recipients(org: Organisation) -> list[str]:
-    """The controller's owners and DPO members, and its DPO contact address."""
-    emails = set(
-        Membership.objects.filter(organisation=org, role__in=[Role.OWNER, Role.DPO], user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
-    if org.dpo_email:
-        emails.add(org.dpo_email.lower())
-    return sorted(emails)
 
 
 def acknowledge_url(link: IncidentController) -> str:
